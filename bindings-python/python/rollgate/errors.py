@@ -1,0 +1,47 @@
+"""Exceptions raised by rollgate.
+
+Every exception derives from :class:`RollgateError` and carries the stable
+``code`` (identical in Rust, Python and Node), the JSON-pointer ``path`` of the
+offending value and every structured detail of the error as attributes (for a
+dependency cycle: ``cycle`` and ``members``). Errors about bad input also
+derive from :class:`ValueError`.
+
+A path starting with ``/`` points into the function's main document (the
+plan); one starting with a parameter name (``services/1``, ``max_parallel``)
+points into that argument.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+__all__ = ["RollgateError", "InvalidPlanError"]
+
+
+class RollgateError(Exception):
+    """Base class of every rollgate error."""
+
+    code: str
+    """Stable machine-readable code, e.g. ``"dependency_cycle"``."""
+    path: str
+    """JSON pointer to the offending value (``""`` is the whole input)."""
+    details: dict[str, Any]
+    """All structured fields of the error, ``code`` and ``path`` included."""
+    cycle: list[str] | None = None
+    """For ``dependency_cycle``: one cycle, starting and ending with the same id."""
+    members: list[str] | None = None
+    """For ``dependency_cycle``: every id caught in a cycle, sorted."""
+
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details or {})
+        self.code = str(self.details.get("code", "internal"))
+        self.path = str(self.details.get("path", ""))
+        for key, value in self.details.items():
+            if key not in ("code", "path", "details", "args"):
+                setattr(self, key, value)
+
+
+
+class InvalidPlanError(RollgateError, ValueError):
+    """The release plan (or a request against it) is malformed or inconsistent."""

@@ -1,0 +1,54 @@
+//! # rollgate
+//!
+//! A pure, explainable release decision engine. Deploy tools, Python scripts
+//! and Node portals hand it plain data — a release plan, a change, metric
+//! samples, deployment history — and get back a decision with its reasons.
+//! It never deploys anything, reads no clock, does no I/O: the same input
+//! gives the same output, in Rust, Python and Node alike.
+//!
+//! ```
+//! let plan = rollgate::Plan::from_json(r#"{
+//!   "name": "checkout",
+//!   "services": [
+//!     {"id": "postgres", "deploy_duration": "10m", "stateful": true},
+//!     {"id": "payments", "depends_on": ["postgres"], "deploy_duration": "4m"},
+//!     {"id": "storefront", "depends_on": ["payments"], "deploy_duration": "3m", "customer_facing": true}
+//!   ]
+//! }"#)?;
+//! let order = rollgate::order_services(&plan)?;
+//! assert_eq!(order.waves, [["postgres"], ["payments"], ["storefront"]]);
+//! assert_eq!(order.critical_path.makespan_seconds, 17 * 60);
+//!
+//! let radius = rollgate::blast_radius(&plan, Some(&["postgres".to_string()]))?;
+//! assert_eq!(radius.services[0].customer_facing_dependents, 1);
+//! # Ok::<(), rollgate::Error>(())
+//! ```
+//!
+//! Errors ([`Error`]) are reserved for input that cannot be evaluated; each has
+//! a stable [`code`](Error::code) and a JSON pointer [`path`](Error::path).
+//! A path starting with `/` points into the function's main document (the
+//! plan); a path starting with a parameter name (`services/1`,
+//! `max_parallel`) points into that argument.
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod error;
+pub mod graph;
+pub mod plan;
+pub mod wire;
+
+pub use error::{Error, ErrorFamily, Result};
+pub use graph::{
+    blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
+    ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
+};
+pub use plan::{Plan, Service};
+pub use wire::DurationSecs;
