@@ -16,8 +16,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // napi's errors print as "<status>, <reason>"; keep just the reason so
         // messages match the other languages.
-        Ok(Tracked(rollgate::wire::from_deserializer(deserializer).map_err(
-            |e| match e {
+        Ok(Tracked(
+            rollgate::wire::from_deserializer(deserializer).map_err(|e| match e {
                 rollgate::Error::InvalidInput { path, message } => rollgate::Error::InvalidInput {
                     path,
                     message: message
@@ -26,8 +26,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
                         .unwrap_or(message),
                 },
                 other => other,
-            },
-        )))
+            }),
+        ))
     }
 }
 
@@ -44,7 +44,13 @@ pub fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: &str) -> na
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
     let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
     result
-        .map_err(|e| if prefix.is_empty() { e } else { e.with_path_prefix(prefix) })
+        .map_err(|e| {
+            if prefix.is_empty() {
+                e
+            } else {
+                e.with_path_prefix(prefix)
+            }
+        })
         .or_throw(env)
 }
 
@@ -84,7 +90,8 @@ impl<T> OrThrow<T> for rollgate::Result<T> {
 
 fn to_js_error(env: &Env, err: &rollgate::Error) -> napi::Error {
     let build = || -> napi::Result<napi::Error> {
-        let mut object: Object<'_> = env.create_error(napi::Error::new(Status::InvalidArg, err.to_string()))?;
+        let mut object: Object<'_> =
+            env.create_error(napi::Error::new(Status::InvalidArg, err.to_string()))?;
         for (key, value) in err.details() {
             object.set_named_property(&key, env.to_js_value(&value)?)?;
         }

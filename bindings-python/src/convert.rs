@@ -22,7 +22,13 @@ pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<
 fn read<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
     let mut de = pythonize::Depythonizer::from_object(obj);
     rollgate::wire::from_deserializer(&mut de)
-        .map_err(|e| if prefix.is_empty() { e } else { e.with_path_prefix(prefix) })
+        .map_err(|e| {
+            if prefix.is_empty() {
+                e
+            } else {
+                e.with_path_prefix(prefix)
+            }
+        })
         .raise(obj.py())
 }
 
@@ -41,7 +47,9 @@ pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: usize) -> PyResult<usize> 
 pub fn to_py<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
     pythonize::pythonize(py, value)
         .map(Bound::unbind)
-        .map_err(|e| PyRuntimeError::new_err(format!("rollgate: could not convert the result: {e}")))
+        .map_err(|e| {
+            PyRuntimeError::new_err(format!("rollgate: could not convert the result: {e}"))
+        })
 }
 
 /// Maps a core result's error to the matching Python exception.

@@ -250,7 +250,11 @@ impl ServiceGraph {
         let mut graph = ServiceGraph {
             ids,
             index,
-            durations: plan.services.iter().map(|s| s.deploy_duration.as_secs()).collect(),
+            durations: plan
+                .services
+                .iter()
+                .map(|s| s.deploy_duration.as_secs())
+                .collect(),
             customer_facing: plan.services.iter().map(|s| s.customer_facing).collect(),
             dep_offsets,
             dep_targets,
@@ -386,9 +390,7 @@ impl ServiceGraph {
     /// cycle when some nodes are never freed.
     fn layer_or_cycle(&mut self, plan: &Plan) -> Result<()> {
         let n = self.ids.len();
-        let mut remaining: Vec<u32> = (0..n)
-            .map(|v| self.deps(v as u32).len() as u32)
-            .collect();
+        let mut remaining: Vec<u32> = (0..n).map(|v| self.deps(v as u32).len() as u32).collect();
         let mut layer = vec![0u32; n];
         let mut ready: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::with_capacity(n);
         for v in 0..n as u32 {
@@ -503,7 +505,10 @@ impl ServiceGraph {
             cycle_nodes = back;
             cycle_nodes.push(start);
         }
-        let cycle: Vec<String> = cycle_nodes.iter().map(|&v| self.id_of(v).to_string()).collect();
+        let cycle: Vec<String> = cycle_nodes
+            .iter()
+            .map(|&v| self.id_of(v).to_string())
+            .collect();
         let path = match (cycle_nodes.first(), cycle_nodes.get(1)) {
             (Some(&a), Some(&b)) => {
                 let j = plan
@@ -602,7 +607,13 @@ impl ServiceGraph {
             let lf = self
                 .revs(v)
                 .iter()
-                .map(|&w| latest_finish.get(w as usize).copied().unwrap_or(makespan).saturating_sub(dur(w)))
+                .map(|&w| {
+                    latest_finish
+                        .get(w as usize)
+                        .copied()
+                        .unwrap_or(makespan)
+                        .saturating_sub(dur(w))
+                })
                 .min()
                 .unwrap_or(makespan);
             if let Some(slot) = latest_finish.get_mut(v as usize) {
@@ -725,14 +736,26 @@ impl ServiceGraph {
             found.sort_unstable_by_key(|&v| self.rank_of(v));
             let customer_facing_dependents = found
                 .iter()
-                .filter(|&&v| self.customer_facing.get(v as usize).copied().unwrap_or(false))
+                .filter(|&&v| {
+                    self.customer_facing
+                        .get(v as usize)
+                        .copied()
+                        .unwrap_or(false)
+                })
                 .count();
             out.push(ServiceBlast {
                 id: self.id_of(source).to_string(),
                 dependent_count: found.len(),
                 customer_facing_dependents,
-                customer_facing: self.customer_facing.get(source as usize).copied().unwrap_or(false),
-                dependents: found.into_iter().map(|v| self.id_of(v).to_string()).collect(),
+                customer_facing: self
+                    .customer_facing
+                    .get(source as usize)
+                    .copied()
+                    .unwrap_or(false),
+                dependents: found
+                    .into_iter()
+                    .map(|v| self.id_of(v).to_string())
+                    .collect(),
             });
         }
         Ok(BlastRadius { services: out })
@@ -771,7 +794,13 @@ impl ServiceGraph {
                 *slot = t.saturating_add(dur(v));
             }
         }
-        let key = |v: u32| (Reverse(tail.get(v as usize).copied().unwrap_or(0)), self.rank_of(v), v);
+        let key = |v: u32| {
+            (
+                Reverse(tail.get(v as usize).copied().unwrap_or(0)),
+                self.rank_of(v),
+                v,
+            )
+        };
         let mut remaining: Vec<u32> = (0..n).map(|v| self.deps(v as u32).len() as u32).collect();
         let mut ready: BinaryHeap<Reverse<(Reverse<u64>, u32, u32)>> = BinaryHeap::new();
         for v in 0..n as u32 {
@@ -785,7 +814,9 @@ impl ServiceGraph {
         let mut done = 0usize;
         while done < n {
             while running.len() < max_parallel {
-                let Some(Reverse((_, _, v))) = ready.pop() else { break };
+                let Some(Reverse((_, _, v))) = ready.pop() else {
+                    break;
+                };
                 let finish = now.saturating_add(dur(v));
                 if let Some(slot) = slots.get_mut(v as usize) {
                     *slot = (now, finish);
@@ -816,7 +847,8 @@ impl ServiceGraph {
         order.sort_unstable_by(|&a, &b| {
             let sa = slots.get(a as usize).map(|s| s.0);
             let sb = slots.get(b as usize).map(|s| s.0);
-            sa.cmp(&sb).then_with(|| self.rank_of(a).cmp(&self.rank_of(b)))
+            sa.cmp(&sb)
+                .then_with(|| self.rank_of(a).cmp(&self.rank_of(b)))
         });
         let services: Vec<ScheduledService> = order
             .into_iter()

@@ -246,7 +246,11 @@ impl std::str::FromStr for DurationSecs {
                 'h' => 3_600.0,
                 'm' => 60.0,
                 's' => 1.0,
-                _ => return Err(format!("unexpected character `{c}` (use units d, h, m, s, e.g. \"1h30m\")")),
+                _ => {
+                    return Err(format!(
+                        "unexpected character `{c}` (use units d, h, m, s, e.g. \"1h30m\")"
+                    ))
+                }
             };
             let value: f64 = number
                 .parse()
@@ -302,7 +306,9 @@ impl<'de> Deserialize<'de> for DurationSecs {
             type Value = DurationSecs;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a duration: seconds as a number, or a string like \"90s\" or \"1h30m\"")
+                f.write_str(
+                    "a duration: seconds as a number, or a string like \"90s\" or \"1h30m\"",
+                )
             }
 
             fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<DurationSecs, E> {
@@ -322,11 +328,17 @@ impl<'de> Deserialize<'de> for DurationSecs {
             }
 
             fn visit_unit<E: de::Error>(self) -> std::result::Result<DurationSecs, E> {
-                Err(fail("null".into(), "expected seconds or a string like \"90s\"".into()))
+                Err(fail(
+                    "null".into(),
+                    "expected seconds or a string like \"90s\"".into(),
+                ))
             }
 
             fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<DurationSecs, E> {
-                Err(fail(v.to_string(), "expected seconds or a string like \"90s\"".into()))
+                Err(fail(
+                    v.to_string(),
+                    "expected seconds or a string like \"90s\"".into(),
+                ))
             }
         }
 
@@ -350,7 +362,11 @@ mod tests {
             (" 5m ", 300),
             ("1d2h3m4s", 93_784),
         ] {
-            assert_eq!(text.parse::<DurationSecs>(), Ok(DurationSecs(secs)), "{text}");
+            assert_eq!(
+                text.parse::<DurationSecs>(),
+                Ok(DurationSecs(secs)),
+                "{text}"
+            );
         }
     }
 

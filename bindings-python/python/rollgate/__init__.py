@@ -13,13 +13,9 @@ with ``.code`` and ``.path``.
 
 from __future__ import annotations
 
-from ._native import blast_radius, order_services, schedule_services
-from .errors import InvalidPlanError, RollgateError
+from . import _native
+from . import errors as _errors
+from ._native import *  # noqa: F401,F403  (every public function lives in the native module)
+from .errors import *  # noqa: F401,F403
 
-__all__ = [
-    "RollgateError",
-    "InvalidPlanError",
-    "order_services",
-    "blast_radius",
-    "schedule_services",
-]
+__all__ = [name for name in dir(_native) if not name.startswith("_")] + list(_errors.__all__)

@@ -1,0 +1,4 @@
+// Public typings of the rollgate Node package. One file per area of the
+// engine under types/; this file re-exports them. Checked by tsc in tests/run.
+export * from './types/errors'
+export * from './types/graph'

@@ -1,0 +1,6 @@
+# Type stubs of the rollgate package. One stub module per area of the engine
+# (`_graph.pyi`, ...) declares its TypedDicts and functions; this file
+# re-exports them. Checked by mypy --strict in tests/run.
+from ._graph import *
+from .errors import InvalidPlanError as InvalidPlanError
+from .errors import RollgateError as RollgateError

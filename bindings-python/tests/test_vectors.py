@@ -1,0 +1,62 @@
+"""Runs the shared cross-language vectors (tests/vectors/*.json) through the Python API."""
+
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+from typing import Any
+
+import pytest
+
+import rollgate
+
+VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for file in sorted(VECTORS.glob("*.json")):
+        for case in json.loads(file.read_text())["cases"]:
+            out.append(pytest.param(case, id=f"{file.stem}:{case['name']}"))
+    return out
+
+
+def _match(expected: Any, actual: Any, tol: float, at: str = "") -> None:
+    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        assert expected == actual, f"{at}: expected {expected!r}, got {actual!r}"
+    elif isinstance(expected, (int, float)):
+        assert isinstance(actual, (int, float)) and not isinstance(actual, bool), f"{at}: got {actual!r}"
+        scale = max(abs(expected), abs(actual))
+        ok = expected == actual or abs(expected - actual) <= tol * scale or (scale < 1e-300)
+        assert ok and not math.isnan(actual), f"{at}: expected {expected}, got {actual}"
+    elif isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{at}: expected an object, got {actual!r}"
+        for key, value in expected.items():
+            assert key in actual, f"{at}/{key}: missing in {actual!r}"
+            _match(value, actual[key], tol, f"{at}/{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), f"{at}: expected a list, got {actual!r}"
+        assert len(expected) == len(actual), f"{at}: expected {len(expected)} items, got {len(actual)}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            _match(e, a, tol, f"{at}/{i}")
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_vector(case: dict[str, Any]) -> None:
+    function = getattr(rollgate, case["function"])
+    tol = case.get("tolerance", 1e-9)
+    if "error_code" in case:
+        with pytest.raises(rollgate.RollgateError) as info:
+            function(*case["input"])
+        assert info.value.code == case["error_code"], str(info.value)
+        if "error_path" in case:
+            assert info.value.path == case["error_path"], str(info.value)
+        if "error_fields" in case:
+            _match(case["error_fields"], info.value.details, tol)
+    else:
+        _match(case["expected"], function(*case["input"]), tol)
+
+
+def test_vectors_exist() -> None:
+    assert len(_cases()) >= 25

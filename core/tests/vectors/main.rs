@@ -1,0 +1,132 @@
+//! Runs the shared cross-language vectors in `tests/vectors/*.json` against
+//! the Rust API. The Python and Node suites run the same files.
+//!
+//! A vector file is `{"cases": [case, ...]}`; a case is
+//! `{"name", "function", "input": [positional args...], "expected" | "error_code", "error_path"?, "tolerance"?}`.
+//! `expected` is matched as a subset: object keys it lists must match, lists
+//! must have equal length, numbers match within `tolerance` (relative, default
+//! 1e-9; absolute below 1e-300).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+
+mod common;
+mod graph;
+
+use serde_json::{json, Value};
+
+/// Calls a public function by its snake_case name with positional JSON args,
+/// the way the Python and Node bindings do. Each area's module answers for
+/// its own functions.
+fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
+    graph::call(function, input)
+        .unwrap_or_else(|| panic!("vector names unknown function {function}"))
+}
+
+fn matches(expected: &Value, actual: &Value, tol: f64, at: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Number(e), Value::Number(a)) => {
+            let (e, a) = (e.as_f64().unwrap(), a.as_f64().unwrap());
+            let scale = e.abs().max(a.abs());
+            if e == a || (e - a).abs() <= tol * scale || (scale < 1e-300 && (e - a).abs() < 1e-300)
+            {
+                Ok(())
+            } else {
+                Err(format!("{at}: expected {e}, got {a}"))
+            }
+        }
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a
+                    .get(k)
+                    .ok_or_else(|| format!("{at}/{k}: missing in {actual}"))?;
+                matches(ev, av, tol, &format!("{at}/{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!(
+                    "{at}: expected {} items, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                matches(ev, av, tol, &format!("{at}/{i}"))?;
+            }
+            Ok(())
+        }
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("{at}: expected {e}, got {a}")),
+    }
+}
+
+#[test]
+fn shared_vectors() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    let mut count_cases = 0;
+    for file in files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            count_cases += 1;
+            let name = format!(
+                "{}: {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case["name"]
+            );
+            let function = case["function"].as_str().unwrap();
+            let input = case["input"].as_array().unwrap();
+            let tol = case
+                .get("tolerance")
+                .and_then(Value::as_f64)
+                .unwrap_or(1e-9);
+            match (call(function, input), case.get("error_code")) {
+                (Ok(actual), None) => {
+                    if let Err(msg) = matches(&case["expected"], &actual, tol, "") {
+                        failures.push(format!("{name}: {msg}"));
+                    }
+                }
+                (Ok(actual), Some(code)) => {
+                    failures.push(format!("{name}: expected error {code}, got {actual}"))
+                }
+                (Err(err), Some(code)) => {
+                    let details = Value::Object(err.details());
+                    if json!(err.code()) != *code {
+                        failures.push(format!("{name}: expected error {code}, got {err}"));
+                    } else if let Some(path) = case.get("error_path") {
+                        if json!(err.path()) != *path {
+                            failures
+                                .push(format!("{name}: expected path {path}, got {}", err.path()));
+                        }
+                    }
+                    if let Some(fields) = case.get("error_fields") {
+                        if let Err(msg) = matches(fields, &details, tol, "") {
+                            failures.push(format!("{name}: error fields: {msg}"));
+                        }
+                    }
+                }
+                (Err(err), None) => failures.push(format!("{name}: unexpected error {err}")),
+            }
+        }
+    }
+    assert!(count_cases > 0, "no vectors found in {}", dir.display());
+    assert!(
+        failures.is_empty(),
+        "{} of {count_cases} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
