@@ -93,7 +93,10 @@ fn to_js_error(env: &Env, err: &rollgate::Error) -> napi::Error {
         let mut object: Object<'_> =
             env.create_error(napi::Error::new(Status::InvalidArg, err.to_string()))?;
         for (key, value) in err.details() {
-            object.set_named_property(&key, env.to_js_value(&value)?)?;
+            // `message` stays the full sentence (path included), as in Python.
+            if key != "message" && key != "name" && key != "stack" {
+                object.set_named_property(&key, env.to_js_value(&value)?)?;
+            }
         }
         object.set_named_property("family", err.family().as_str())?;
         object.set_named_property("name", "RollgateError")?;

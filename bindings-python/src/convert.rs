@@ -1,5 +1,5 @@
 //! Conversions at the Python edge: Python objects → wire types (read
-//! directly through pythonize, no JSON text in between), wire types → Python
+//! directly by [`crate::de::PyDe`], no JSON text in between), wire types → Python
 //! objects, and `rollgate::Error` → the exception classes of `rollgate.errors`.
 
 use pyo3::exceptions::PyRuntimeError;
@@ -20,8 +20,7 @@ pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<
 }
 
 fn read<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
-    let mut de = pythonize::Depythonizer::from_object(obj);
-    rollgate::wire::from_deserializer(&mut de)
+    rollgate::wire::from_deserializer(crate::de::PyDe(obj))
         .map_err(|e| {
             if prefix.is_empty() {
                 e

@@ -4,6 +4,7 @@
 //! registers its functions on the native module.
 
 mod convert;
+mod de;
 mod graph;
 
 use pyo3::prelude::*;

@@ -620,15 +620,20 @@ impl ServiceGraph {
                 *slot = lf;
             }
         }
-        // The path ends at the service finishing last (smallest id on ties) and
-        // walks back through the dependency that finished last (smallest id on ties).
+        // The path ends at the service, among those nothing depends on, that
+        // finishes last (smallest id on ties): the makespan is always reached at
+        // such a service, and ending there keeps zero-duration chains whole.
+        // It walks back through the dependency that finished last (smallest id
+        // on ties).
         let better = |a: u32, b: u32| -> bool {
             let fa = finish.get(a as usize).copied().unwrap_or(0);
             let fb = finish.get(b as usize).copied().unwrap_or(0);
             fa > fb || (fa == fb && self.rank_of(a) < self.rank_of(b))
         };
         let mut path = Vec::new();
-        let mut current = (0..n as u32).reduce(|a, b| if better(b, a) { b } else { a });
+        let mut current = (0..n as u32)
+            .filter(|&v| self.revs(v).is_empty())
+            .reduce(|a, b| if better(b, a) { b } else { a });
         while let Some(v) = current {
             path.push(self.id_of(v).to_string());
             current = self

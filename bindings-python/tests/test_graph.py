@@ -1,0 +1,129 @@
+"""Python-specific tests of the dependency-graph functions: results, error
+classes and attributes, argument handling."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import rollgate
+
+PLAN: rollgate.Plan = {
+    "name": "shop",
+    "services": [
+        {"id": "web", "depends_on": ["api"], "deploy_duration": "2m", "customer_facing": True},
+        {"id": "api", "depends_on": ["db"], "deploy_duration": 300},
+        {"id": "db", "deploy_duration": "10m", "stateful": True},
+    ],
+}
+
+
+def test_order_services_returns_plain_python_values() -> None:
+    order = rollgate.order_services(PLAN)
+    assert order["waves"] == [["db"], ["api"], ["web"]]
+    assert order["rollback_waves"] == [["web"], ["api"], ["db"]]
+    assert order["critical_path"]["makespan_seconds"] == 1020
+    assert isinstance(order["critical_path"]["services"][0]["earliest_start"], int)
+
+
+def test_blast_radius_default_and_subset() -> None:
+    everything = rollgate.blast_radius(PLAN)
+    assert [s["id"] for s in everything["services"]] == ["api", "db", "web"]
+    only_db = rollgate.blast_radius(PLAN, ["db"])
+    assert only_db["services"][0]["dependents"] == ["api", "web"]
+    assert only_db["services"][0]["customer_facing_dependents"] == 1
+    assert rollgate.blast_radius(PLAN, services=None) == everything
+
+
+def test_schedule_services_bound() -> None:
+    schedule = rollgate.schedule_services(PLAN, 1)
+    assert schedule["makespan_seconds"] == 1020
+    assert rollgate.schedule_services(PLAN, max_parallel=3)["max_parallel"] == 3
+
+
+def test_cycle_error_carries_code_path_cycle_and_members() -> None:
+    plan: rollgate.Plan = {"name": "p", "services": [{"id": "api", "depends_on": ["auth"]}, {"id": "auth", "depends_on": ["api"]}]}
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.order_services(plan)
+    err = info.value
+    assert isinstance(err, rollgate.RollgateError)
+    assert isinstance(err, ValueError)
+    assert err.code == "dependency_cycle"
+    assert err.path == "/services/0/depends_on/0"
+    assert err.cycle == ["api", "auth", "api"]
+    assert err.members == ["api", "auth"]
+    assert err.details["code"] == "dependency_cycle"
+    assert "api -> auth -> api" in str(err)
+    assert type(err).__module__ == "rollgate.errors"
+
+
+@pytest.mark.parametrize(
+    ("plan", "code", "path"),
+    [
+        ({"name": "p", "services": [{"id": "a"}, {"id": "a"}]}, "duplicate_id", "/services/1/id"),
+        ({"name": "p", "services": [{"id": "a", "depends_on": ["zz"]}]}, "unknown_dependency", "/services/0/depends_on/0"),
+        ({"name": "p", "services": [{"id": "a", "depends_on": ["a"]}]}, "self_dependency", "/services/0/depends_on/0"),
+        ({"name": "p", "services": [{"id": "a", "deploy_duration": "soon"}]}, "invalid_duration", "/services/0/deploy_duration"),
+        ({"name": "p", "services": [{"id": "a", "colour": 1}]}, "unknown_field", "/services/0/colour"),
+        ({"name": "p", "services": "none"}, "invalid_input", "/services"),
+        ({"name": "p", "services": [{"id": "a", "depends_on": "a"}]}, "invalid_input", "/services/0/depends_on"),
+        (None, "invalid_input", ""),
+    ],
+)
+def test_every_plan_error_code(plan: object, code: str, path: str) -> None:
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.order_services(plan)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.path) == (code, path)
+    assert info.value.cycle is None
+
+
+def test_unknown_service_and_bad_counts() -> None:
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.blast_radius(PLAN, ["db", "ghost"])
+    assert (info.value.code, info.value.path, info.value.details["service"]) == ("unknown_service", "services/1", "ghost")
+    for bad in (0, -3, 1.5, "2", True, None):
+        with pytest.raises(rollgate.InvalidPlanError) as info:
+            rollgate.schedule_services(PLAN, bad)  # type: ignore[arg-type]
+        assert (info.value.code, info.value.path) == ("invalid_input", "max_parallel")
+
+
+def test_accepts_tuples_mappings_and_numpy_scalars() -> None:
+    import types
+
+    import numpy as np
+
+    services = (
+        types.MappingProxyType({"id": "db", "deploy_duration": np.int64(600)}),
+        {"id": "api", "depends_on": ("db",), "deploy_duration": np.float64(300.0)},
+    )
+    order = rollgate.order_services({"name": "t", "services": services})  # type: ignore[typeddict-item]
+    assert order["waves"] == [["db"], ["api"]]
+    assert order["critical_path"]["makespan_seconds"] == 900
+
+
+def test_a_string_is_not_a_list_of_ids() -> None:
+    # A str is a Sequence in Python, but not a JSON list: "db" must not be read as ["d", "b"].
+    plan = {"name": "p", "services": [{"id": "d"}, {"id": "b"}, {"id": "x", "depends_on": "db"}]}
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.order_services(plan)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.path) == ("invalid_input", "/services/2/depends_on")
+
+
+def test_releases_the_gil_and_is_thread_safe() -> None:
+    n = 20_000
+    plan: rollgate.Plan = {
+        "name": "big",
+        "services": [{"id": f"s{i}", "depends_on": [f"s{i - 1}"] if i else []} for i in range(n)],
+    }
+    results: list[int] = []
+
+    def work() -> None:
+        results.append(len(rollgate.order_services(plan)["waves"]))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [n] * 4

@@ -1,0 +1,298 @@
+//! Property tests of the dependency graph: random DAGs, random graphs with
+//! cycles, permuted input lists and arbitrary JSON.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::{HashMap, HashSet};
+
+use proptest::prelude::*;
+use rollgate::{DurationSecs, Plan, Service};
+
+fn service(id: String, deps: Vec<String>, secs: u64) -> Service {
+    Service {
+        id,
+        depends_on: deps,
+        deploy_duration: DurationSecs(secs),
+        stateful: false,
+        customer_facing: secs.is_multiple_of(3),
+        owner: None,
+        tags: Vec::new(),
+    }
+}
+
+/// A random DAG: service i may depend only on services with a smaller index,
+/// then the list is shuffled by `order` so the plan order is arbitrary.
+fn dag() -> impl Strategy<Value = Plan> {
+    (1usize..40)
+        .prop_flat_map(|n| {
+            (
+                Just(n),
+                proptest::collection::vec(
+                    proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
+                    n,
+                ),
+                proptest::collection::vec(0u64..50, n),
+                Just((0..n).collect::<Vec<_>>()).prop_shuffle(),
+            )
+        })
+        .prop_map(|(n, edges, durations, order)| {
+            let mut services: Vec<Service> = (0..n)
+                .map(|i| {
+                    let mut deps: Vec<String> = if i == 0 {
+                        Vec::new()
+                    } else {
+                        edges[i]
+                            .iter()
+                            .map(|ix| format!("s{}", ix.index(i)))
+                            .collect()
+                    };
+                    deps.sort();
+                    deps.dedup();
+                    service(format!("s{i}"), deps, durations[i])
+                })
+                .collect();
+            let mut shuffled = Vec::with_capacity(n);
+            for &i in &order {
+                shuffled.push(std::mem::replace(
+                    &mut services[i],
+                    service(String::new(), vec![], 0),
+                ));
+            }
+            Plan {
+                name: "random".into(),
+                services: shuffled,
+            }
+        })
+}
+
+fn reversed_lists(plan: &Plan) -> Plan {
+    let mut p = plan.clone();
+    p.services.reverse();
+    for s in &mut p.services {
+        s.depends_on.reverse();
+    }
+    p
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn waves_respect_every_dependency(plan in dag()) {
+        let order = rollgate::order_services(&plan).unwrap();
+        let wave_of: HashMap<&str, usize> = order.waves.iter().enumerate()
+            .flat_map(|(w, ids)| ids.iter().map(move |id| (id.as_str(), w))).collect();
+        prop_assert_eq!(wave_of.len(), plan.services.len());
+        let rb_of: HashMap<&str, usize> = order.rollback_waves.iter().enumerate()
+            .flat_map(|(w, ids)| ids.iter().map(move |id| (id.as_str(), w))).collect();
+        for s in &plan.services {
+            for d in &s.depends_on {
+                prop_assert!(wave_of[s.id.as_str()] > wave_of[d.as_str()]);
+                prop_assert!(rb_of[s.id.as_str()] < rb_of[d.as_str()]);
+            }
+            // First wave after all dependencies: not later than necessary.
+            let need = s.depends_on.iter().map(|d| wave_of[d.as_str()] + 1).max().unwrap_or(0);
+            prop_assert_eq!(wave_of[s.id.as_str()], need);
+        }
+        for w in &order.waves {
+            let mut sorted = w.clone();
+            sorted.sort();
+            prop_assert_eq!(&sorted, w);
+        }
+    }
+
+    #[test]
+    fn input_order_changes_nothing(plan in dag()) {
+        let a = rollgate::order_services(&plan).unwrap();
+        let b = rollgate::order_services(&reversed_lists(&plan)).unwrap();
+        prop_assert_eq!(&a, &b);
+        let ra = rollgate::blast_radius(&plan, None).unwrap();
+        let rb = rollgate::blast_radius(&reversed_lists(&plan), None).unwrap();
+        prop_assert_eq!(ra, rb);
+        for k in [1usize, 2, 5] {
+            let sa = rollgate::schedule_services(&plan, k).unwrap();
+            let sb = rollgate::schedule_services(&reversed_lists(&plan), k).unwrap();
+            prop_assert_eq!(sa, sb);
+        }
+    }
+
+    #[test]
+    fn critical_path_is_a_real_chain_with_the_makespan(plan in dag()) {
+        let cp = rollgate::order_services(&plan).unwrap().critical_path;
+        let by_id: HashMap<&str, &Service> = plan.services.iter().map(|s| (s.id.as_str(), s)).collect();
+        let total: u64 = cp.path.iter().map(|id| by_id[id.as_str()].deploy_duration.as_secs()).sum();
+        prop_assert_eq!(total, cp.makespan_seconds);
+        for pair in cp.path.windows(2) {
+            prop_assert!(by_id[pair[1].as_str()].depends_on.contains(&pair[0]));
+        }
+        for t in &cp.services {
+            prop_assert!(t.earliest_start <= t.latest_start);
+            prop_assert!(t.latest_finish <= cp.makespan_seconds);
+        }
+    }
+
+    #[test]
+    fn bounded_schedules_respect_dependencies_and_the_bound(plan in dag(), k in 1usize..5) {
+        let schedule = rollgate::schedule_services(&plan, k).unwrap();
+        let slot: HashMap<&str, (u64, u64)> = schedule.services.iter().map(|s| (s.id.as_str(), (s.start, s.finish))).collect();
+        for s in &plan.services {
+            let (start, finish) = slot[s.id.as_str()];
+            prop_assert_eq!(finish - start, s.deploy_duration.as_secs());
+            for d in &s.depends_on {
+                prop_assert!(slot[d.as_str()].1 <= start);
+            }
+        }
+        // At no instant do more than k positive-length deployments overlap.
+        for s in &schedule.services {
+            if s.finish > s.start {
+                let overlapping = schedule.services.iter()
+                    .filter(|o| o.finish > o.start && o.start <= s.start && s.start < o.finish)
+                    .count();
+                prop_assert!(overlapping <= k);
+            }
+        }
+        let cp = rollgate::order_services(&plan).unwrap().critical_path.makespan_seconds;
+        prop_assert!(schedule.makespan_seconds >= cp);
+    }
+
+    #[test]
+    fn blast_radius_matches_a_naive_closure(plan in dag()) {
+        let radius = rollgate::blast_radius(&plan, None).unwrap();
+        for entry in &radius.services {
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut frontier = vec![entry.id.as_str()];
+            while let Some(v) = frontier.pop() {
+                for s in &plan.services {
+                    if s.depends_on.iter().any(|d| d == v) && seen.insert(s.id.as_str()) {
+                        frontier.push(s.id.as_str());
+                    }
+                }
+            }
+            let mut expected: Vec<&str> = seen.into_iter().collect();
+            expected.sort();
+            prop_assert_eq!(&entry.dependents, &expected);
+        }
+    }
+
+    #[test]
+    fn cycles_are_reported_as_real_cycles(plan in dag(), back in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 1..4)) {
+        // Add back edges; any that closes a loop makes a cycle.
+        let mut plan = plan;
+        let n = plan.services.len();
+        for (a, b) in back {
+            let (i, j) = (a.index(n), b.index(n));
+            if i == j { continue; }
+            let target = plan.services[j].id.clone();
+            if !plan.services[i].depends_on.contains(&target) {
+                plan.services[i].depends_on.push(target);
+            }
+        }
+        match rollgate::order_services(&plan) {
+            Ok(order) => {
+                // No cycle: the waves must still respect every edge.
+                let wave_of: HashMap<&str, usize> = order.waves.iter().enumerate()
+                    .flat_map(|(w, ids)| ids.iter().map(move |id| (id.as_str(), w))).collect();
+                for s in &plan.services {
+                    for d in &s.depends_on {
+                        prop_assert!(wave_of[s.id.as_str()] > wave_of[d.as_str()]);
+                    }
+                }
+            }
+            Err(rollgate::Error::DependencyCycle { cycle, members, path }) => {
+                prop_assert!(cycle.len() >= 3);
+                prop_assert_eq!(cycle.first(), cycle.last());
+                let by_id: HashMap<&str, &Service> = plan.services.iter().map(|s| (s.id.as_str(), s)).collect();
+                for pair in cycle.windows(2) {
+                    prop_assert!(by_id[pair[0].as_str()].depends_on.contains(&pair[1]), "{} does not depend on {}", pair[0], pair[1]);
+                }
+                for id in &cycle {
+                    prop_assert!(members.contains(id));
+                }
+                prop_assert_eq!(cycle[0].as_str(), members[0].as_str());
+                prop_assert!(path.starts_with("/services/"));
+                // Same report whatever the order of the input lists.
+                match rollgate::order_services(&reversed_lists(&plan)) {
+                    Err(rollgate::Error::DependencyCycle { cycle: c2, members: m2, .. }) => {
+                        prop_assert_eq!(cycle, c2);
+                        prop_assert_eq!(members, m2);
+                    }
+                    other => prop_assert!(false, "reversed plan gave {:?}", other),
+                }
+            }
+            Err(other) => prop_assert!(false, "unexpected error {}", other),
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(json in arbitrary_json()) {
+        let text = json.to_string();
+        if let Ok(plan) = Plan::from_json(&text) {
+            let _ = rollgate::order_services(&plan);
+            let _ = rollgate::blast_radius(&plan, None);
+            let _ = rollgate::schedule_services(&plan, 2);
+        }
+    }
+
+    #[test]
+    fn plan_shaped_json_never_panics(
+        ids in proptest::collection::vec("[a-c]{0,2}", 0..8),
+        deps in proptest::collection::vec(proptest::collection::vec("[a-c]{0,2}", 0..3), 0..8),
+        durs in proptest::collection::vec(prop_oneof![Just(serde_json::json!("5m")), Just(serde_json::json!(-1)), Just(serde_json::json!(1e300)), Just(serde_json::json!("x")), Just(serde_json::json!(3))], 0..8),
+    ) {
+        let services: Vec<serde_json::Value> = ids.iter().enumerate().map(|(i, id)| serde_json::json!({
+            "id": id,
+            "depends_on": deps.get(i).cloned().unwrap_or_default(),
+            "deploy_duration": durs.get(i).cloned().unwrap_or(serde_json::json!(0)),
+        })).collect();
+        let text = serde_json::json!({"name": "p", "services": services}).to_string();
+        match Plan::from_json(&text) {
+            Ok(plan) => {
+                match rollgate::order_services(&plan) {
+                    Ok(_) => {}
+                    Err(e) => prop_assert!(!e.code().is_empty() && (e.path().starts_with("/services") )),
+                }
+            }
+            Err(e) => prop_assert!(e.path().starts_with("/services")),
+        }
+    }
+}
+
+fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        (-1e6f64..1e6).prop_map(serde_json::Value::from),
+        "[a-z_]{0,12}".prop_map(serde_json::Value::from),
+        prop_oneof![
+            Just("name"),
+            Just("services"),
+            Just("id"),
+            Just("depends_on"),
+            Just("deploy_duration")
+        ]
+        .prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(
+                prop_oneof![
+                    Just("name".to_string()),
+                    Just("services".to_string()),
+                    Just("id".to_string()),
+                    Just("depends_on".to_string()),
+                    Just("deploy_duration".to_string()),
+                    "[a-z]{1,6}"
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
