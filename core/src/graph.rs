@@ -186,6 +186,7 @@ impl ServiceGraph {
         let mut indegree_rev = vec![0u32; n];
         dep_offsets.push(0u32);
         for (i, service) in plan.services.iter().enumerate() {
+            let first_edge = dep_targets.len();
             for (j, dep) in service.depends_on.iter().enumerate() {
                 let path = || format!("/services/{i}/depends_on/{j}");
                 if *dep == service.id {
@@ -201,7 +202,10 @@ impl ServiceGraph {
                         dependency: dep.clone(),
                     });
                 };
-                if let Some(k) = service.depends_on.iter().take(j).position(|d| d == dep) {
+                // Compare indices, not strings: the earlier targets of this
+                // service are the tail of `dep_targets`.
+                let earlier = dep_targets.get(first_edge..).unwrap_or(&[]);
+                if let Some(k) = earlier.iter().position(|&t| t == target) {
                     return Err(Error::DuplicateId {
                         path: path(),
                         id: dep.clone(),
