@@ -8,9 +8,11 @@ fn order_services(c: &mut Criterion) {
     group.sample_size(10);
     for (n, m) in [(1_000, 5_000), (100_000, 500_000)] {
         let plan = random_dag(n, m, 42);
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{n}x{m}")), &plan, |b, plan| {
-            b.iter(|| rollgate::order_services(plan).expect("valid DAG"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{m}")),
+            &plan,
+            |b, plan| b.iter(|| rollgate::order_services(plan).expect("valid DAG")),
+        );
     }
     group.finish();
 }

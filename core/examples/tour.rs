@@ -17,10 +17,12 @@ fn minutes(secs: u64) -> String {
 
 fn run() -> rollgate::Result<()> {
     let text = match std::env::args().nth(1) {
-        Some(path) => std::fs::read_to_string(&path).map_err(|e| rollgate::Error::InvalidInput {
-            path: String::new(),
-            message: format!("cannot read {path}: {e}"),
-        })?,
+        Some(path) => {
+            std::fs::read_to_string(&path).map_err(|e| rollgate::Error::InvalidInput {
+                path: String::new(),
+                message: format!("cannot read {path}: {e}"),
+            })?
+        }
         None => BUNDLED.to_string(),
     };
     let plan = Plan::from_json(&text)?;
@@ -43,7 +45,10 @@ fn run() -> rollgate::Result<()> {
         minutes(cp.makespan_seconds),
         cp.path.join(" -> ")
     );
-    println!("  {:<18} {:>8} {:>8} {:>8}", "service", "start", "finish", "slack");
+    println!(
+        "  {:<18} {:>8} {:>8} {:>8}",
+        "service", "start", "finish", "slack"
+    );
     for t in &cp.services {
         println!(
             "  {:<18} {:>8} {:>8} {:>8}",
@@ -76,7 +81,12 @@ fn run() -> rollgate::Result<()> {
         );
         if k == 2 {
             for s in &schedule.services {
-                println!("  {:<18} {:>8} -> {:>8}", s.id, minutes(s.start), minutes(s.finish));
+                println!(
+                    "  {:<18} {:>8} -> {:>8}",
+                    s.id,
+                    minutes(s.start),
+                    minutes(s.finish)
+                );
             }
         }
     }

@@ -13,6 +13,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ use crate::plan::Plan;
 #[derive(Debug, Clone)]
 pub struct ServiceGraph {
     ids: Vec<String>,
-    index: HashMap<String, u32>,
+    index: IdIndex,
     durations: Vec<u64>,
     customer_facing: Vec<bool>,
     /// CSR: dependencies of node `v` are `dep_targets[dep_offsets[v]..dep_offsets[v + 1]]`.
@@ -42,6 +43,8 @@ pub struct ServiceGraph {
     rev_targets: Vec<u32>,
     /// Position of each node when ids are sorted (`rank[v] < rank[w]` iff `id(v) < id(w)`).
     rank: Vec<u32>,
+    /// Node indices sorted by id (the inverse of `rank`).
+    by_rank: Vec<u32>,
     /// Nodes in a topological order: dependencies before dependents, ties by id.
     topo: Vec<u32>,
     /// Deployment wave of each node: 0 with no dependencies, else 1 + the
@@ -162,7 +165,9 @@ impl ServiceGraph {
                 message: format!("too many services ({n})"),
             });
         }
-        let mut index: HashMap<String, u32> = HashMap::with_capacity(n);
+        // Resolution map borrowing the plan's strings: keys sit inline in the
+        // table, so a lookup touches the table and the key bytes only.
+        let mut lookup: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::with_capacity(n);
         for (i, service) in plan.services.iter().enumerate() {
             if service.id.is_empty() {
                 return Err(Error::InvalidInput {
@@ -170,14 +175,14 @@ impl ServiceGraph {
                     message: "service id must not be empty".into(),
                 });
             }
-            if let Some(&first) = index.get(&service.id) {
+            if let Some(&first) = lookup.get(service.id.as_str()) {
                 return Err(Error::DuplicateId {
                     path: format!("/services/{i}/id"),
                     id: service.id.clone(),
                     first_path: format!("/services/{first}/id"),
                 });
             }
-            index.insert(service.id.clone(), i as u32);
+            lookup.insert(service.id.as_str(), i as u32);
         }
 
         let edge_count: usize = plan.services.iter().map(|s| s.depends_on.len()).sum();
@@ -195,7 +200,7 @@ impl ServiceGraph {
                         service: service.id.clone(),
                     });
                 }
-                let Some(&target) = index.get(dep) else {
+                let Some(&target) = lookup.get(dep.as_str()) else {
                     return Err(Error::UnknownDependency {
                         path: path(),
                         service: service.id.clone(),
@@ -242,8 +247,12 @@ impl ServiceGraph {
         }
 
         let ids: Vec<String> = plan.services.iter().map(|s| s.id.clone()).collect();
-        let mut sorted: Vec<u32> = (0..n as u32).collect();
-        sorted.sort_unstable_by(|&a, &b| cmp_ids(&ids, a, b));
+        let mut index = IdIndex::with_capacity(n);
+        for i in 0..n as u32 {
+            index.insert(&ids, i);
+        }
+        drop(lookup);
+        let sorted = sorted_by_id(&ids);
         let mut rank = vec![0u32; n];
         for (r, &v) in sorted.iter().enumerate() {
             if let Some(slot) = rank.get_mut(v as usize) {
@@ -265,6 +274,7 @@ impl ServiceGraph {
             rev_offsets,
             rev_targets,
             rank,
+            by_rank: sorted,
             topo: Vec::new(),
             layer: Vec::new(),
         };
@@ -301,7 +311,7 @@ impl ServiceGraph {
     /// assert_eq!(graph.index_of("b"), None);
     /// ```
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(id).map(|&i| i as usize)
+        self.index.get(&self.ids, id).map(|i| i as usize)
     }
 
     /// Id of the service at a position of the plan's `services` list.
@@ -396,15 +406,14 @@ impl ServiceGraph {
         let n = self.ids.len();
         let mut remaining: Vec<u32> = (0..n).map(|v| self.deps(v as u32).len() as u32).collect();
         let mut layer = vec![0u32; n];
-        let mut ready: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::with_capacity(n);
-        for v in 0..n as u32 {
-            if remaining.get(v as usize) == Some(&0) {
-                ready.push(Reverse((self.rank_of(v), v)));
-            }
-        }
-        let mut topo = Vec::with_capacity(n);
-        while let Some(Reverse((_, v))) = ready.pop() {
-            topo.push(v);
+        // FIFO Kahn: each node is queued once, when its last dependency is placed.
+        let mut queue: Vec<u32> = (0..n as u32)
+            .filter(|&v| remaining.get(v as usize) == Some(&0))
+            .collect();
+        queue.reserve(n.saturating_sub(queue.len()));
+        let mut head = 0;
+        while let Some(&v) = queue.get(head) {
+            head += 1;
             let next_layer = layer.get(v as usize).copied().unwrap_or(0) + 1;
             for &w in self.revs(v) {
                 let w = w as usize;
@@ -414,15 +423,17 @@ impl ServiceGraph {
                 if let Some(r) = remaining.get_mut(w) {
                     *r -= 1;
                     if *r == 0 {
-                        ready.push(Reverse((self.rank_of(w as u32), w as u32)));
+                        queue.push(w as u32);
                     }
                 }
             }
         }
-        if topo.len() < n {
+        if queue.len() < n {
             return Err(self.cycle_error(plan, &remaining));
         }
-        self.topo = topo;
+        // Topological order: by wave, then id (a dependency is always in an
+        // earlier wave).
+        self.topo = self.buckets(&layer).into_iter().flatten().collect();
         self.layer = layer;
         Ok(())
     }
@@ -531,20 +542,26 @@ impl ServiceGraph {
         }
     }
 
-    fn group_sorted(&self, keys: &[u32]) -> Vec<Vec<String>> {
+    /// Groups node indices by `keys[v]`; each group comes out sorted by id
+    /// because nodes are visited in id order.
+    fn buckets(&self, keys: &[u32]) -> Vec<Vec<u32>> {
         let count = keys.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
         let mut groups: Vec<Vec<u32>> = vec![Vec::new(); count];
-        for (v, &k) in keys.iter().enumerate() {
-            if let Some(g) = groups.get_mut(k as usize) {
-                g.push(v as u32);
+        for &v in &self.by_rank {
+            if let Some(g) = keys
+                .get(v as usize)
+                .and_then(|&k| groups.get_mut(k as usize))
+            {
+                g.push(v);
             }
         }
         groups
+    }
+
+    fn group_sorted(&self, keys: &[u32]) -> Vec<Vec<String>> {
+        self.buckets(keys)
             .into_iter()
-            .map(|mut g| {
-                g.sort_unstable_by_key(|&v| self.rank_of(v));
-                g.into_iter().map(|v| self.id_of(v).to_string()).collect()
-            })
+            .map(|g| g.into_iter().map(|v| self.id_of(v).to_string()).collect())
             .collect()
     }
 
@@ -701,8 +718,8 @@ impl ServiceGraph {
             Some(list) => {
                 let mut out = Vec::with_capacity(list.len());
                 for (i, id) in list.iter().enumerate() {
-                    match self.index.get(id) {
-                        Some(&v) => out.push(v),
+                    match self.index.get(&self.ids, id) {
+                        Some(v) => out.push(v),
                         None => {
                             return Err(Error::UnknownService {
                                 path: format!("services/{i}"),
@@ -879,6 +896,55 @@ impl ServiceGraph {
     }
 }
 
+/// Id → node index, stored as indices into the id list (no second copy of
+/// every id). Hashing uses foldhash with a per-process seed: fast, resistant
+/// to crafted collisions, and invisible in results (nothing iterates it).
+#[derive(Debug, Clone)]
+struct IdIndex {
+    table: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl IdIndex {
+    fn with_capacity(n: usize) -> Self {
+        IdIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+        }
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    /// Inserts node `i` (whose id is `ids[i]`); returns the node already
+    /// holding that id, if any.
+    fn insert(&mut self, ids: &[String], i: u32) -> Option<u32> {
+        let id = ids.get(i as usize).map(String::as_str).unwrap_or("");
+        let hash = self.hash(id);
+        let hasher = &self.hasher;
+        match self.table.entry(
+            hash,
+            |&j| ids.get(j as usize).map(String::as_str) == Some(id),
+            |&j| hasher.hash_one(ids.get(j as usize).map(String::as_str).unwrap_or("")),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(e) => Some(*e.get()),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(i);
+                None
+            }
+        }
+    }
+
+    fn get(&self, ids: &[String], id: &str) -> Option<u32> {
+        self.table
+            .find(self.hash(id), |&j| {
+                ids.get(j as usize).map(String::as_str) == Some(id)
+            })
+            .copied()
+    }
+}
+
 fn csr<'a>(offsets: &[u32], targets: &'a [u32], v: usize) -> &'a [u32] {
     match (offsets.get(v), offsets.get(v + 1)) {
         (Some(&a), Some(&b)) => targets.get(a as usize..b as usize).unwrap_or(&[]),
@@ -886,8 +952,23 @@ fn csr<'a>(offsets: &[u32], targets: &'a [u32], v: usize) -> &'a [u32] {
     }
 }
 
-fn cmp_ids(ids: &[String], a: u32, b: u32) -> Ordering {
-    ids.get(a as usize).cmp(&ids.get(b as usize))
+/// Node indices sorted by id (byte order). Sorts on an 8-byte big-endian
+/// prefix first so that most comparisons touch neither the string nor memcmp.
+fn sorted_by_id(ids: &[String]) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut prefix = [0u8; 8];
+            for (slot, byte) in prefix.iter_mut().zip(id.bytes()) {
+                *slot = byte;
+            }
+            (u64::from_be_bytes(prefix), i as u32)
+        })
+        .collect();
+    let full = |a: u32, b: u32| -> Ordering { ids.get(a as usize).cmp(&ids.get(b as usize)) };
+    keyed.sort_unstable_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| full(a, b)));
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Deployment waves, rollback waves and critical path of a plan.
