@@ -42,6 +42,10 @@ pub fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: &str) -> na
 }
 
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
+    // Fast path without path tracking; re-read with tracking only on error.
+    if let Ok(parsed) = env.from_js_value::<T, _>(value) {
+        return Ok(parsed);
+    }
     let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
     result
         .map_err(|e| {

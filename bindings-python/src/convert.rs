@@ -20,7 +20,7 @@ pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<
 }
 
 fn read<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
-    rollgate::wire::from_deserializer(crate::de::PyDe(obj))
+    rollgate::wire::from_fn(|| crate::de::PyDe(obj))
         .map_err(|e| {
             if prefix.is_empty() {
                 e

@@ -42,6 +42,29 @@ where
     })
 }
 
+/// Reads a `T` from a deserializer that `make` creates, twice if need be:
+/// the first pass runs without path tracking (no per-key bookkeeping, the
+/// fast path for valid input); only if it fails does a second pass over a
+/// fresh deserializer find the path of the error, as [`from_deserializer`].
+/// `make` must create deserializers over the same, unchanged data.
+///
+/// ```
+/// let doc = serde_json::json!({"name": "p", "services": [{"id": "a", "deploy_duration": "x"}]});
+/// let err = rollgate::wire::from_fn::<rollgate::Plan, _, _>(|| &doc).unwrap_err();
+/// assert_eq!(err.path(), "/services/0/deploy_duration");
+/// ```
+pub fn from_fn<'de, T, D, F>(make: F) -> Result<T>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+    F: Fn() -> D,
+{
+    match T::deserialize(make()) {
+        Ok(value) => Ok(value),
+        Err(_) => from_deserializer(make()),
+    }
+}
+
 /// Reads a `T` from JSON text; see [`from_deserializer`].
 ///
 /// ```
@@ -49,6 +72,9 @@ where
 /// assert_eq!(d.as_secs(), 5400);
 /// ```
 pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
+    if let Ok(value) = serde_json::from_str(json) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let value = from_deserializer(&mut de)?;
     de.end().map_err(|e| Error::InvalidInput {
