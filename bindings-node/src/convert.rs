@@ -3,7 +3,7 @@
 //! objects, and `rollgate::Error` → a JS `Error` carrying `code`, `path` and
 //! every structured detail as properties.
 
-use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue, Status};
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 use serde::Serialize;
@@ -14,20 +14,24 @@ struct Tracked<T>(rollgate::Result<T>);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // napi's errors print as "<status>, <reason>"; keep just the reason so
-        // messages match the other languages.
         Ok(Tracked(
-            rollgate::wire::from_deserializer(deserializer).map_err(|e| match e {
-                rollgate::Error::InvalidInput { path, message } => rollgate::Error::InvalidInput {
-                    path,
-                    message: message
-                        .strip_prefix("InvalidArg, ")
-                        .map(str::to_string)
-                        .unwrap_or(message),
-                },
-                other => other,
-            }),
+            rollgate::wire::from_deserializer(deserializer).map_err(strip_status),
         ))
+    }
+}
+
+/// napi's errors print as "<status>, <reason>"; keep just the reason so
+/// messages match the other languages.
+fn strip_status(err: rollgate::Error) -> rollgate::Error {
+    match err {
+        rollgate::Error::InvalidInput { path, message } => rollgate::Error::InvalidInput {
+            path,
+            message: message
+                .strip_prefix("InvalidArg, ")
+                .map(str::to_string)
+                .unwrap_or(message),
+        },
+        other => other,
     }
 }
 
@@ -42,11 +46,25 @@ pub fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: &str) -> na
 }
 
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
-    // Fast path without path tracking; re-read with tracking only on error.
-    if let Ok(parsed) = env.from_js_value::<T, _>(value) {
-        return Ok(parsed);
-    }
-    let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
+    let result = if value.get_type()? == napi::ValueType::Object {
+        // Objects and arrays: napi's deserializer behind serde_stacker, which
+        // grows the stack on demand so deep nesting cannot abort the process.
+        // Fast path without path tracking; re-read with tracking on error.
+        let object = Object::from_unknown(value)?;
+        let mut de = napi::De::new(&object);
+        match T::deserialize(serde_stacker::Deserializer::new(&mut de)) {
+            Ok(parsed) => return Ok(parsed),
+            Err(_) => {
+                let mut de = napi::De::new(&object);
+                rollgate::wire::from_deserializer(serde_stacker::Deserializer::new(&mut de))
+                    .map_err(strip_status)
+            }
+        }
+    } else {
+        // Scalars, null and undefined cannot nest.
+        let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
+        result
+    };
     result
         .map_err(|e| {
             if prefix.is_empty() {
