@@ -43,6 +43,7 @@
 pub mod error;
 pub mod graph;
 pub mod plan;
+pub mod window;
 pub mod wire;
 
 pub use error::{Error, ErrorFamily, Result};
@@ -51,4 +52,8 @@ pub use graph::{
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
 };
 pub use plan::{Plan, Service};
+pub use window::{
+    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,
+    WindowSlot, WindowSpec,
+};
 pub use wire::DurationSecs;
