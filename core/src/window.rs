@@ -706,6 +706,16 @@ impl Calendar {
         None
     }
 
+    /// A cache of allowed stretches for many searches at nearby times.
+    pub(crate) fn fit_cache(&self) -> FitCache<'_> {
+        FitCache {
+            calendar: self,
+            lo: 0,
+            hi: -1,
+            free: Vec::new(),
+        }
+    }
+
     /// Longest allowed stretch (ignoring deny windows) within the horizon.
     fn longest_open(&self, t: i64, d: i64, horizon: i64) -> i64 {
         if self.allow.is_empty() && self.coverage.is_empty() {
@@ -941,6 +951,39 @@ impl Calendar {
                 return Some(DurationSecs(s.saturating_sub(t).max(0) as u64));
             }
             a += CHUNK;
+        }
+        None
+    }
+}
+
+/// Allowed stretches of one calendar over `[lo, hi]`, reused across searches.
+pub(crate) struct FitCache<'a> {
+    calendar: &'a Calendar,
+    lo: i64,
+    hi: i64,
+    free: Vec<(i64, i64)>,
+}
+
+impl FitCache<'_> {
+    /// Earliest start in `[t, t + horizon]` where `d` seconds fit.
+    pub(crate) fn fit(&mut self, t: i64, d: i64, horizon: i64) -> Option<i64> {
+        if self.calendar.is_unrestricted() {
+            return Some(t);
+        }
+        let end = t.saturating_add(horizon);
+        let mut a = t;
+        while a <= end {
+            if !(self.lo <= a && a + CHUNK + d <= self.hi) {
+                self.lo = a;
+                self.hi = a + 2 * CHUNK + d;
+                self.free = self.calendar.free(self.lo, self.hi, true);
+            }
+            // Stretches are exact up to `hi`: a start is valid if it ends by then.
+            let limit = end.min(self.hi - d);
+            if let Some(x) = find_fit(&self.free, a, d, limit) {
+                return Some(x);
+            }
+            a = limit + 1;
         }
         None
     }
