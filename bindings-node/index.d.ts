@@ -3,3 +3,4 @@
 export * from './types/errors'
 export * from './types/graph'
 export * from './types/window'
+export * from './types/rollout'

@@ -42,3 +42,20 @@ const slotStart: string = slot.start
 void allowed
 void next
 void slotStart
+
+const rolloutPlan: Plan = {
+  name: 'shop',
+  services: [{ id: 'api', deploy_duration: '5m', migration: { phase: 'expand', reversible: true } }],
+  regions: [{ id: 'eu', tier: 'canary', traffic_share: 0.1 }, { id: 'us', traffic_share: 0.9 }],
+  rollout: { bake_time: '1h', max_concurrent_regions: 2 },
+  calendars: { biz: { time_zone: 'UTC', allow: [{ start: '09:00', end: '17:00' }] } },
+  calendar: 'biz',
+}
+const rolloutSchedule = rollgate.scheduleRollout(rolloutPlan, '2026-11-24T09:00:00Z')
+const firstStart: string = rolloutSchedule.waves[0].steps[0].start
+const rollback = rollgate.rollbackPlan(rolloutSchedule, { region: 'us', service: 'api' })
+const recommendation: 'roll_back' | 'roll_forward' | 'nothing_to_undo' = rollback.recommendation
+const gantt: string = rollgate.toMermaidGantt(rolloutSchedule)
+void firstStart
+void recommendation
+void gantt

@@ -7,4 +7,5 @@
 
 mod convert;
 mod graph;
+mod rollout;
 mod window;

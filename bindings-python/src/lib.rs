@@ -5,6 +5,7 @@
 
 mod convert;
 mod graph;
+mod rollout;
 mod window;
 
 use pyo3::prelude::*;
@@ -14,5 +15,6 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     graph::register(m)?;
     window::register(m)?;
+    rollout::register(m)?;
     Ok(())
 }

@@ -48,5 +48,25 @@ def calendar_example() -> None:
         print(err.code, err.path)
 
 
+def rollout_example() -> None:
+    plan: Plan = {
+        "name": "shop",
+        "services": [{"id": "api", "deploy_duration": "5m", "migration": {"phase": "expand", "reversible": True}}],
+        "regions": [{"id": "eu", "tier": "canary", "traffic_share": 0.1}, {"id": "us", "traffic_share": 0.9}],
+        "rollout": {"bake_time": "1h", "max_concurrent_regions": 2},
+        "calendars": {"biz": {"time_zone": "UTC", "allow": [{"start": "09:00", "end": "17:00"}]}},
+        "calendar": "biz",
+    }
+    schedule = rollgate.schedule_rollout(plan, "2026-11-24T09:00:00Z")
+    for wave in schedule["waves"]:
+        for step in wave["steps"]:
+            print(wave["number"], step["region"], step["service"], step["start"], step["finish"])
+        for wait in wave["waits"]:
+            print(wait["from"], wait["until"])
+    rollback = rollgate.rollback_plan(schedule, {"region": "us", "service": "api"})
+    print(rollback["recommendation"], len(rollback["undo"]))
+    print(rollgate.to_mermaid_gantt(schedule))
+
+
 if __name__ == "__main__":
     main()

@@ -1191,7 +1191,8 @@ fn mermaid_id(text: &str) -> String {
 
 /// Renders a schedule as a Mermaid Gantt chart (times in UTC): one section
 /// per wave, one bar per region (from its first step to its last), one bar
-/// per window wait (`crit`) and one for the bake (`active`).
+/// per window wait (`crit`) and one for the bake (`active`, omitted when
+/// the bake is zero).
 ///
 /// ```
 /// let plan = rollgate::Plan::from_json(r#"{"name": "p",
@@ -1238,15 +1239,21 @@ pub fn to_mermaid_gantt(schedule: &Schedule) -> Result<String> {
                 utc(from.max(0) as u64 + wait.seconds)
             ));
         }
+        let mut spans: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for s in &w.steps {
+            spans
+                .entry(s.region.as_str())
+                .and_modify(|(a, b)| {
+                    *a = (*a).min(s.start_seconds);
+                    *b = (*b).max(s.finish_seconds);
+                })
+                .or_insert((s.start_seconds, s.finish_seconds));
+        }
         for region in &w.regions {
-            let mut span: Option<(u64, u64)> = None;
-            for s in w.steps.iter().filter(|s| &s.region == region) {
-                span = Some(match span {
-                    None => (s.start_seconds, s.finish_seconds),
-                    Some((a, b)) => (a.min(s.start_seconds), b.max(s.finish_seconds)),
-                });
-            }
-            let (a, b) = span.unwrap_or((w.start_seconds, w.start_seconds));
+            let (a, b) = spans
+                .get(region.as_str())
+                .copied()
+                .unwrap_or((w.start_seconds, w.start_seconds));
             out.push_str(&format!(
                 "    {} :w{}_{}, {}, {}\n",
                 mermaid_safe(region),
@@ -1255,6 +1262,9 @@ pub fn to_mermaid_gantt(schedule: &Schedule) -> Result<String> {
                 utc(a),
                 utc(b)
             ));
+        }
+        if w.gate.bake_seconds == 0 {
+            continue;
         }
         out.push_str(&format!(
             "    bake :active, w{}_bake, {}, {}\n",

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 mod common;
 mod graph;
+mod rollout;
 mod window;
 
 use serde_json::{json, Value};
@@ -27,6 +28,7 @@ use serde_json::{json, Value};
 fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
     graph::call(function, input)
         .or_else(|| window::call(function, input))
+        .or_else(|| rollout::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
