@@ -22,6 +22,8 @@ export interface Service {
   tags?: string[]
   /** The schema migration this service performs, if any. */
   migration?: Migration | null
+  /** Stateful services: instance groups rolled one at a time, each drained first (default 1). */
+  instance_groups?: number | null
 }
 
 /** A release plan: services and their dependencies. */

@@ -37,6 +37,8 @@ export interface RolloutPolicy {
   timeout?: Duration | null
   max_failed_steps?: number
   one_box?: OneBox | null
+  /** Drain time of each instance group of a stateful service. */
+  drain_time?: Duration
 }
 
 /** A service's schema migration. */
@@ -73,6 +75,10 @@ export interface Step {
   finish_seconds: number
   migration?: 'expand' | 'contract'
   reversible: boolean
+  /** Instance group (1-based) of a stateful service. */
+  group?: number
+  /** Drain time at the start of the step. */
+  drain_seconds?: number
 }
 
 export interface Gate {
@@ -104,12 +110,20 @@ export interface HaltRule {
   step_timeout_seconds: number | null
 }
 
+export interface ScheduleFinding {
+  /** e.g. `step_exceeds_timeout`. */
+  code: string
+  services: string[]
+  message: string
+}
+
 export interface Schedule {
   plan: string
   start: string
   finish: string
   total_duration_seconds: number
   halt_rule: HaltRule
+  findings: ScheduleFinding[]
   waves: Wave[]
 }
 
@@ -122,6 +136,7 @@ export interface UndoStep {
   stage: string
   wave: number
   state: 'completed' | 'in_flight'
+  group?: number
 }
 
 export interface RollbackReason {

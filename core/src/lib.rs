@@ -55,7 +55,7 @@ pub use graph::{
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
 pub use rollout::{
     rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
-    RollbackPlan, RollbackReason, Schedule, Step, UndoStep, Wave, WindowWait,
+    RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
 };
 pub use window::{
     check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,

@@ -128,6 +128,10 @@ pub struct RolloutPolicy {
     /// Deploy each region to one box first, with its own bake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_box: Option<OneBox>,
+    /// Time to drain an instance group of a stateful service before it is
+    /// deployed (default 0).
+    #[serde(default)]
+    pub drain_time: DurationSecs,
 }
 
 fn default_growth() -> f64 {
@@ -147,6 +151,7 @@ impl Default for RolloutPolicy {
             timeout: None,
             max_failed_steps: 0,
             one_box: None,
+            drain_time: DurationSecs(0),
         }
     }
 }
@@ -211,6 +216,11 @@ pub struct Service {
     /// The schema migration this service performs, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration: Option<Migration>,
+    /// For a stateful service: how many instance groups a region's deployment
+    /// rolls one at a time, each drained first (default 1; at least 1).
+    /// `deploy_duration` is the time of one group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_groups: Option<u32>,
 }
 
 impl Plan {

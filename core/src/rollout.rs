@@ -25,7 +25,11 @@
 //!    calendar; when it does not fit at the earliest time, the schedule
 //!    waits for the next window and records why. Regions of a wave run in
 //!    parallel. With `one_box`, each region first runs all its batches on one
-//!    box and bakes `one_box.bake_time`.
+//!    box and bakes `one_box.bake_time`. A stateful service rolls its
+//!    `instance_groups` one at a time, each drained for `drain_time` first
+//!    (one step per group; the one box is a single group). A step planned
+//!    longer than the per-step `timeout` is reported as a
+//!    `step_exceeds_timeout` finding.
 //! 4. **Gates**: after a wave's last step, it bakes `bake_time` (and needs
 //!    `min_bake_samples` samples, health and smoke checks, and for canary
 //!    waves a canary verdict) before the next wave may start, plus
@@ -63,8 +67,25 @@ pub struct Schedule {
     pub total_duration_seconds: u64,
     /// When the rollout halts: failed steps tolerated and the per-step timeout.
     pub halt_rule: HaltRule,
+    /// Things the caller should know that do not stop the schedule, e.g.
+    /// `step_exceeds_timeout` (a step planned longer than the per-step
+    /// timeout would always count as failed).
+    #[serde(default)]
+    pub findings: Vec<ScheduleFinding>,
     /// The waves, in order.
     pub waves: Vec<Wave>,
+}
+
+/// A finding about a schedule as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleFinding {
+    /// Machine code, e.g. `step_exceeds_timeout`.
+    pub code: String,
+    /// The services concerned, sorted.
+    pub services: Vec<String>,
+    /// A human sentence.
+    pub message: String,
 }
 
 /// When a rollout must halt.
@@ -163,6 +184,16 @@ pub struct Step {
     pub migration: Option<MigrationPhase>,
     /// Whether the step can be undone (false only for irreversible migrations).
     pub reversible: bool,
+    /// For a stateful service: which instance group (1-based) this step rolls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
+    /// Drain time at the start of the step (stateful services).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub drain_seconds: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What must pass before the next wave starts.
@@ -235,6 +266,9 @@ pub struct UndoStep {
     pub wave: usize,
     /// `completed` or `in_flight`.
     pub state: String,
+    /// Instance group of a stateful service's step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
 }
 
 /// A reason of a [`RollbackPlan`].
@@ -725,7 +759,11 @@ struct Batch {
     layer: u32,
 }
 
-fn batches(graph: &ServiceGraph, include: impl Fn(usize) -> bool) -> Vec<Batch> {
+fn batches(
+    graph: &ServiceGraph,
+    include: impl Fn(usize) -> bool,
+    occupancy: impl Fn(usize) -> i64,
+) -> Vec<Batch> {
     let mut by_layer: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for v in graph.topological_order() {
         if include(v) {
@@ -739,11 +777,7 @@ fn batches(graph: &ServiceGraph, include: impl Fn(usize) -> bool) -> Vec<Batch> 
         .into_iter()
         .map(|(layer, mut services)| {
             services.sort_unstable_by(|&a, &b| graph.id(a).cmp(&graph.id(b)));
-            let duration = services
-                .iter()
-                .map(|&s| graph.duration(s).unwrap_or(0) as i64)
-                .max()
-                .unwrap_or(0);
+            let duration = services.iter().map(|&s| occupancy(s)).max().unwrap_or(0);
             Batch {
                 services,
                 duration,
@@ -815,16 +849,66 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
             }
         }
     }
-    let main = batches(&graph, |v| !is_contract(v));
-    let contract = batches(&graph, is_contract);
+    let drain = policy.drain_time.as_secs() as i64;
+    for (i, s) in plan.services.iter().enumerate() {
+        if s.instance_groups == Some(0) {
+            return Err(Error::InvalidInput {
+                path: format!("/services/{i}/instance_groups"),
+                message: "instance_groups must be at least 1".into(),
+            });
+        }
+    }
+    // (groups, seconds per group, drain per group) of a service in a stage:
+    // stateful services roll their instance groups one at a time, each
+    // drained first; the one-box stage rolls a single group.
+    let groups_of = |v: usize, one_box: bool| -> (u32, i64, i64) {
+        let d = graph.duration(v).unwrap_or(0) as i64;
+        match plan.services.get(v) {
+            Some(s) if s.stateful => {
+                let g = if one_box {
+                    1
+                } else {
+                    s.instance_groups.unwrap_or(1)
+                };
+                (g, drain + d, drain)
+            }
+            _ => (1, d, 0),
+        }
+    };
+    let occupancy = |v: usize, one_box: bool| {
+        let (g, per, _) = groups_of(v, one_box);
+        i64::from(g) * per
+    };
+    let main_full = batches(&graph, |v| !is_contract(v), |v| occupancy(v, false));
+    let main_one_box = batches(&graph, |v| !is_contract(v), |v| occupancy(v, true));
+    let contract = batches(&graph, is_contract, |v| occupancy(v, false));
+    let mut findings = Vec::new();
+    if let Some(limit) = policy.timeout {
+        let mut slow: Vec<String> = (0..graph.len())
+            .filter(|&v| groups_of(v, false).1 > limit.as_secs() as i64)
+            .filter_map(|v| graph.id(v).map(str::to_string))
+            .collect();
+        slow.sort();
+        if !slow.is_empty() {
+            findings.push(ScheduleFinding {
+                code: "step_exceeds_timeout".into(),
+                message: format!(
+                    "planned steps of {} take longer than the {} s step timeout and would always count as failed",
+                    slow.join(", "),
+                    limit.as_secs()
+                ),
+                services: slow,
+            });
+        }
+    }
 
     let t0 = start.timestamp();
     let start_tz = *start.offset();
     let fmt0 = |t: i64| {
-        start_tz
-            .timestamp_opt(t, 0)
-            .single()
-            .map_or_else(|| t.to_string(), |d| d.to_rfc3339())
+        start_tz.timestamp_opt(t, 0).single().map_or_else(
+            || t.to_string(),
+            |d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        )
     };
     let horizon = DEFAULT_HORIZON.as_secs() as i64;
     let bake = policy.bake_time.as_secs() as i64;
@@ -875,20 +959,26 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
                 }
             }
             for &v in &batch.services {
-                let d = graph.duration(v).unwrap_or(0) as i64;
+                let (groups, per, drain) = groups_of(v, stage == "one_box");
+                let stateful = plan.services.get(v).is_some_and(|s| s.stateful);
                 let (migration, reversible) = step_info(v);
-                steps.push(Step {
-                    service: graph.id(v).unwrap_or("").to_string(),
-                    region: r.id.to_string(),
-                    stage: stage.to_string(),
-                    layer: batch.layer,
-                    start: format_in(&r.tz, t),
-                    finish: format_in(&r.tz, t + d),
-                    start_seconds: (t - t0) as u64,
-                    finish_seconds: (t + d - t0) as u64,
-                    migration,
-                    reversible,
-                });
+                for k in 0..groups {
+                    let s0 = t + i64::from(k) * per;
+                    steps.push(Step {
+                        service: graph.id(v).unwrap_or("").to_string(),
+                        region: r.id.to_string(),
+                        stage: stage.to_string(),
+                        layer: batch.layer,
+                        start: format_in(&r.tz, s0),
+                        finish: format_in(&r.tz, s0 + per),
+                        start_seconds: (s0 - t0) as u64,
+                        finish_seconds: (s0 + per - t0) as u64,
+                        migration,
+                        reversible,
+                        group: stateful.then_some(k + 1),
+                        drain_seconds: drain as u64,
+                    });
+                }
             }
             t += batch.duration;
         }
@@ -932,19 +1022,27 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
             let end = if kind == "contract" {
                 run_region(r, &contract, "contract", wave_start, &mut steps, &mut waits)?
             } else if let Some(ob) = one_box_bake {
-                let t = run_region(r, &main, "one_box", wave_start, &mut steps, &mut waits)?;
-                run_region(r, &main, "full", t + ob, &mut steps, &mut waits)?
+                let t = run_region(
+                    r,
+                    &main_one_box,
+                    "one_box",
+                    wave_start,
+                    &mut steps,
+                    &mut waits,
+                )?;
+                run_region(r, &main_full, "full", t + ob, &mut steps, &mut waits)?
             } else {
-                run_region(r, &main, "full", wave_start, &mut steps, &mut waits)?
+                run_region(r, &main_full, "full", wave_start, &mut steps, &mut waits)?
             };
             finish = finish.max(end);
         }
         steps.sort_by(|a, b| {
-            (a.start_seconds, &a.region, &a.service, &a.stage).cmp(&(
+            (a.start_seconds, &a.region, &a.service, &a.stage, a.group).cmp(&(
                 b.start_seconds,
                 &b.region,
                 &b.service,
                 &b.stage,
+                b.group,
             ))
         });
         let pass = finish + bake;
@@ -992,9 +1090,10 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
         .map_or(t0, |w| t0 + w.gate.earliest_pass_seconds as i64);
     Ok(Schedule {
         plan: plan.name.clone(),
-        start: start.to_rfc3339(),
+        start: fmt0(t0),
         finish: fmt0(end),
         total_duration_seconds: (end - t0) as u64,
+        findings,
         halt_rule: HaltRule {
             max_failed_steps: policy.max_failed_steps,
             step_timeout_seconds: policy.timeout.map(|t| t.as_secs()),
@@ -1100,6 +1199,7 @@ pub fn rollback_plan(schedule: &Schedule, halted_at: &HaltedAt) -> Result<Rollba
             std::cmp::Reverse(a.0),
             std::cmp::Reverse(stage_rank(&a.1.stage)),
             std::cmp::Reverse(a.1.layer),
+            std::cmp::Reverse(a.1.start_seconds),
             &a.1.region,
             &a.1.service,
         )
@@ -1107,6 +1207,7 @@ pub fn rollback_plan(schedule: &Schedule, halted_at: &HaltedAt) -> Result<Rollba
                 std::cmp::Reverse(b.0),
                 std::cmp::Reverse(stage_rank(&b.1.stage)),
                 std::cmp::Reverse(b.1.layer),
+                std::cmp::Reverse(b.1.start_seconds),
                 &b.1.region,
                 &b.1.service,
             ))
@@ -1122,6 +1223,7 @@ pub fn rollback_plan(schedule: &Schedule, halted_at: &HaltedAt) -> Result<Rollba
             stage: s.stage.clone(),
             wave,
             state: state.to_string(),
+            group: s.group,
         };
         if s.reversible {
             undo.push(item);
@@ -1274,4 +1376,74 @@ pub fn to_mermaid_gantt(schedule: &Schedule) -> Result<String> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule(json: &str) -> Result<Schedule> {
+        let plan = Plan::from_json(json)?;
+        let start = parse_timestamp("start", "2026-11-24T09:00:00Z")?;
+        schedule_rollout(&plan, start)
+    }
+
+    #[test]
+    fn region_cycle_reports_a_cycle_through_the_smallest_member() {
+        let err = schedule(
+            r#"{"name": "p", "services": [], "regions": [
+                {"id": "c", "depends_on": ["b"]}, {"id": "b", "depends_on": ["a"]},
+                {"id": "a", "depends_on": ["c"]}, {"id": "d", "depends_on": ["a"]}]}"#,
+        )
+        .unwrap_err();
+        match err {
+            Error::RegionCycle {
+                path,
+                cycle,
+                members,
+            } => {
+                assert_eq!(cycle, ["a", "c", "b", "a"]);
+                assert_eq!(members, ["a", "b", "c"]);
+                assert_eq!(path, "/regions/2/depends_on/0");
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn self_pair_is_asymmetric() {
+        let err =
+            schedule(r#"{"name": "p", "services": [], "regions": [{"id": "a", "pair": "a"}]}"#)
+                .unwrap_err();
+        assert_eq!(err.code(), "asymmetric_pair");
+    }
+
+    #[test]
+    fn explicit_first_wave_and_growth_factor_one() {
+        let s = schedule(
+            r#"{"name": "p", "services": [{"id": "x", "deploy_duration": 60}],
+                "regions": [{"id": "a", "traffic_share": 0.1}, {"id": "b", "traffic_share": 0.2},
+                            {"id": "c", "traffic_share": 0.3}],
+                "rollout": {"first_wave": ["b"], "growth_factor": 1}}"#,
+        )
+        .unwrap();
+        let waves: Vec<_> = s.waves.iter().map(|w| w.regions.clone()).collect();
+        assert_eq!(waves, [vec!["b"], vec!["a"], vec!["c"]]);
+        assert_eq!(s.waves[0].reasons[0].code, "first_wave");
+        assert_eq!(s.total_duration_seconds, 180);
+    }
+
+    #[test]
+    fn empty_service_list_still_orders_regions() {
+        let s = schedule(
+            r#"{"name": "p", "services": [], "regions": [{"id": "a"}, {"id": "b"}],
+                "rollout": {"bake_time": "10m"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.waves.len(), 2);
+        assert_eq!(s.total_duration_seconds, 1200);
+        assert!(to_mermaid_gantt(&s)
+            .unwrap()
+            .contains("bake :active, w2_bake"));
+    }
 }

@@ -61,10 +61,16 @@ fn plan_strategy() -> impl Strategy<Value = Value> {
                 .enumerate()
                 .map(|(i, (minutes, bits))| {
                     let deps: Vec<String> = (0..i).filter(|j| bits >> j & 1 == 1).map(|j| format!("s{j}")).collect();
-                    json!({"id": format!("s{i}"), "depends_on": deps, "deploy_duration": minutes * 60})
+                    let mut svc = json!({"id": format!("s{i}"), "depends_on": deps, "deploy_duration": minutes * 60});
+                    if bits >> 20 & 3 == 0 {
+                        svc["stateful"] = json!(true);
+                        svc["instance_groups"] = json!(1 + (bits >> 22) % 3);
+                    }
+                    svc
                 })
                 .collect();
-            let mut rollout = json!({"growth_factor": growth, "bake_time": bake * 60, "min_gap_between_waves": gap * 60});
+            let mut rollout = json!({"growth_factor": growth, "bake_time": bake * 60,
+                                     "min_gap_between_waves": gap * 60, "drain_time": "3m"});
             if let Some(c) = cap {
                 rollout["max_concurrent_regions"] = json!(c);
             }

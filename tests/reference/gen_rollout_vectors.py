@@ -264,8 +264,33 @@ ok("Mermaid Gantt of a one-region schedule", "to_mermaid_gantt", [ob_schedule],
    "    section Wave 1\n    c :w1_c, 2026-11-24 09:00:00, 2026-11-24 09:20:00\n"
    "    bake :active, w1_bake, 2026-11-24 09:20:00, 2026-11-24 10:20:00\n")
 
+# Stateful service: 3 instance groups of 10m, each drained 2m first (12m per
+# group: 0-12, 12-24, 24-36 minutes), then api 36-41 minutes. The 11m timeout is
+# shorter than a 12m group step: a finding, not an error.
+ST_PLAN = plan([{"id": "c", "tier": "canary"}], {"drain_time": "2m", "timeout": "11m"},
+               services=[{"id": "db", "deploy_duration": "10m", "stateful": True, "instance_groups": 3},
+                         {"id": "api", "depends_on": ["db"], "deploy_duration": "5m"}])
+ok("a stateful service rolls one drained instance group at a time", "schedule_rollout", [ST_PLAN, T0],
+   {"total_duration_seconds": 2460,
+    "findings": [{"code": "step_exceeds_timeout", "services": ["db"]}],
+    "halt_rule": {"step_timeout_seconds": 660},
+    "waves": [{"steps": [
+        {"service": "db", "group": 1, "drain_seconds": 120, "start_seconds": 0, "finish_seconds": 720},
+        {"service": "db", "group": 2, "drain_seconds": 120, "start_seconds": 720, "finish_seconds": 1440},
+        {"service": "db", "group": 3, "drain_seconds": 120, "start_seconds": 1440, "finish_seconds": 2160},
+        {"service": "api", "start_seconds": 2160, "finish_seconds": 2460}]}]})
+ok("rollback of a stateful service undoes its groups newest first", "rollback_plan",
+   [rollgate.schedule_rollout(ST_PLAN, T0), "2026-11-24T09:30:00Z"],
+   {"recommendation": "roll_back", "not_started": 1,
+    "undo": [{"service": "db", "group": 3, "state": "in_flight"},
+             {"service": "db", "group": 2, "state": "completed"},
+             {"service": "db", "group": 1, "state": "completed"}]})
+
 # Errors.
 A = {"id": "a", "traffic_share": 0.1}
+err("zero instance groups", "schedule_rollout",
+    [plan([A], services=[{"id": "db", "stateful": True, "instance_groups": 0}]), T0],
+    "invalid_input", "/services/0/instance_groups")
 err("pair names an unknown region", "schedule_rollout", [plan([{"id": "a", "pair": "zz"}]), T0],
     "unknown_region", "/regions/0/pair", {"region": "a", "target": "zz"})
 err("depends_on names an unknown region", "schedule_rollout", [plan([A, {"id": "b", "depends_on": ["zz"]}]), T0],

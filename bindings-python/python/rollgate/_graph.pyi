@@ -35,6 +35,7 @@ class Service(TypedDict):
     owner: NotRequired[str | None]
     tags: NotRequired[list[str]]
     migration: NotRequired[Migration | None]
+    instance_groups: NotRequired[int | None]
 
 class Plan(TypedDict):
     """A release plan: services and their dependencies; for rollouts also

@@ -16,6 +16,7 @@ __all__ = [
     "Gate",
     "Wave",
     "HaltRule",
+    "ScheduleFinding",
     "Schedule",
     "HaltedAtStep",
     "HaltedAt",
@@ -56,6 +57,7 @@ class RolloutPolicy(TypedDict, total=False):
     timeout: str | int | float | None
     max_failed_steps: int
     one_box: OneBox | None
+    drain_time: str | int | float
 
 class Migration(TypedDict):
     """A service's schema migration (``service["migration"]``)."""
@@ -85,6 +87,8 @@ class Step(TypedDict):
     finish_seconds: int
     migration: NotRequired[Literal["expand", "contract"]]
     reversible: bool
+    group: NotRequired[int]
+    drain_seconds: NotRequired[int]
 
 class Gate(TypedDict):
     bake_seconds: int
@@ -111,12 +115,18 @@ class HaltRule(TypedDict):
     max_failed_steps: int
     step_timeout_seconds: int | None
 
+class ScheduleFinding(TypedDict):
+    code: str
+    services: list[str]
+    message: str
+
 class Schedule(TypedDict):
     plan: str
     start: str
     finish: str
     total_duration_seconds: int
     halt_rule: HaltRule
+    findings: list[ScheduleFinding]
     waves: list[Wave]
 
 class HaltedAtStep(TypedDict):
@@ -133,6 +143,7 @@ class UndoStep(TypedDict):
     stage: str
     wave: int
     state: Literal["completed", "in_flight"]
+    group: NotRequired[int]
 
 class RollbackReason(TypedDict):
     code: str
