@@ -9,3 +9,5 @@
 
 mod convert;
 mod graph;
+mod rollout;
+mod window;

@@ -1,3 +1,6 @@
+import type { Migration, Region, RolloutPolicy } from './rollout'
+import type { Calendar } from './window'
+
 /** Seconds as a number, or a human string such as `"90s"` or `"1h30m"`. */
 export type Duration = string | number
 
@@ -17,12 +20,24 @@ export interface Service {
   owner?: string | null
   /** Free-form labels. */
   tags?: string[]
+  /** The schema migration this service performs, if any. */
+  migration?: Migration | null
+  /** Stateful services: instance groups rolled one at a time, each drained first (default 1). */
+  instance_groups?: number | null
 }
 
 /** A release plan: services and their dependencies. */
 export interface Plan {
   name: string
   services: Service[]
+  /** Regions to roll out to (needed by `scheduleRollout`). */
+  regions?: Region[]
+  /** How to roll out across regions. */
+  rollout?: RolloutPolicy | null
+  /** Named release calendars that regions refer to by id. */
+  calendars?: Record<string, Calendar>
+  /** Calendar id for regions that name none. */
+  calendar?: string | null
 }
 
 /** Timing of one service with unlimited parallelism, in seconds from the start. */

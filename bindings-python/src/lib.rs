@@ -6,6 +6,8 @@
 mod convert;
 mod de;
 mod graph;
+mod rollout;
+mod window;
 
 use pyo3::prelude::*;
 
@@ -13,5 +15,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     graph::register(m)?;
+    window::register(m)?;
+    rollout::register(m)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import rollgate
-from rollgate import Plan
+from rollgate import Calendar, Plan
 
 
 def critical_services(plan: Plan) -> list[str]:
@@ -28,6 +28,44 @@ def main() -> None:
         rollgate.order_services({"name": "bad", "services": [{"id": "a", "depends_on": ["a"]}]})
     except rollgate.InvalidPlanError as err:
         print(err.code, err.path, err.cycle)
+
+
+def calendar_example() -> None:
+    calendar: Calendar = {
+        "time_zone": "Europe/Berlin",
+        "allow": [{"days": ["mon", "tue"], "start": "09:00", "end": "16:00"}],
+        "deny": [{"from": "2026-12-20T00:00:00+01:00", "to": "2027-01-04T00:00:00+01:00"}],
+        "holidays": ["2026-12-25"],
+    }
+    check = rollgate.check_window(calendar, "2026-11-24T10:00:00+01:00", "1h")
+    allowed: bool = check["allowed"]
+    start: str | None = check["next_allowed_start"]
+    slot = rollgate.next_window(calendar, "2026-11-24T10:00:00+01:00", 600, "30d")
+    print(allowed, start, slot["start"])
+    try:
+        rollgate.next_window({"time_zone": "Nowhere"}, "2026-11-24T10:00:00Z", "1h")
+    except rollgate.InvalidCalendarError as err:
+        print(err.code, err.path)
+
+
+def rollout_example() -> None:
+    plan: Plan = {
+        "name": "shop",
+        "services": [{"id": "api", "deploy_duration": "5m", "migration": {"phase": "expand", "reversible": True}}],
+        "regions": [{"id": "eu", "tier": "canary", "traffic_share": 0.1}, {"id": "us", "traffic_share": 0.9}],
+        "rollout": {"bake_time": "1h", "max_concurrent_regions": 2},
+        "calendars": {"biz": {"time_zone": "UTC", "allow": [{"start": "09:00", "end": "17:00"}]}},
+        "calendar": "biz",
+    }
+    schedule = rollgate.schedule_rollout(plan, "2026-11-24T09:00:00Z")
+    for wave in schedule["waves"]:
+        for step in wave["steps"]:
+            print(wave["number"], step["region"], step["service"], step["start"], step["finish"])
+        for wait in wave["waits"]:
+            print(wait["from"], wait["until"])
+    rollback = rollgate.rollback_plan(schedule, {"region": "us", "service": "api"})
+    print(rollback["recommendation"], len(rollback["undo"]))
+    print(rollgate.to_mermaid_gantt(schedule))
 
 
 if __name__ == "__main__":

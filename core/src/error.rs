@@ -94,6 +94,130 @@ pub enum Error {
         /// The fields that are allowed there.
         expected: Vec<String>,
     },
+    /// A region's `pair` or `depends_on` names a region that is not in the plan.
+    #[error("{path}: region `{region}` refers to unknown region `{target}`")]
+    UnknownRegion {
+        /// JSON pointer to the reference.
+        path: String,
+        /// The region that holds the reference.
+        region: String,
+        /// The id that does not exist.
+        target: String,
+    },
+    /// Region `a` names `b` as its pair but `b` does not name `a` (or names
+    /// itself, or another region).
+    #[error("{path}: region `{region}` is paired with `{pair}`, but `{pair}` is paired with {}", pair_of_pair.as_deref().map_or("no region".to_string(), |p| format!("`{p}`")))]
+    AsymmetricPair {
+        /// JSON pointer to the `pair` field of `region`.
+        path: String,
+        /// The region whose pair does not answer.
+        region: String,
+        /// The region it names as its pair.
+        pair: String,
+        /// What `pair` names as its own pair (`None`: nothing).
+        pair_of_pair: Option<String>,
+    },
+    /// The regions' `depends_on` lists form a cycle.
+    #[error("{path}: region dependency cycle {}", cycle.join(" -> "))]
+    RegionCycle {
+        /// JSON pointer to the first edge of the reported cycle.
+        path: String,
+        /// One concrete cycle: starts and ends with the same id.
+        cycle: Vec<String>,
+        /// Every region caught in some cycle, sorted.
+        members: Vec<String>,
+    },
+    /// A region's traffic share is negative, not finite or above 1, or the
+    /// shares of all regions add up to more than 1.
+    #[error("{path}: invalid traffic share {value}: {message}")]
+    InvalidTrafficShare {
+        /// JSON pointer to the share (or to `/regions` for the total).
+        path: String,
+        /// The offending share, or the total.
+        value: f64,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A region (or the plan) names a calendar that is not in `calendars`.
+    #[error("{path}: unknown calendar `{calendar}`")]
+    UnknownCalendar {
+        /// JSON pointer to the reference.
+        path: String,
+        /// The id that does not exist.
+        calendar: String,
+    },
+    /// A service depends on a contract migration, which only runs after every
+    /// region has finished.
+    #[error("{path}: service `{service}` depends on contract migration `{migration}`, which runs only after every region has finished")]
+    ContractDependency {
+        /// JSON pointer to the dependency entry.
+        path: String,
+        /// The dependent service.
+        service: String,
+        /// The contract migration it depends on.
+        migration: String,
+    },
+    /// A rollback request names a step that is not in the schedule.
+    #[error("{path}: no step deploys service `{service}` to region `{region}`")]
+    UnknownStep {
+        /// JSON pointer to the step reference.
+        path: String,
+        /// The region named.
+        region: String,
+        /// The service named.
+        service: String,
+    },
+    /// A time zone is not a known IANA name.
+    #[error("{path}: unknown IANA time zone `{time_zone}`")]
+    InvalidTimeZone {
+        /// JSON pointer to the zone name.
+        path: String,
+        /// The name as given.
+        time_zone: String,
+    },
+    /// A calendar window is malformed: zero or negative length, a bad local
+    /// time, fields of different kinds mixed, a recurrence outside `deny`.
+    #[error("{path}: invalid window: {message}")]
+    InvalidWindow {
+        /// JSON pointer to the window (or its offending field).
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A timestamp or date could not be read (RFC 3339 with offset, or
+    /// `YYYY-MM-DD` for dates).
+    #[error("{path}: invalid timestamp `{value}`: {message}")]
+    InvalidTimestamp {
+        /// JSON pointer to the value.
+        path: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A deployment is longer than every allow window of a calendar, so it
+    /// can never fit, whatever the date.
+    #[error("{path}: a deployment of {duration_seconds} s is longer than every allow window (longest {longest_window_seconds} s)")]
+    WindowTooShort {
+        /// JSON pointer to the duration or the calendar reference.
+        path: String,
+        /// The deployment's duration.
+        duration_seconds: u64,
+        /// The longest allowed stretch found within the horizon.
+        longest_window_seconds: u64,
+    },
+    /// No allowed start exists within the searched horizon.
+    #[error("{path}: no allowed start for a deployment of {duration_seconds} s within {horizon_seconds} s after {after}")]
+    NoWindowWithinHorizon {
+        /// JSON pointer to the calendar (reference).
+        path: String,
+        /// Where the search started (RFC 3339).
+        after: String,
+        /// The deployment's duration.
+        duration_seconds: u64,
+        /// The horizon searched.
+        horizon_seconds: u64,
+    },
     /// Any other malformed input: wrong type, missing field, value out of range.
     #[error("{path}: {message}")]
     InvalidInput {
@@ -120,6 +244,9 @@ fn expected_list(expected: &[String]) -> String {
 pub enum ErrorFamily {
     /// A release plan, its services and dependencies, or a request against it.
     Plan,
+    /// A release calendar, a time zone or a timestamp: windows, freezes,
+    /// holidays, and the time arguments checked against them.
+    Calendar,
 }
 
 impl ErrorFamily {
@@ -131,6 +258,7 @@ impl ErrorFamily {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorFamily::Plan => "plan",
+            ErrorFamily::Calendar => "calendar",
         }
     }
 }
@@ -151,6 +279,18 @@ impl Error {
             Error::UnknownService { .. } => "unknown_service",
             Error::InvalidDuration { .. } => "invalid_duration",
             Error::UnknownField { .. } => "unknown_field",
+            Error::UnknownRegion { .. } => "unknown_region",
+            Error::AsymmetricPair { .. } => "asymmetric_pair",
+            Error::RegionCycle { .. } => "region_cycle",
+            Error::InvalidTrafficShare { .. } => "invalid_traffic_share",
+            Error::UnknownCalendar { .. } => "unknown_calendar",
+            Error::ContractDependency { .. } => "contract_dependency",
+            Error::UnknownStep { .. } => "unknown_step",
+            Error::InvalidTimeZone { .. } => "invalid_time_zone",
+            Error::InvalidWindow { .. } => "invalid_window",
+            Error::InvalidTimestamp { .. } => "invalid_timestamp",
+            Error::WindowTooShort { .. } => "window_too_short",
+            Error::NoWindowWithinHorizon { .. } => "no_window_within_horizon",
             Error::InvalidInput { .. } => "invalid_input",
         }
     }
@@ -170,6 +310,18 @@ impl Error {
             | Error::UnknownService { path, .. }
             | Error::InvalidDuration { path, .. }
             | Error::UnknownField { path, .. }
+            | Error::UnknownRegion { path, .. }
+            | Error::AsymmetricPair { path, .. }
+            | Error::RegionCycle { path, .. }
+            | Error::InvalidTrafficShare { path, .. }
+            | Error::UnknownCalendar { path, .. }
+            | Error::ContractDependency { path, .. }
+            | Error::UnknownStep { path, .. }
+            | Error::InvalidTimeZone { path, .. }
+            | Error::InvalidWindow { path, .. }
+            | Error::InvalidTimestamp { path, .. }
+            | Error::WindowTooShort { path, .. }
+            | Error::NoWindowWithinHorizon { path, .. }
             | Error::InvalidInput { path, .. } => path,
         }
     }
@@ -189,7 +341,19 @@ impl Error {
             | Error::UnknownService { .. }
             | Error::InvalidDuration { .. }
             | Error::UnknownField { .. }
-            | Error::InvalidInput { .. } => ErrorFamily::Plan,
+            | Error::InvalidInput { .. }
+            | Error::UnknownRegion { .. }
+            | Error::AsymmetricPair { .. }
+            | Error::RegionCycle { .. }
+            | Error::InvalidTrafficShare { .. }
+            | Error::UnknownCalendar { .. }
+            | Error::ContractDependency { .. }
+            | Error::UnknownStep { .. } => ErrorFamily::Plan,
+            Error::InvalidTimeZone { .. }
+            | Error::InvalidWindow { .. }
+            | Error::InvalidTimestamp { .. }
+            | Error::WindowTooShort { .. }
+            | Error::NoWindowWithinHorizon { .. } => ErrorFamily::Calendar,
         }
     }
 
@@ -232,6 +396,18 @@ impl Error {
             | Error::UnknownService { path, .. }
             | Error::InvalidDuration { path, .. }
             | Error::UnknownField { path, .. }
+            | Error::UnknownRegion { path, .. }
+            | Error::AsymmetricPair { path, .. }
+            | Error::RegionCycle { path, .. }
+            | Error::InvalidTrafficShare { path, .. }
+            | Error::UnknownCalendar { path, .. }
+            | Error::ContractDependency { path, .. }
+            | Error::UnknownStep { path, .. }
+            | Error::InvalidTimeZone { path, .. }
+            | Error::InvalidWindow { path, .. }
+            | Error::InvalidTimestamp { path, .. }
+            | Error::WindowTooShort { path, .. }
+            | Error::NoWindowWithinHorizon { path, .. }
             | Error::InvalidInput { path, .. } => path.insert_str(0, prefix),
         }
         self

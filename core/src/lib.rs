@@ -43,6 +43,8 @@
 pub mod error;
 pub mod graph;
 pub mod plan;
+pub mod rollout;
+pub mod window;
 pub mod wire;
 
 pub use error::{Error, ErrorFamily, Result};
@@ -50,5 +52,13 @@ pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
 };
-pub use plan::{Plan, Service};
+pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
+pub use rollout::{
+    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
+    RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
+};
+pub use window::{
+    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,
+    WindowSlot, WindowSpec,
+};
 pub use wire::DurationSecs;

@@ -2,5 +2,8 @@
 # (`_graph.pyi`, ...) declares its TypedDicts and functions; this file
 # re-exports them. Checked by mypy --strict in tests/run.
 from ._graph import *
+from ._rollout import *
+from ._window import *
+from .errors import InvalidCalendarError as InvalidCalendarError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import RollgateError as RollgateError

@@ -1,6 +1,9 @@
 # Stubs for the dependency-graph functions and the release-plan shape.
 from typing import NotRequired, TypedDict
 
+from ._rollout import Migration, Region, RolloutPolicy
+from ._window import Calendar
+
 
 __all__ = [
     "Duration",
@@ -31,12 +34,19 @@ class Service(TypedDict):
     customer_facing: NotRequired[bool]
     owner: NotRequired[str | None]
     tags: NotRequired[list[str]]
+    migration: NotRequired[Migration | None]
+    instance_groups: NotRequired[int | None]
 
 class Plan(TypedDict):
-    """A release plan: services and their dependencies."""
+    """A release plan: services and their dependencies; for rollouts also
+    regions, the rollout policy and release calendars."""
 
     name: str
     services: list[Service]
+    regions: NotRequired[list[Region]]
+    rollout: NotRequired[RolloutPolicy | None]
+    calendars: NotRequired[dict[str, Calendar]]
+    calendar: NotRequired[str | None]
 
 class ServiceTiming(TypedDict):
     id: str

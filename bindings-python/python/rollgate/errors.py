@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError"]
 
 
 class RollgateError(Exception):
@@ -45,3 +45,9 @@ class RollgateError(Exception):
 
 class InvalidPlanError(RollgateError, ValueError):
     """The release plan (or a request against it) is malformed or inconsistent."""
+
+
+class InvalidCalendarError(RollgateError, ValueError):
+    """A release calendar, time zone or timestamp is malformed, or no allowed
+    time exists for the request (codes: invalid_time_zone, invalid_window,
+    invalid_timestamp, window_too_short, no_window_within_horizon)."""

@@ -17,6 +17,8 @@ use std::path::PathBuf;
 
 mod common;
 mod graph;
+mod rollout;
+mod window;
 
 use serde_json::{json, Value};
 
@@ -25,6 +27,8 @@ use serde_json::{json, Value};
 /// its own functions.
 fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
     graph::call(function, input)
+        .or_else(|| window::call(function, input))
+        .or_else(|| rollout::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
