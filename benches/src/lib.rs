@@ -46,12 +46,12 @@ pub fn random_dag(n: usize, m: usize, seed: u64) -> Plan {
             deploy_duration: DurationSecs(60 + (i as u64 * 7) % 600),
             stateful: i % 10 == 0,
             customer_facing: i % 7 == 0,
-            owner: None,
-            tags: Vec::new(),
+            ..Service::default()
         })
         .collect();
     Plan {
         name: format!("random-{n}-{m}-{seed}"),
         services,
+        ..Plan::default()
     }
 }

@@ -24,7 +24,7 @@ use crate::wire::{self, DurationSecs};
 /// }"#).unwrap();
 /// assert_eq!(plan.services[1].deploy_duration.as_secs(), 120);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// A human name for the plan.
@@ -189,7 +189,7 @@ pub enum MigrationPhase {
 }
 
 /// One deployable service of a [`Plan`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Unique, non-empty id.

@@ -19,8 +19,7 @@ fn service(id: String, deps: Vec<String>, secs: u64) -> Service {
         deploy_duration: DurationSecs(secs),
         stateful: false,
         customer_facing: secs.is_multiple_of(3),
-        owner: None,
-        tags: Vec::new(),
+        ..Service::default()
     }
 }
 
@@ -65,6 +64,7 @@ fn dag() -> impl Strategy<Value = Plan> {
             Plan {
                 name: "random".into(),
                 services: shuffled,
+                ..Plan::default()
             }
         })
 }
