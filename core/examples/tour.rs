@@ -1,6 +1,7 @@
 //! A tour of rollgate on a bundled, realistic release plan: deployment
-//! waves, rollback order, blast radius, critical path and a bounded-parallel
-//! schedule.
+//! waves, rollback order, blast radius, critical path, a bounded-parallel
+//! schedule, the multi-region rollout through release windows (as a table
+//! and as a Mermaid Gantt chart) and a rollback plan for a halt.
 //!
 //! Run with `cargo run -p rollgate --example tour` (optionally pass the path
 //! of another plan JSON file).
@@ -88,6 +89,114 @@ fn run() -> rollgate::Result<()> {
                     minutes(s.finish)
                 );
             }
+        }
+    }
+    if !plan.regions.is_empty() {
+        rollout_section(&plan)?;
+    }
+    Ok(())
+}
+
+fn rollout_section(plan: &Plan) -> rollgate::Result<()> {
+    // Monday 23 November 2026, 08:00 in New York; Thursday and Friday are US
+    // holidays in the bundled calendar, and the year-end freeze follows.
+    let start = rollgate::window::parse_timestamp("start", "2026-11-23T08:00:00-05:00")?;
+    let schedule = rollgate::schedule_rollout(plan, start)?;
+    println!(
+        "\nMulti-region rollout from {} ({} regions, {} waves), last gate passes {}",
+        schedule.start,
+        plan.regions.len(),
+        schedule.waves.len(),
+        schedule.finish
+    );
+    println!(
+        "  {:<4} {:<34} {:>7} {:<25} {:<25} {:>5} {:>5}",
+        "wave", "regions", "traffic", "start", "finish", "steps", "waits"
+    );
+    for wave in &schedule.waves {
+        println!(
+            "  {:<4} {:<34} {:>6.0}% {:<25} {:<25} {:>5} {:>5}",
+            wave.number,
+            wave.regions.join(", "),
+            wave.traffic_share * 100.0,
+            wave.start,
+            wave.finish,
+            wave.steps.len(),
+            wave.waits.len()
+        );
+        for reason in &wave.reasons {
+            println!("       - [{}] {}", reason.code, reason.message);
+        }
+        for wait in &wave.waits {
+            let why: Vec<&str> = wait.reasons.iter().map(|r| r.code.as_str()).collect();
+            println!(
+                "       ~ {} waits {} until {} ({})",
+                wait.region,
+                DurationSecs(wait.seconds),
+                wait.until,
+                why.join(", ")
+            );
+        }
+        println!(
+            "       gate: bake {} and {} samples, checks {}; passes at the earliest {}",
+            DurationSecs(wave.gate.bake_seconds),
+            wave.gate.min_bake_samples,
+            wave.gate.checks.join(", "),
+            wave.gate.earliest_pass
+        );
+    }
+    println!(
+        "  total planned duration: {}",
+        DurationSecs(schedule.total_duration_seconds)
+    );
+    for finding in &schedule.findings {
+        println!("  finding [{}] {}", finding.code, finding.message);
+    }
+
+    println!("\nMermaid Gantt chart of the rollout (paste into any Mermaid renderer):\n");
+    println!("{}", rollgate::to_mermaid_gantt(&schedule)?);
+
+    // Halt on the first step of the second wave, then in the final
+    // (contract-migration) wave, and ask what to undo each time.
+    let halts = [schedule.waves.get(1), schedule.waves.last()];
+    for step in halts.into_iter().flatten().filter_map(|w| w.steps.last()) {
+        let halted_at = rollgate::rollout::HaltedAt::Step {
+            region: step.region.clone(),
+            service: step.service.clone(),
+            stage: Some(step.stage.clone()),
+        };
+        let rollback = rollgate::rollback_plan(&schedule, &halted_at)?;
+        println!(
+            "If the rollout halts at {} ({}) in {} at {}: {}, {} steps to undo, {} cannot be undone, {} never started",
+            step.service,
+            step.stage,
+            step.region,
+            rollback.halted_at,
+            rollback.recommendation,
+            rollback.undo.len(),
+            rollback.cannot_undo.len(),
+            rollback.not_started
+        );
+        for undo in rollback.undo.iter().take(6) {
+            println!(
+                "  undo {:<18} in {:<14} (wave {}, {})",
+                undo.service, undo.region, undo.wave, undo.state
+            );
+        }
+        if rollback.undo.len() > 6 {
+            println!(
+                "  ... and {} more, in the order listed",
+                rollback.undo.len() - 6
+            );
+        }
+        for keep in &rollback.cannot_undo {
+            println!(
+                "  cannot undo {} in {} ({})",
+                keep.service, keep.region, keep.stage
+            );
+        }
+        for reason in &rollback.reasons {
+            println!("  - [{}] {}", reason.code, reason.message);
         }
     }
     Ok(())
