@@ -43,6 +43,8 @@
 pub mod error;
 pub mod graph;
 pub mod plan;
+pub mod stats;
+pub mod verdict;
 pub mod wire;
 
 pub use error::{Error, ErrorFamily, Result};
@@ -51,4 +53,9 @@ pub use graph::{
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
 };
 pub use plan::{Plan, Service};
+pub use stats::{
+    adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
+    quantile_ci, welch_t_test, Alternative, Correction,
+};
+pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
 pub use wire::DurationSecs;
