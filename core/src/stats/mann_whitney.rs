@@ -409,6 +409,8 @@ impl UDistribution {
 pub(crate) struct PairDiffs<'a> {
     x: &'a [f64],
     y: &'a [f64],
+    /// All differences, sorted, when there are few enough of them.
+    small: Option<Vec<f64>>,
 }
 
 /// Candidate sets at or below this size are selected directly.
@@ -418,7 +420,13 @@ const SAMPLE: usize = 1 << 14;
 
 impl<'a> PairDiffs<'a> {
     pub(crate) fn new(x: &'a [f64], y: &'a [f64]) -> Self {
-        PairDiffs { x, y }
+        let total = x.len() as u64 * y.len() as u64;
+        let small = (total <= DIRECT_LIMIT).then(|| {
+            let mut all: Vec<f64> = x.iter().flat_map(|a| y.iter().map(move |b| a - b)).collect();
+            all.sort_unstable_by(f64::total_cmp);
+            all
+        });
+        PairDiffs { x, y, small }
     }
 
     fn len(&self) -> u64 {
@@ -500,6 +508,9 @@ impl<'a> PairDiffs<'a> {
 
     /// The `k`-th smallest difference (0-based), `k < n·m`.
     pub(crate) fn select(&self, k: u64) -> f64 {
+        if let Some(all) = &self.small {
+            return all.get(k as usize).copied().unwrap_or(f64::NAN);
+        }
         let n = self.x.len();
         let m = self.y.len();
         let mut lo = vec![0usize; n];
@@ -636,7 +647,8 @@ mod tests {
             let x: Vec<f64> = (0..n).map(|_| rng.below(levels) as f64).collect();
             let y: Vec<f64> = (0..m).map(|_| rng.below(levels) as f64 * 0.5).collect();
             let (xs, ys) = (sorted(&x), sorted(&y));
-            let pairs = PairDiffs::new(&xs, &ys);
+            let mut pairs = PairDiffs::new(&xs, &ys);
+            pairs.small = None; // exercise the selection itself
             let all = brute(&xs, &ys);
             for k in [0, all.len() / 3, all.len() / 2, all.len() - 1] {
                 assert_eq!(pairs.select(k as u64), all[k], "case {case} k {k}");
