@@ -311,6 +311,7 @@ pub struct MetricResult {
     /// Effect estimate.
     pub effect: Option<f64>,
     /// Confidence interval of `effect`; `null` sides are unbounded.
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// Canary/baseline ratio of means (continuous), rates (count) or
     /// quantiles; `null` when the baseline is 0.

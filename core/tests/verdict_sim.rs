@@ -1,7 +1,12 @@
 //! Seeded simulation of A/A canaries (baseline and canary from the same
 //! distribution): the false-rollback rate stays within the bound the
 //! configured confidence promises.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use rollgate::verdict::{judge_canary, CanaryConfig, CanaryData, Classification, Decision};
 use serde_json::json;
@@ -82,7 +87,10 @@ fn aa_per_metric_false_failure_rate_is_at_most_alpha() {
     let (_, failures) = run("none", runs, 0xA11CE);
     for (i, f) in failures.iter().enumerate() {
         let rate = *f as f64 / runs as f64;
-        assert!(rate <= bound(0.05, runs), "metric {i}: false failure rate {rate}");
+        assert!(
+            rate <= bound(0.05, runs),
+            "metric {i}: false failure rate {rate}"
+        );
     }
 }
 
@@ -95,4 +103,3 @@ fn aa_false_rollback_rate_with_holm_is_at_most_alpha() {
     // rollback needs a failing metric (score 66.7 < 75).
     assert!(rate <= bound(0.05, runs), "false rollback rate {rate}");
 }
-

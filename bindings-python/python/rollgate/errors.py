@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidCanaryError"]
 
 
 class RollgateError(Exception):
@@ -45,3 +45,16 @@ class RollgateError(Exception):
 
 class InvalidPlanError(RollgateError, ValueError):
     """The release plan (or a request against it) is malformed or inconsistent."""
+
+
+class InvalidCanaryError(RollgateError, ValueError):
+    """Canary analysis input is malformed: a metric configuration
+    (``invalid_config``), a sample (``invalid_sample``, with ``metric`` and
+    ``index``), a count (``invalid_count``), a metric the configuration does
+    not name (``unknown_metric``), or too little data for a kernel
+    (``insufficient_data``)."""
+
+    metric: str | None = None
+    """For ``invalid_sample`` and ``unknown_metric``: the metric's name."""
+    index: int | None = None
+    """For ``invalid_sample``: the position of the value in its sample."""

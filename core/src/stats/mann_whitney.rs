@@ -35,6 +35,7 @@ pub struct MannWhitney {
     pub estimate: f64,
     /// Confidence interval of the shift; `None` is an unbounded side (one-sided
     /// alternatives).
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// `"exact"` (exact null distribution, no ties, both samples under 50) or
     /// `"asymptotic"` (normal approximation with tie and continuity correction).
@@ -422,7 +423,10 @@ impl<'a> PairDiffs<'a> {
     pub(crate) fn new(x: &'a [f64], y: &'a [f64]) -> Self {
         let total = x.len() as u64 * y.len() as u64;
         let small = (total <= DIRECT_LIMIT).then(|| {
-            let mut all: Vec<f64> = x.iter().flat_map(|a| y.iter().map(move |b| a - b)).collect();
+            let mut all: Vec<f64> = x
+                .iter()
+                .flat_map(|a| y.iter().map(move |b| a - b))
+                .collect();
             all.sort_unstable_by(f64::total_cmp);
             all
         });

@@ -119,6 +119,15 @@ pub(crate) fn format_non_finite(value: f64) -> String {
     }
 }
 
+/// Serialises a fixed-size array as a list (a tuple would become a Python
+/// tuple, not a list, in the bindings).
+pub(crate) fn as_list<S: serde::Serializer, T: Serialize>(
+    values: &[T; 2],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_seq(values.iter())
+}
+
 /// A finite value or `None` for an unbounded side.
 pub(crate) fn bound(value: f64) -> Option<f64> {
     value.is_finite().then_some(value)

@@ -25,6 +25,7 @@ pub struct ProportionTest {
     pub ratio: Option<f64>,
     /// Confidence interval of the ratio (Katz log method; 0.5 added to every
     /// cell when an event count is zero); `None` is an unbounded side.
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// Difference of proportions `p_x − p_y`.
     pub difference: f64,
@@ -51,6 +52,7 @@ pub struct RateTest {
     pub ratio: Option<f64>,
     /// Exact (Clopper-Pearson) confidence interval of the rate ratio;
     /// `None` is an unbounded side.
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// Rate of `x` (events per unit of exposure).
     pub rate_x: f64,

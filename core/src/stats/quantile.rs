@@ -16,9 +16,11 @@ pub struct QuantileInterval {
     pub estimate: f64,
     /// Order-statistic interval `[x_(l), x_(u)]`; `None` when the sample is
     /// too small for that side at this confidence.
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// 1-based ranks `l` and `u` of the interval ends (0 and n + 1 when
     /// unbounded).
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ranks: [usize; 2],
     /// The exact coverage of the interval, at least the requested confidence.
     pub achieved_confidence: f64,
@@ -37,6 +39,7 @@ pub struct QuantileComparison {
     pub estimate: f64,
     /// Conservative interval of the difference from the two order-statistic
     /// intervals at confidence `1 − α/2` each (Bonferroni).
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// `quantile(x) / quantile(y)`; `None` when `quantile(y)` is 0.
     pub ratio: Option<f64>,

@@ -18,6 +18,7 @@ pub struct WelchTest {
     /// `mean(x) − mean(y)`.
     pub estimate: f64,
     /// Confidence interval of the difference of means; `None` is unbounded.
+    #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
     /// `mean(x) / mean(y)`; `None` when `mean(y)` is 0.
     pub ratio: Option<f64>,
