@@ -7,3 +7,4 @@
 
 mod convert;
 mod graph;
+mod verdict;
