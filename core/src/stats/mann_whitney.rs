@@ -412,12 +412,16 @@ pub(crate) struct PairDiffs<'a> {
     y: &'a [f64],
     /// All differences, sorted, when there are few enough of them.
     small: Option<Vec<f64>>,
+    /// Points `(t, number of differences ≤ t)` counted so far.
+    known: std::cell::RefCell<Vec<(f64, u64)>>,
 }
 
-/// Candidate sets at or below this size are selected directly.
+/// Up to this many differences are materialised and sorted outright.
 const DIRECT_LIMIT: u64 = 1 << 16;
-/// Pivot sample size per round.
+/// Size of the deterministic sample of pairs that gives the first bracket.
 const SAMPLE: usize = 1 << 14;
+/// A bracket with at most this many differences is listed and selected.
+const BAND: u64 = 1 << 17;
 
 impl<'a> PairDiffs<'a> {
     pub(crate) fn new(x: &'a [f64], y: &'a [f64]) -> Self {
@@ -430,18 +434,16 @@ impl<'a> PairDiffs<'a> {
             all.sort_unstable_by(f64::total_cmp);
             all
         });
-        PairDiffs { x, y, small }
+        PairDiffs {
+            x,
+            y,
+            small,
+            known: std::cell::RefCell::new(Vec::new()),
+        }
     }
 
     fn len(&self) -> u64 {
         self.x.len() as u64 * self.y.len() as u64
-    }
-
-    fn value(&self, i: usize, a: usize) -> f64 {
-        let m = self.y.len();
-        let xi = self.x.get(i).copied().unwrap_or(f64::NAN);
-        let yj = self.y.get(m - 1 - a).copied().unwrap_or(f64::NAN);
-        xi - yj
     }
 
     /// The median of the differences (mean of the two middle ones for an
@@ -461,53 +463,59 @@ impl<'a> PairDiffs<'a> {
 
     /// The `k`-th (0-based) and `k + 1`-th smallest differences.
     fn select_pair(&self, k: u64) -> (f64, f64) {
-        let a = self.select(k);
-        // The next one is a itself if a repeats, else the smallest above a.
-        let (le, _) = self.count(a, false, None);
-        if le > k + 1 {
-            (a, a)
-        } else {
-            (a, self.select(k + 1))
+        if let Some(all) = &self.small {
+            let at = |i: u64| all.get(i as usize).copied().unwrap_or(f64::NAN);
+            return (at(k), at(k + 1));
+        }
+        let (a, next) = self.select_with_next(k);
+        match next {
+            Some(b) => (a, b),
+            None => (a, self.select(k + 1)),
         }
     }
 
-    /// Per-row counts of differences `< t` (strict) or `≤ t`, clamped to the
-    /// active column ranges `[lo_i, hi_i)` when given; returns the total and
-    /// the per-row counts.
-    fn count(
-        &self,
-        t: f64,
-        strict: bool,
-        bounds: Option<(&[usize], &[usize])>,
-    ) -> (u64, Vec<usize>) {
-        let n = self.x.len();
-        let m = self.y.len();
-        let mut out = vec![0usize; n];
+    /// The number of differences `≤ t` (or `< t` when `strict`), by one
+    /// two-pointer walk: for each `x[i]`, the differences `x[i] − y[j]`
+    /// decrease in `j`, and the first `j` where they drop to `t` moves right
+    /// as `x[i]` grows.
+    fn count(&self, t: f64, strict: bool) -> u64 {
+        let (n, m) = (self.x.len(), self.y.len());
+        let (mut i, mut p) = (0usize, 0usize);
         let mut total = 0u64;
-        let mut upper = m; // an upper bound of this row's unclamped count
-        for (i, (slot, &xi)) in out.iter_mut().zip(self.x).enumerate() {
-            let (l, h) = match bounds {
-                Some((lo, hi)) => (
-                    lo.get(i).copied().unwrap_or(0),
-                    hi.get(i).copied().unwrap_or(m),
-                ),
-                None => (0, m),
-            };
-            let mut c = h.min(upper).max(l);
-            while c > l {
-                // Column c − 1 is y[m − c].
-                let d = xi - self.y.get(m - c).copied().unwrap_or(f64::NAN);
-                let inside = if strict { d < t } else { d <= t };
-                if inside {
-                    break;
-                }
-                c -= 1;
-            }
-            *slot = c;
-            total += c as u64;
-            upper = if c < h { c } else { m };
+        // A merge without data-dependent branches: each step either moves
+        // to the next x (adding its row's count) or to the next y.
+        while i < n && p < m {
+            let d = self.x.get(i).copied().unwrap_or(f64::NAN)
+                - self.y.get(p).copied().unwrap_or(f64::NAN);
+            let outside = if strict { d >= t } else { d > t };
+            let step_y = usize::from(outside);
+            total += ((1 - step_y) * (m - p)) as u64;
+            p += step_y;
+            i += 1 - step_y;
         }
-        (total, out)
+        total
+    }
+
+    /// Every difference in `(a, b]`, in one two-pointer walk.
+    fn band(&self, a: f64, b: f64, capacity: usize) -> Vec<f64> {
+        let m = self.y.len();
+        let (mut pa, mut pb) = (0usize, 0usize); // first j with diff <= a, <= b
+        let mut out = Vec::with_capacity(capacity);
+        for &xi in self.x {
+            while pb < m && self.y.get(pb).is_some_and(|yj| xi - yj > b) {
+                pb += 1;
+            }
+            if pa < pb {
+                pa = pb;
+            }
+            while pa < m && self.y.get(pa).is_some_and(|yj| xi - yj > a) {
+                pa += 1;
+            }
+            if let Some(ys) = self.y.get(pb..pa) {
+                out.extend(ys.iter().map(|yj| xi - yj));
+            }
+        }
+        out
     }
 
     /// The `k`-th smallest difference (0-based), `k < n·m`.
@@ -515,95 +523,145 @@ impl<'a> PairDiffs<'a> {
         if let Some(all) = &self.small {
             return all.get(k as usize).copied().unwrap_or(f64::NAN);
         }
+        self.select_with_next(k).0
+    }
+
+    /// The `k`-th smallest difference and, when it is known without another
+    /// search, the `k + 1`-th.
+    ///
+    /// Keeps a bracket `a < answer ≤ b` with `F(a) ≤ k < F(b)`, `F(t)` the
+    /// number of differences `≤ t`. A deterministic sample of pairs gives
+    /// the first bracket; then two points aimed just below and just above
+    /// rank `k` by interpolation of `F` narrow it (falling back to
+    /// bisection), until at most `BAND` differences remain, which are
+    /// listed in one walk and selected directly. Each step costs one
+    /// O(n + m) count.
+    fn select_with_next(&self, k: u64) -> (f64, Option<f64>) {
+        // Counts made by earlier searches bracket later ones: the interval
+        // ends lie close to the median.
+        let mut known = self.known.take();
+        let out = self.select_known(k, &mut known);
+        self.known.replace(known);
+        out
+    }
+
+    /// The search itself, with the list of `(t, F(t))` points counted so far.
+    fn select_known(&self, k: u64, known: &mut Vec<(f64, u64)>) -> (f64, Option<f64>) {
         let n = self.x.len();
         let m = self.y.len();
-        let mut lo = vec![0usize; n];
-        let mut hi = vec![m; n];
-        let mut rng = SplitMix64(0x5EED_CA9A_7E57_0001);
-        loop {
-            let below: u64 = lo.iter().map(|&v| v as u64).sum();
-            let active: u64 = lo.iter().zip(&hi).map(|(&l, &h)| (h - l) as u64).sum();
-            if active == 0 {
-                return f64::NAN;
+        let total = self.len();
+        let first = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
+        let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
+        let (lowest, highest) = (first(self.x) - last(self.y), last(self.x) - first(self.y));
+        // F(below lowest) = 0 and F(highest) = total.
+        let mut a = next_down(lowest);
+        let mut fa = 0u64;
+        let mut b = highest;
+        let mut fb = total;
+        for &(t, ft) in known.iter() {
+            if ft <= k && t > a {
+                a = t;
+                fa = ft;
+            } else if ft > k && t < b {
+                b = t;
+                fb = ft;
             }
-            let target = k.saturating_sub(below).min(active - 1);
-            if active <= DIRECT_LIMIT {
-                let mut values = Vec::with_capacity(active as usize);
-                for (i, (&l, &h)) in lo.iter().zip(&hi).enumerate() {
-                    for a in l..h {
-                        values.push(self.value(i, a));
-                    }
-                }
-                let (_, v, _) = values.select_nth_unstable_by(target as usize, f64::total_cmp);
-                return *v;
-            }
-            // Sample the active candidates uniformly.
-            let mut prefix = Vec::with_capacity(n + 1);
-            let mut acc = 0u64;
-            prefix.push(0u64);
-            for (&l, &h) in lo.iter().zip(&hi) {
-                acc += (h - l) as u64;
-                prefix.push(acc);
-            }
-            let mut sample: Vec<f64> = (0..SAMPLE)
-                .map(|_| {
-                    let r = rng.below(active);
-                    let row = prefix.partition_point(|&p| p <= r).saturating_sub(1);
-                    let start = prefix.get(row).copied().unwrap_or(0);
-                    let col = lo.get(row).copied().unwrap_or(0) + (r - start) as usize;
-                    self.value(row, col)
-                })
-                .collect();
-            sample.sort_unstable_by(f64::total_cmp);
-            let s = SAMPLE as f64;
-            let p = (target as f64 + 0.5) / active as f64;
-            let delta = 3.0 * (s * p * (1.0 - p)).sqrt() + 2.0;
-            let lo_index = (p * s - delta).floor();
-            let hi_index = (p * s + delta).ceil();
-            let t_lo = (lo_index >= 0.0)
-                .then(|| sample.get(lo_index as usize).copied())
-                .flatten();
-            let t_hi = sample.get(hi_index as usize).copied();
-            let (lt_total, lt_rows) = match t_lo {
-                Some(t) => self.count(t, true, Some((&lo, &hi))),
-                None => (below, lo.clone()),
-            };
-            if k < lt_total {
-                hi = lt_rows;
-                continue;
-            }
-            let (le_total, le_rows) = match t_hi {
-                Some(t) => self.count(t, false, Some((&lo, &hi))),
-                None => (below + active, hi.clone()),
-            };
-            if k >= le_total {
-                lo = le_rows;
-                continue;
-            }
-            if let (Some(a), Some(b)) = (t_lo, t_hi) {
-                if a == b {
-                    return a;
-                }
-            }
-            if lt_rows == lo && le_rows == hi {
-                // No progress (cannot happen with both pivots drawn from the
-                // active set, but guard anyway): split at the sampled median.
-                let pivot = sample.get(SAMPLE / 2).copied().unwrap_or(f64::NAN);
-                let (lt, lt_rows) = self.count(pivot, true, Some((&lo, &hi)));
-                let (le, le_rows) = self.count(pivot, false, Some((&lo, &hi)));
-                if k < lt {
-                    hi = lt_rows;
-                } else if k >= le {
-                    lo = le_rows;
-                } else {
-                    return pivot;
-                }
-                continue;
-            }
-            lo = lt_rows;
-            hi = le_rows;
         }
+
+        // A deterministic uniform sample of pairs brackets rank k.
+        let mut rng = SplitMix64(0x5EED_CA9A_7E57_0001 ^ k);
+        let mut sample: Vec<f64> = (0..SAMPLE)
+            .map(|_| {
+                let i = rng.below(n as u64) as usize;
+                let j = rng.below(m as u64) as usize;
+                self.x.get(i).copied().unwrap_or(f64::NAN)
+                    - self.y.get(j).copied().unwrap_or(f64::NAN)
+            })
+            .collect();
+        sample.sort_unstable_by(f64::total_cmp);
+        let s = SAMPLE as f64;
+        let p = (k as f64 + 0.5) / total as f64;
+        let delta = 3.5 * (s * p * (1.0 - p)).sqrt() + 1.0;
+        let guesses = [
+            sample
+                .get(((p * s - delta).floor().max(0.0)) as usize)
+                .copied(),
+            sample.get(((p * s + delta).ceil()) as usize).copied(),
+        ];
+        let mut update = |t: f64, a: &mut f64, fa: &mut u64, b: &mut f64, fb: &mut u64| {
+            if t > *a && t < *b {
+                let ft = self.count(t, false);
+                known.push((t, ft));
+                if ft <= k {
+                    *a = t;
+                    *fa = ft;
+                } else {
+                    *b = t;
+                    *fb = ft;
+                }
+            }
+        };
+        if fb - fa > BAND {
+            for t in guesses.into_iter().flatten() {
+                update(t, &mut a, &mut fa, &mut b, &mut fb);
+            }
+        }
+
+        let margin = (BAND / 4) as f64;
+        let mut bisect = false;
+        while fb - fa > BAND {
+            let width = fb - fa;
+            if bisect {
+                let mid = 0.5 * (a + b);
+                if mid <= a || mid >= b {
+                    // a and b are adjacent doubles: the answer is b.
+                    return (b, None);
+                }
+                update(mid, &mut a, &mut fa, &mut b, &mut fb);
+            } else {
+                let at = |rank: f64| {
+                    let frac = (rank - fa as f64) / (fb - fa) as f64;
+                    a + (b - a) * frac.clamp(0.0, 1.0)
+                };
+                let lo = at(k as f64 + 0.5 - margin);
+                let hi = at(k as f64 + 0.5 + margin);
+                update(lo, &mut a, &mut fa, &mut b, &mut fb);
+                update(hi, &mut a, &mut fa, &mut b, &mut fb);
+            }
+            let shrunk = fb - fa;
+            if shrunk == width {
+                // No progress: a run of equal differences? If every
+                // difference below b counts at most k, the answer is b.
+                if self.count(b, true) <= k {
+                    return (b, None);
+                }
+            }
+            // Fall back to bisection when interpolation stops paying off.
+            bisect = shrunk * 2 > width;
+        }
+        let mut band = self.band(a, b, (fb - fa) as usize);
+        let r = (k - fa) as usize;
+        if band.is_empty() {
+            return (b, None);
+        }
+        let r = r.min(band.len() - 1);
+        let (_, v, rest) = band.select_nth_unstable_by(r, f64::total_cmp);
+        let value = *v;
+        let next = rest.iter().copied().min_by(f64::total_cmp);
+        (value, next)
     }
+}
+
+/// The largest double below `v`.
+fn next_down(v: f64) -> f64 {
+    if v.is_nan() || v == f64::NEG_INFINITY {
+        return v;
+    }
+    if v == 0.0 {
+        return -f64::from_bits(1);
+    }
+    let bits = v.to_bits();
+    f64::from_bits(if v > 0.0 { bits - 1 } else { bits + 1 })
 }
 
 #[cfg(test)]
@@ -644,9 +702,13 @@ mod tests {
     #[test]
     fn selection_matches_brute_force() {
         let mut rng = SplitMix64(7);
-        for case in 0..40 {
-            let n = 1 + (rng.below(300) as usize);
-            let m = 1 + (rng.below(400) as usize);
+        for case in 0..24 {
+            let (n, m) = if case < 4 {
+                // Large enough to run the interpolation steps.
+                (600 + case * 37, 700 - case * 41)
+            } else {
+                (1 + (rng.below(300) as usize), 1 + (rng.below(400) as usize))
+            };
             let levels = if case % 3 == 0 { 5 } else { 1_000_000 };
             let x: Vec<f64> = (0..n).map(|_| rng.below(levels) as f64).collect();
             let y: Vec<f64> = (0..m).map(|_| rng.below(levels) as f64 * 0.5).collect();
@@ -654,8 +716,24 @@ mod tests {
             let mut pairs = PairDiffs::new(&xs, &ys);
             pairs.small = None; // exercise the selection itself
             let all = brute(&xs, &ys);
-            for k in [0, all.len() / 3, all.len() / 2, all.len() - 1] {
+            for k in [
+                0,
+                1,
+                all.len() / 40,
+                all.len() / 3,
+                all.len() / 2,
+                all.len() - 2,
+                all.len() - 1,
+            ] {
+                let k = k.min(all.len() - 1);
                 assert_eq!(pairs.select(k as u64), all[k], "case {case} k {k}");
+                if k + 1 < all.len() {
+                    assert_eq!(
+                        pairs.select_pair(k as u64),
+                        (all[k], all[k + 1]),
+                        "pair {case} {k}"
+                    );
+                }
             }
         }
     }
