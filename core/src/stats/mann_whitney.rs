@@ -479,21 +479,54 @@ impl<'a> PairDiffs<'a> {
     /// decrease in `j`, and the first `j` where they drop to `t` moves right
     /// as `x[i]` grows.
     fn count(&self, t: f64, strict: bool) -> u64 {
+        // Four independent merges over four blocks of rows, interleaved so
+        // that their dependency chains (load, subtract, compare, advance)
+        // overlap; each step is free of data-dependent branches.
+        const LANES: usize = 4;
         let (n, m) = (self.x.len(), self.y.len());
-        let (mut i, mut p) = (0usize, 0usize);
-        let mut total = 0u64;
-        // A merge without data-dependent branches: each step either moves
-        // to the next x (adding its row's count) or to the next y.
-        while i < n && p < m {
-            let d = self.x.get(i).copied().unwrap_or(f64::NAN)
-                - self.y.get(p).copied().unwrap_or(f64::NAN);
-            let outside = if strict { d >= t } else { d > t };
-            let step_y = usize::from(outside);
-            total += ((1 - step_y) * (m - p)) as u64;
-            p += step_y;
-            i += 1 - step_y;
+        let outside = |d: f64| if strict { d >= t } else { d > t };
+        let chunk = n.div_ceil(LANES).max(1);
+        let mut row = [0usize; LANES];
+        let mut end = [0usize; LANES];
+        let mut col = [0usize; LANES];
+        for (k, ((r, e), c)) in row
+            .iter_mut()
+            .zip(end.iter_mut())
+            .zip(col.iter_mut())
+            .enumerate()
+        {
+            *r = (k * chunk).min(n);
+            *e = ((k + 1) * chunk).min(n);
+            if let Some(&xs) = self.x.get(*r) {
+                // First column whose difference is inside (differences
+                // decrease along y).
+                *c = self.y.partition_point(|&yj| outside(xs - yj));
+            }
         }
-        total
+        let mut total = [0u64; LANES];
+        loop {
+            let mut any = false;
+            for (((r, e), c), tot) in row
+                .iter_mut()
+                .zip(end.iter())
+                .zip(col.iter_mut())
+                .zip(total.iter_mut())
+            {
+                if *r < *e && *c < m {
+                    any = true;
+                    let d = self.x.get(*r).copied().unwrap_or(f64::NAN)
+                        - self.y.get(*c).copied().unwrap_or(f64::NAN);
+                    let step_y = usize::from(outside(d));
+                    *tot += ((1 - step_y) * (m - *c)) as u64;
+                    *c += step_y;
+                    *r += 1 - step_y;
+                }
+            }
+            if !any {
+                break;
+            }
+        }
+        total.iter().sum()
     }
 
     /// Every difference in `(a, b]`, in one two-pointer walk.
