@@ -57,3 +57,6 @@ void latencyP
 void low
 void ratio
 void adjusted
+const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
+const rejected: boolean = seq.reject
+void rejected

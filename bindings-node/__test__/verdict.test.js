@@ -124,3 +124,11 @@ test('canary errors carry code, path and details', () => {
   throws(() => rollgate.judgeCanary({ metrics: [{ name: 'a', colour: 1 }] }, {}), 'invalid_config', '/metrics/0/colour')
   throws(() => rollgate.judgeCanary({ metrics: [{ name: 'a' }] }, { a: { baseline: [1], canary: [1], extra: 1 } }), 'invalid_config', 'data/a/extra')
 })
+
+test('sequentialCountTest', () => {
+  const r = rollgate.sequentialCountTest([[3, 9], [8, 14], [15, 18]], 0.1)
+  assert.equal(r.reject, true)
+  assert.equal(r.first_rejection, 2)
+  throws(() => rollgate.sequentialCountTest([[3, 1], [2, 1]], 0.5), 'invalid_count', 'looks/1/0')
+  throws(() => rollgate.sequentialCountTest([[3, 1]], 0.5, 0), 'invalid_config', 'concentration')
+})

@@ -1,6 +1,6 @@
 //! Canary analysis: `judgeCanary` and the statistical kernels (`mannWhitney`,
 //! `compareProportions`, `compareRates`, `welchTTest`, `ksTest`,
-//! `quantileCi`, `compareQuantiles`, `adjustPValues`).
+//! `quantileCi`, `compareQuantiles`, `adjustPValues`, `sequentialCountTest`).
 //!
 //! Samples are JS arrays of numbers (`null` for missing values) or
 //! `Float64Array`s; a `Float64Array` is read directly from its memory.
@@ -304,5 +304,28 @@ pub fn adjust_p_values<'env>(
     };
     let method = Correction::parse(&text, "method").or_throw(env)?;
     let result = rollgate::adjust_p_values(&p, method).or_throw(env)?;
+    to_js(env, &result)
+}
+
+/// Anytime-valid sequential test of canary vs baseline event counts.
+#[napi(
+    ts_args_type = "looks: Array<[number, number]>, allocation: number, concentration?: number, alpha?: number",
+    ts_return_type = "SequentialResult"
+)]
+pub fn sequential_count_test<'env>(
+    env: &'env Env,
+    looks: Unknown<'env>,
+    allocation: f64,
+    concentration: Option<f64>,
+    alpha: Option<f64>,
+) -> napi::Result<Unknown<'env>> {
+    let looks: Vec<[f64; 2]> = read(env, looks, "looks")?;
+    let result = rollgate::sequential_count_test(
+        &looks,
+        allocation,
+        concentration.unwrap_or(100.0),
+        alpha.unwrap_or(0.05),
+    )
+    .or_throw(env)?;
     to_js(env, &result)
 }

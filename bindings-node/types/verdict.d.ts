@@ -287,3 +287,30 @@ export declare function compareQuantiles(
 ): QuantileComparison
 /** Holm or Benjamini-Hochberg adjusted p-values, in input order (default `holm`). */
 export declare function adjustPValues(pValues: Samples, method?: Correction | { method?: Correction } | null): number[]
+
+export interface SequentialLook {
+  canary_events: number
+  baseline_events: number
+  bayes_factor: number
+  /** Anytime-valid p-value up to this look. */
+  p_value: number
+}
+
+export interface SequentialResult {
+  p_value: number
+  reject: boolean
+  first_rejection: number | null
+  looks: SequentialLook[]
+  method: 'dirichlet_multinomial'
+}
+
+/**
+ * Anytime-valid test of cumulative `[canaryEvents, baselineEvents]` looks
+ * (`allocation` = canary's traffic share); safe to re-check every interval.
+ */
+export declare function sequentialCountTest(
+  looks: Array<[number, number]>,
+  allocation: number,
+  concentration?: number,
+  alpha?: number,
+): SequentialResult

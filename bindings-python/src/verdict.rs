@@ -1,6 +1,7 @@
 //! Canary analysis: `judge_canary` and the statistical kernels
 //! (`mann_whitney`, `compare_proportions`, `compare_rates`, `welch_t_test`,
-//! `ks_test`, `quantile_ci`, `compare_quantiles`, `adjust_p_values`).
+//! `ks_test`, `quantile_ci`, `compare_quantiles`, `adjust_p_values`,
+//! `sequential_count_test`).
 //!
 //! Samples are read without a per-element Python loop: any object exporting
 //! a float64 buffer (numpy arrays, `array('d')`, memoryviews) is copied in
@@ -280,6 +281,22 @@ fn adjust_p_values(
     to_py(py, &result)
 }
 
+/// Anytime-valid sequential test of canary vs baseline event counts.
+#[pyfunction]
+#[pyo3(signature = (looks, allocation, concentration = 100.0, alpha = 0.05))]
+fn sequential_count_test(
+    py: Python<'_>,
+    looks: &Bound<'_, PyAny>,
+    allocation: f64,
+    concentration: f64,
+    alpha: f64,
+) -> PyResult<Py<PyAny>> {
+    let looks: Vec<[f64; 2]> = read(looks, "looks")?;
+    let result =
+        rollgate::sequential_count_test(&looks, allocation, concentration, alpha).raise(py)?;
+    to_py(py, &result)
+}
+
 /// Adds this area's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(judge_canary, m)?)?;
@@ -291,5 +308,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(quantile_ci, m)?)?;
     m.add_function(wrap_pyfunction!(compare_quantiles, m)?)?;
     m.add_function(wrap_pyfunction!(adjust_p_values, m)?)?;
+    m.add_function(wrap_pyfunction!(sequential_count_test, m)?)?;
     Ok(())
 }

@@ -158,3 +158,11 @@ def test_unknown_metric_names_it() -> None:
     with pytest.raises(InvalidCanaryError) as info:
         rollgate.judge_canary({"metrics": []}, {"cpu": {"baseline": [1.0], "canary": [1.0]}})
     assert info.value.metric == "cpu"
+
+
+def test_sequential_count_test() -> None:
+    r = rollgate.sequential_count_test([[3, 9], [8, 14], [15, 18]], allocation=0.1)
+    assert r["reject"] and r["first_rejection"] == 2
+    with pytest.raises(InvalidCanaryError) as info:
+        rollgate.sequential_count_test([[3, 1], [2, 1]], 0.5)
+    assert (info.value.code, info.value.path) == ("invalid_count", "looks/1/0")

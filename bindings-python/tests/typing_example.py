@@ -60,6 +60,8 @@ def canary() -> CanaryVerdict:
     print(rollgate.compare_rates(5, 0.1, 0, 0.9)["ci"])
     print(rollgate.adjust_p_values([0.01, 0.04], "bh"))
     print(rollgate.quantile_ci([1.0, 2.0, 3.0], 0.5)["estimate"])
+    seq = rollgate.sequential_count_test([[3, 9], [8, 14]], 0.1)
+    print(seq["reject"], seq["first_rejection"])
     try:
         rollgate.mann_whitney([1.0, float("nan")], [1.0])
     except rollgate.InvalidCanaryError as err:

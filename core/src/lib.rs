@@ -55,7 +55,7 @@ pub use graph::{
 pub use plan::{Plan, Service};
 pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
-    quantile_ci, welch_t_test, Alternative, Correction,
+    quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
 };
 pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
 pub use wire::DurationSecs;

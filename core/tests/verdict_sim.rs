@@ -103,3 +103,48 @@ fn aa_false_rollback_rate_with_holm_is_at_most_alpha() {
     // rollback needs a failing metric (score 66.7 < 75).
     assert!(rate <= bound(0.05, runs), "false rollback rate {rate}");
 }
+
+#[test]
+fn sequential_test_keeps_its_bound_under_repeated_looks_where_fixed_tests_do_not() {
+    let (runs, looks) = (300, 40);
+    let mut rng = Rng(0x5E0);
+    let (mut sequential, mut fixed) = (0usize, 0usize);
+    for _ in 0..runs {
+        let (mut c, mut b) = (0u64, 0u64);
+        let mut history = Vec::new();
+        let mut fixed_rejected = false;
+        for _ in 0..looks {
+            // 10 events per interval, split 50/50 under no difference.
+            let canary = rng.binomial(10, 0.5);
+            c += canary;
+            b += 10 - canary;
+            history.push([c as f64, b as f64]);
+            let p = rollgate::compare_rates(
+                c as f64,
+                1.0,
+                b as f64,
+                1.0,
+                rollgate::Alternative::TwoSided,
+                0.95,
+            )
+            .unwrap()
+            .p_value;
+            fixed_rejected |= p <= 0.05;
+        }
+        let r = rollgate::sequential_count_test(&history, 0.5, 100.0, 0.05).unwrap();
+        sequential += usize::from(r.reject);
+        fixed += usize::from(fixed_rejected);
+    }
+    let seq_rate = sequential as f64 / runs as f64;
+    let fixed_rate = fixed as f64 / runs as f64;
+    assert!(
+        seq_rate <= bound(0.05, runs),
+        "anytime-valid false alarm rate {seq_rate}"
+    );
+    // Re-testing cumulative data at every look inflates false alarms well
+    // beyond 5 % (the problem the sequential test solves).
+    assert!(
+        fixed_rate > 0.1,
+        "repeated fixed-horizon false alarm rate {fixed_rate}"
+    );
+}

@@ -374,5 +374,36 @@ cases += [
      "error_code": "invalid_config", "error_path": "method"},
 ]
 
+
+# ---------------------------------------------------------------- sequential counts
+# Dirichlet-multinomial Bayes factor (Lindon & Malek 2022) with scipy's betaln.
+def seq_case(name, looks, allocation, k=100.0, alpha=0.05):
+    from scipy.special import betaln
+
+    th = (allocation, 1 - allocation)
+    a0 = (k * th[0], k * th[1])
+    p = 1.0
+    out = []
+    first = None
+    for i, (c, b) in enumerate(looks):
+        lbf = betaln(a0[0] + c, a0[1] + b) - betaln(*a0) - (c * math.log(th[0]) + b * math.log(th[1]))
+        p = min(p, math.exp(-lbf), 1.0)
+        if first is None and p <= alpha:
+            first = i
+        out.append({"canary_events": c, "baseline_events": b, "bayes_factor": math.exp(lbf), "p_value": p})
+    return {"name": name, "function": "sequential_count_test", "input": [looks, allocation, k, alpha],
+            "expected": {"p_value": p, "reject": p <= alpha, "first_rejection": first, "looks": out}}
+
+
+cases += [
+    seq_case("sequential: canary error share grows", [[3, 9], [8, 14], [15, 18]], 0.1),
+    seq_case("sequential: equal split stays quiet", [[5, 4], [11, 12], [20, 19], [31, 30]], 0.5),
+    seq_case("sequential: zero baseline errors", [[2, 0], [5, 0], [9, 0]], 0.5, 50.0, 0.01),
+    {"name": "sequential: decreasing counts", "function": "sequential_count_test",
+     "input": [[[3, 1], [2, 1]], 0.5, 100, 0.05], "error_code": "invalid_count", "error_path": "looks/1/0"},
+    {"name": "sequential: allocation out of range", "function": "sequential_count_test",
+     "input": [[[3, 1]], 1.0, 100, 0.05], "error_code": "invalid_config", "error_path": "allocation"},
+]
+
 OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {OUT}")

@@ -30,6 +30,9 @@ __all__ = [
     "quantile_ci",
     "compare_quantiles",
     "adjust_p_values",
+    "SequentialLook",
+    "SequentialResult",
+    "sequential_count_test",
 ]
 
 Samples = Buffer | Sequence[float | None]
@@ -253,3 +256,22 @@ def adjust_p_values(
     p_values: Samples, method: Literal["none", "holm", "bh"] = "holm"
 ) -> list[float]:
     """Holm or Benjamini-Hochberg adjusted p-values, in input order."""
+
+class SequentialLook(TypedDict):
+    canary_events: int
+    baseline_events: int
+    bayes_factor: float
+    p_value: float
+
+class SequentialResult(TypedDict):
+    p_value: float
+    reject: bool
+    first_rejection: int | None
+    looks: list[SequentialLook]
+    method: Literal["dirichlet_multinomial"]
+
+def sequential_count_test(
+    looks: Sequence[Sequence[float]], allocation: float, concentration: float = 100.0, alpha: float = 0.05
+) -> SequentialResult:
+    """Anytime-valid test of cumulative [canary_events, baseline_events] looks;
+    ``allocation`` is the canary's traffic share. Safe to re-check every interval."""

@@ -20,6 +20,7 @@ pub mod mann_whitney;
 pub mod multiple;
 pub mod proportions;
 pub mod quantile;
+pub mod sequential;
 pub mod welch;
 
 pub use ks::{ks_test, KsTest};
@@ -27,6 +28,7 @@ pub use mann_whitney::{mann_whitney, MannWhitney};
 pub use multiple::{adjust_p_values, Correction};
 pub use proportions::{compare_proportions, compare_rates, ProportionTest, RateTest};
 pub use quantile::{compare_quantiles, quantile_ci, QuantileComparison, QuantileInterval};
+pub use sequential::{sequential_count_test, SequentialLook, SequentialTest};
 pub use welch::{welch_t_test, WelchTest};
 
 /// The alternative hypothesis of a test, about `x` relative to `y`.

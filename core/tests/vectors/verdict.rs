@@ -90,6 +90,17 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
             };
             out(stats::adjust_p_values(&p, method))
         })(),
+        "sequential_count_test" => (|| {
+            let value = input.first().cloned().unwrap_or(Value::Null);
+            let looks: Vec<[f64; 2]> = rollgate::wire::from_value(value)
+                .map_err(|e| rollgate::verdict::as_canary_error(e, "looks"))?;
+            out(stats::sequential_count_test(
+                &looks,
+                number(input, 1, f64::NAN),
+                number(input, 2, 100.0),
+                number(input, 3, 0.05),
+            ))
+        })(),
         "judge_canary" => (|| {
             let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;
             let data = verdict::parse_data(input.get(1).cloned().unwrap_or(Value::Null))?;
