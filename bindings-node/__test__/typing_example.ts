@@ -1,6 +1,7 @@
 // A typed script against index.d.ts; tests/run checks it with tsc --strict.
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
+import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -59,3 +60,34 @@ const gantt: string = rollgate.toMermaidGantt(rolloutSchedule)
 void firstStart
 void recommendation
 void gantt
+// Canary analysis.
+
+const canaryConfig: CanaryConfig = {
+  metrics: [
+    { name: 'latency', direction: 'increase', allowed_increase: 1.1 },
+    { name: 'errors', kind: 'count', direction: 'increase', critical: true },
+  ],
+  groups: { default: 100 },
+  thresholds: { pass: 95, marginal: 75 },
+  correction: 'holm',
+}
+const canaryData: Record<string, MetricData> = {
+  latency: { baseline: new Float64Array([10, 11, 12]), canary: [10.5, null, 12.5] },
+  errors: { baseline: { events: 0, trials: 1000 }, canary: { events: 1, trials: 1000 } },
+}
+const verdict: CanaryVerdict = rollgate.judgeCanary(canaryConfig, canaryData)
+const decision: 'promote' | 'continue' | 'rollback' | 'inconclusive' = verdict.decision
+const latencyP: number | null = verdict.metrics['latency'].p_value
+const mw: MannWhitneyResult = rollgate.mannWhitney([1, 2, 3], [2, 3, 4], { alternative: 'less', confidence: 0.9 })
+const low: number | null = mw.ci[0]
+const prop = rollgate.compareProportions(3, 1000, 0, 1000, 'greater', 0.95)
+const ratio: number | null = prop.ratio
+const adjusted: number[] = rollgate.adjustPValues([0.01, 0.04], 'bh')
+void decision
+void latencyP
+void low
+void ratio
+void adjusted
+const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
+const rejected: boolean = seq.reject
+void rejected

@@ -10,4 +10,5 @@
 mod convert;
 mod graph;
 mod rollout;
+mod verdict;
 mod window;

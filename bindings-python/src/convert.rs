@@ -71,6 +71,7 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
     match family.as_str() {
         "plan" => "InvalidPlanError",
         "calendar" => "InvalidCalendarError",
+        "canary" => "InvalidCanaryError",
         _ => "RollgateError",
     }
 }

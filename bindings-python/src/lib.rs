@@ -7,6 +7,7 @@ mod convert;
 mod de;
 mod graph;
 mod rollout;
+mod verdict;
 mod window;
 
 use pyo3::prelude::*;
@@ -17,5 +18,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     graph::register(m)?;
     window::register(m)?;
     rollout::register(m)?;
+    verdict::register(m)?;
     Ok(())
 }

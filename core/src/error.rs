@@ -226,6 +226,56 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A metric sample is NaN or infinite (under `nan_policy: reject`).
+    #[error("{path}: sample {index}{} is {value}", metric.as_ref().map(|m| format!(" of metric `{m}`")).unwrap_or_default())]
+    InvalidSample {
+        /// Path to the sample value, e.g. `data/latency/canary/3` or `x/3`.
+        path: String,
+        /// The metric the sample belongs to (absent for the kernels).
+        metric: Option<String>,
+        /// Position of the value in its sample.
+        index: usize,
+        /// The value: `"NaN"`, `"inf"` or `"-inf"`.
+        value: String,
+    },
+    /// An event count or trial count is negative, fractional, non-finite, or
+    /// events exceed trials.
+    #[error("{path}: invalid count {value}: {reason}")]
+    InvalidCount {
+        /// Path to the count.
+        path: String,
+        /// The count as given.
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// Canary data or configuration names a metric the other does not know.
+    #[error("{path}: unknown metric `{metric}`")]
+    UnknownMetric {
+        /// Path to the metric's entry.
+        path: String,
+        /// The metric name.
+        metric: String,
+    },
+    /// A canary configuration or kernel option is out of range or inconsistent
+    /// (confidence outside (0, 1), thresholds out of order, ...).
+    #[error("{path}: {message}")]
+    InvalidConfig {
+        /// Path to the option.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A kernel got fewer observations than it needs to compute anything.
+    #[error("{path}: needs at least {needed} values, got {got}")]
+    InsufficientData {
+        /// Path to the sample.
+        path: String,
+        /// The minimum number of values.
+        needed: usize,
+        /// The number given.
+        got: usize,
+    },
 }
 
 fn expected_list(expected: &[String]) -> String {
@@ -247,6 +297,9 @@ pub enum ErrorFamily {
     /// A release calendar, a time zone or a timestamp: windows, freezes,
     /// holidays, and the time arguments checked against them.
     Calendar,
+    /// Canary analysis: a metric configuration, metric samples or counts, or
+    /// the arguments of a statistical kernel.
+    Canary,
 }
 
 impl ErrorFamily {
@@ -259,6 +312,7 @@ impl ErrorFamily {
         match self {
             ErrorFamily::Plan => "plan",
             ErrorFamily::Calendar => "calendar",
+            ErrorFamily::Canary => "canary",
         }
     }
 }
@@ -292,6 +346,11 @@ impl Error {
             Error::WindowTooShort { .. } => "window_too_short",
             Error::NoWindowWithinHorizon { .. } => "no_window_within_horizon",
             Error::InvalidInput { .. } => "invalid_input",
+            Error::InvalidSample { .. } => "invalid_sample",
+            Error::InvalidCount { .. } => "invalid_count",
+            Error::UnknownMetric { .. } => "unknown_metric",
+            Error::InvalidConfig { .. } => "invalid_config",
+            Error::InsufficientData { .. } => "insufficient_data",
         }
     }
 
@@ -322,7 +381,12 @@ impl Error {
             | Error::InvalidTimestamp { path, .. }
             | Error::WindowTooShort { path, .. }
             | Error::NoWindowWithinHorizon { path, .. }
-            | Error::InvalidInput { path, .. } => path,
+            | Error::InvalidInput { path, .. }
+            | Error::InvalidSample { path, .. }
+            | Error::InvalidCount { path, .. }
+            | Error::UnknownMetric { path, .. }
+            | Error::InvalidConfig { path, .. }
+            | Error::InsufficientData { path, .. } => path,
         }
     }
 
@@ -354,6 +418,11 @@ impl Error {
             | Error::InvalidTimestamp { .. }
             | Error::WindowTooShort { .. }
             | Error::NoWindowWithinHorizon { .. } => ErrorFamily::Calendar,
+            Error::InvalidSample { .. }
+            | Error::InvalidCount { .. }
+            | Error::UnknownMetric { .. }
+            | Error::InvalidConfig { .. }
+            | Error::InsufficientData { .. } => ErrorFamily::Canary,
         }
     }
 
@@ -408,10 +477,24 @@ impl Error {
             | Error::InvalidTimestamp { path, .. }
             | Error::WindowTooShort { path, .. }
             | Error::NoWindowWithinHorizon { path, .. }
-            | Error::InvalidInput { path, .. } => path.insert_str(0, prefix),
+            | Error::InvalidInput { path, .. }
+            | Error::InvalidSample { path, .. }
+            | Error::InvalidCount { path, .. }
+            | Error::UnknownMetric { path, .. }
+            | Error::InvalidConfig { path, .. }
+            | Error::InsufficientData { path, .. } => insert_prefix(path, prefix),
         }
         self
     }
+}
+
+/// Prepends a prefix to a path, with a `/` between a parameter-name prefix and
+/// a path that does not start with one (`data` + `latency/3` → `data/latency/3`).
+fn insert_prefix(path: &mut String, prefix: &str) {
+    if !prefix.is_empty() && !path.is_empty() && !path.starts_with('/') && !prefix.ends_with('/') {
+        path.insert(0, '/');
+    }
+    path.insert_str(0, prefix);
 }
 
 /// The result type of every fallible rollgate function.

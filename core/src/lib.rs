@@ -44,6 +44,8 @@ pub mod error;
 pub mod graph;
 pub mod plan;
 pub mod rollout;
+pub mod stats;
+pub mod verdict;
 pub mod window;
 pub mod wire;
 
@@ -57,6 +59,11 @@ pub use rollout::{
     rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
     RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
 };
+pub use stats::{
+    adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
+    quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
+};
+pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
 pub use window::{
     check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,
     WindowSlot, WindowSpec,

@@ -5,5 +5,7 @@ from ._graph import *
 from ._rollout import *
 from ._window import *
 from .errors import InvalidCalendarError as InvalidCalendarError
+from ._verdict import *
+from .errors import InvalidCanaryError as InvalidCanaryError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import RollgateError as RollgateError

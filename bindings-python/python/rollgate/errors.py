@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError"]
 
 
 class RollgateError(Exception):
@@ -51,3 +51,16 @@ class InvalidCalendarError(RollgateError, ValueError):
     """A release calendar, time zone or timestamp is malformed, or no allowed
     time exists for the request (codes: invalid_time_zone, invalid_window,
     invalid_timestamp, window_too_short, no_window_within_horizon)."""
+
+
+class InvalidCanaryError(RollgateError, ValueError):
+    """Canary analysis input is malformed: a metric configuration
+    (``invalid_config``), a sample (``invalid_sample``, with ``metric`` and
+    ``index``), a count (``invalid_count``), a metric the configuration does
+    not name (``unknown_metric``), or too little data for a kernel
+    (``insufficient_data``)."""
+
+    metric: str | None = None
+    """For ``invalid_sample`` and ``unknown_metric``: the metric's name."""
+    index: int | None = None
+    """For ``invalid_sample``: the position of the value in its sample."""

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 mod common;
 mod graph;
 mod rollout;
+mod verdict;
 mod window;
 
 use serde_json::{json, Value};
@@ -29,6 +30,7 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
     graph::call(function, input)
         .or_else(|| window::call(function, input))
         .or_else(|| rollout::call(function, input))
+        .or_else(|| verdict::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 

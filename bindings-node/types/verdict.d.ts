@@ -1,0 +1,316 @@
+/**
+ * Canary analysis: `judgeCanary` and the statistical kernels.
+ *
+ * Optional arguments: every kernel takes `alternative` and `confidence`
+ * positionally (`mannWhitney(x, y, 'greater', 0.9)`), or one options object
+ * in the position of the first optional argument
+ * (`mannWhitney(x, y, { alternative: 'greater', confidence: 0.9 })`).
+ * Samples are arrays of numbers (`null` = missing) or `Float64Array`s (read
+ * in place, fastest). An unbounded side of an interval is `null`.
+ */
+
+/** An array of numbers (`null` for a missing value) or a `Float64Array`. */
+export type Samples = Float64Array | ReadonlyArray<number | null>
+
+/** The alternative hypothesis about `x` relative to `y`. */
+export type Alternative = 'two-sided' | 'greater' | 'less'
+
+/** Multiple-comparison correction. */
+export type Correction = 'none' | 'holm' | 'bh'
+
+/** Options object accepted in place of positional `alternative, confidence`. */
+export interface TestOptions {
+  alternative?: Alternative
+  /** Confidence level in (0, 1), default 0.95. */
+  confidence?: number
+}
+
+/** Event counts over `trials` (proportion) or over `exposure` (rate). */
+export interface Counts {
+  events: number
+  trials?: number
+  exposure?: number
+}
+
+/** One metric's data. */
+export interface MetricData {
+  baseline: Samples | Counts
+  canary: Samples | Counts
+}
+
+/** One metric's configuration. */
+export interface MetricConfig {
+  name: string
+  /** Default `continuous`. */
+  kind?: 'continuous' | 'count' | 'quantile'
+  /** Default `location` (Mann-Whitney); `distribution` adds a KS test. */
+  compare?: 'location' | 'distribution'
+  /** Which change is harmful; default `either`. */
+  direction?: 'increase' | 'decrease' | 'either'
+  /** Largest harmless canary/baseline ratio for an increase (default 1). */
+  allowed_increase?: number | null
+  /** Smallest harmless canary/baseline ratio for a decrease (default 1). */
+  allowed_decrease?: number | null
+  /** A significant increase beyond this ratio is a critical failure. */
+  critical_increase?: number | null
+  /** A significant decrease below this ratio is a critical failure. */
+  critical_decrease?: number | null
+  /** A failure forces the score to 0. */
+  critical?: boolean
+  /** Missing data is a failure (`no_data_fail`). */
+  must_have_data?: boolean
+  /** Scoring group (default `"default"`). */
+  group?: string | null
+  /** Default `reject` (error `invalid_sample`). */
+  nan_policy?: 'reject' | 'remove'
+  /** Default `keep`; `iqr` drops values beyond `outlier_factor` IQRs (default 3). */
+  outliers?: 'keep' | 'iqr'
+  outlier_factor?: number | null
+  /** Fewest samples per side to test at all (default 1). */
+  min_samples?: number | null
+  /** Confidence level in (0, 1), default 0.95. */
+  confidence?: number | null
+  /** Quantile level for `kind: quantile`, default 0.99. */
+  quantile?: number | null
+  /** Absolute SLO bounds on the canary. */
+  max?: number | null
+  min?: number | null
+  /** SLO violations tolerated (Argo `failureLimit`, default 0). */
+  failure_limit?: number | null
+}
+
+/** Score thresholds in percent. */
+export interface Thresholds {
+  /** Default 95. */
+  pass?: number
+  /** Default 75. */
+  marginal?: number
+}
+
+/** The canary analysis configuration. */
+export interface CanaryConfig {
+  metrics: MetricConfig[]
+  /** Group weights in percent; unweighted groups share the rest of 100. */
+  groups?: Record<string, number>
+  thresholds?: Thresholds
+  /** Default `none`. */
+  correction?: Correction
+}
+
+export type Classification = 'pass' | 'high' | 'low' | 'no_data' | 'no_data_fail'
+export type Decision = 'promote' | 'continue' | 'rollback' | 'inconclusive'
+
+/** A machine code, a sentence, and the metrics involved. */
+export interface Reason {
+  code: string
+  message: string
+  metrics: string[]
+}
+
+/** The evidence behind one metric's classification. */
+export interface MetricResult {
+  classification: Classification
+  /** `mann_whitney`, `kolmogorov_smirnov`, `fisher_exact`, `score`, `conditional_binomial`, `quantile_test`, `none`. */
+  test: string
+  statistic: number | null
+  p_value: number | null
+  adjusted_p_value: number | null
+  alpha: number
+  /** `shift`, `ratio`, `quantile_difference` or `ks_distance`. */
+  effect_kind: string
+  effect: number | null
+  ci: [number | null, number | null]
+  /** Canary/baseline ratio; `null` when the baseline is 0. */
+  effect_ratio: number | null
+  direction: 'increase' | 'decrease' | 'either'
+  critical: boolean
+  critical_failure: boolean
+  group: string
+  n_baseline: number
+  n_canary: number
+  removed_nan: number
+  removed_outliers: number
+  slo_violations: number
+  warnings: string[]
+  reason: string
+}
+
+export interface GroupScore {
+  score: number | null
+  weight: number
+  pass: number
+  fail: number
+  no_data: number
+}
+
+/** Result of `judgeCanary`. */
+export interface CanaryVerdict {
+  decision: Decision
+  score: number
+  score_forced_to_zero: string | null
+  thresholds: Required<Thresholds>
+  reasons: Reason[]
+  groups: Record<string, GroupScore>
+  metrics: Record<string, MetricResult>
+}
+
+export interface MannWhitneyResult {
+  /** U of x. */
+  statistic: number
+  p_value: number
+  /** Hodges-Lehmann shift x − y. */
+  estimate: number
+  ci: [number | null, number | null]
+  method: 'exact' | 'asymptotic'
+  alternative: Alternative
+  confidence: number
+  z: number | null
+  n_x: number
+  n_y: number
+}
+
+export interface ProportionResult {
+  p_value: number
+  ratio: number | null
+  ci: [number | null, number | null]
+  difference: number
+  proportion_x: number
+  proportion_y: number
+  method: 'fisher_exact' | 'score'
+  alternative: Alternative
+  confidence: number
+}
+
+export interface RateResult {
+  p_value: number
+  ratio: number | null
+  ci: [number | null, number | null]
+  rate_x: number
+  rate_y: number
+  method: 'conditional_binomial'
+  alternative: Alternative
+  confidence: number
+}
+
+export interface WelchResult {
+  statistic: number
+  df: number
+  p_value: number
+  estimate: number
+  ci: [number | null, number | null]
+  ratio: number | null
+  mean_x: number
+  mean_y: number
+  method: 'welch'
+  alternative: Alternative
+  confidence: number
+}
+
+export interface KsResult {
+  statistic: number
+  p_value: number
+  location: number
+  signed_statistic: number
+  method: 'exact' | 'asymptotic'
+  n_x: number
+  n_y: number
+}
+
+export interface QuantileInterval {
+  quantile: number
+  estimate: number
+  ci: [number | null, number | null]
+  ranks: [number, number]
+  achieved_confidence: number
+  method: 'order_statistics'
+  n: number
+}
+
+export interface QuantileComparison {
+  quantile: number
+  estimate: number
+  ci: [number | null, number | null]
+  ratio: number | null
+  quantile_x: number
+  quantile_y: number
+  p_value: number
+  method: 'quantile_test'
+  alternative: Alternative
+  confidence: number
+}
+
+/** Judges a canary: per-metric evidence, score, decision with reasons. */
+export declare function judgeCanary(config: CanaryConfig, data: Record<string, MetricData>): CanaryVerdict
+/** Mann-Whitney U test with the Hodges-Lehmann shift x − y and its interval (R's wilcox.test). */
+export declare function mannWhitney(
+  x: Samples,
+  y: Samples,
+  alternative?: Alternative | TestOptions | null,
+  confidence?: number,
+): MannWhitneyResult
+/** Two proportions: Fisher's exact test for small counts, else the score test. */
+export declare function compareProportions(
+  eventsX: number,
+  trialsX: number,
+  eventsY: number,
+  trialsY: number,
+  alternative?: Alternative | TestOptions | null,
+  confidence?: number,
+): ProportionResult
+/** Two Poisson rates: exact conditional binomial test (R's poisson.test). */
+export declare function compareRates(
+  eventsX: number,
+  exposureX: number,
+  eventsY: number,
+  exposureY: number,
+  alternative?: Alternative | TestOptions | null,
+  confidence?: number,
+): RateResult
+/** Welch's unequal-variance t-test. */
+export declare function welchTTest(
+  x: Samples,
+  y: Samples,
+  alternative?: Alternative | TestOptions | null,
+  confidence?: number,
+): WelchResult
+/** Two-sample two-sided Kolmogorov-Smirnov test. */
+export declare function ksTest(x: Samples, y: Samples): KsResult
+/** Distribution-free confidence interval for a quantile. */
+export declare function quantileCi(x: Samples, quantile: number, confidence?: number): QuantileInterval
+/** Compares one quantile (e.g. p99) of x and y. */
+export declare function compareQuantiles(
+  x: Samples,
+  y: Samples,
+  quantile: number,
+  alternative?: Alternative | TestOptions | null,
+  confidence?: number,
+): QuantileComparison
+/** Holm or Benjamini-Hochberg adjusted p-values, in input order (default `holm`). */
+export declare function adjustPValues(pValues: Samples, method?: Correction | { method?: Correction } | null): number[]
+
+export interface SequentialLook {
+  canary_events: number
+  baseline_events: number
+  bayes_factor: number
+  /** Anytime-valid p-value up to this look. */
+  p_value: number
+}
+
+export interface SequentialResult {
+  p_value: number
+  reject: boolean
+  first_rejection: number | null
+  looks: SequentialLook[]
+  method: 'dirichlet_multinomial'
+}
+
+/**
+ * Anytime-valid test of cumulative `[canaryEvents, baselineEvents]` looks
+ * (`allocation` = canary's traffic share); safe to re-check every interval.
+ */
+export declare function sequentialCountTest(
+  looks: Array<[number, number]>,
+  allocation: number,
+  concentration?: number,
+  alpha?: number,
+): SequentialResult

@@ -1,0 +1,313 @@
+//! Canary analysis: `judge_canary` and the statistical kernels
+//! (`mann_whitney`, `compare_proportions`, `compare_rates`, `welch_t_test`,
+//! `ks_test`, `quantile_ci`, `compare_quantiles`, `adjust_p_values`,
+//! `sequential_count_test`).
+//!
+//! Samples are read without a per-element Python loop: any object exporting
+//! a float64 buffer (numpy arrays, `array('d')`, memoryviews) is copied in
+//! one go; other sequences of numbers (with `None` for missing values) are
+//! read element by element in Rust.
+
+use std::collections::BTreeMap;
+
+use pyo3::buffer::PyBuffer;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping};
+use rollgate::stats::{Alternative, Correction};
+use rollgate::verdict::{as_canary_error, MetricData, Sample};
+
+use crate::convert::{to_py, Raise};
+
+/// Reads a value through serde with canary error mapping; `prefix` is the
+/// path of the value.
+fn read<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
+    let mut de = pythonize::Depythonizer::from_object(obj);
+    rollgate::wire::from_deserializer(&mut de)
+        .map_err(|e| as_canary_error(e, prefix))
+        .raise(obj.py())
+}
+
+/// A numeric buffer's contents as f64, if `obj` exports one of float64
+/// (copied in one go), float32, int64 or int32 items.
+fn buffer_values(obj: &Bound<'_, PyAny>) -> Option<Vec<f64>> {
+    let py = obj.py();
+    if let Ok(buffer) = PyBuffer::<f64>::get(obj) {
+        return buffer.to_vec(py).ok();
+    }
+    if let Ok(buffer) = PyBuffer::<f32>::get(obj) {
+        return buffer
+            .to_vec(py)
+            .ok()
+            .map(|v| v.into_iter().map(f64::from).collect());
+    }
+    if let Ok(buffer) = PyBuffer::<i64>::get(obj) {
+        return buffer
+            .to_vec(py)
+            .ok()
+            .map(|v| v.into_iter().map(|a| a as f64).collect());
+    }
+    if let Ok(buffer) = PyBuffer::<i32>::get(obj) {
+        return buffer
+            .to_vec(py)
+            .ok()
+            .map(|v| v.into_iter().map(f64::from).collect());
+    }
+    None
+}
+
+/// Reads a sample: a numeric buffer or a sequence of numbers/None.
+fn sample(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Vec<f64>> {
+    if let Some(values) = buffer_values(obj) {
+        return Ok(values);
+    }
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Err(rollgate::Error::InvalidConfig {
+            path: path.to_string(),
+            message: "expected a sequence of numbers or a numeric buffer, got a string".into(),
+        })
+        .raise(obj.py());
+    }
+    let list: Vec<Option<f64>> = read(obj, path)?;
+    Ok(list.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// Reads one side of a metric: samples (buffer or sequence) or counts.
+fn side(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Sample> {
+    if let Some(values) = buffer_values(obj) {
+        return Ok(Sample::Values(values));
+    }
+    read(obj, path)
+}
+
+fn alternative(py: Python<'_>, text: &str) -> PyResult<Alternative> {
+    Alternative::parse(text, "alternative").raise(py)
+}
+
+/// Reads `data`: `{metric: {"baseline": ..., "canary": ...}}`.
+fn canary_data(data: &Bound<'_, PyAny>) -> PyResult<rollgate::CanaryData> {
+    let py = data.py();
+    let invalid = |path: String, message: &str| {
+        Err::<(), _>(rollgate::Error::InvalidConfig {
+            path,
+            message: message.to_string(),
+        })
+        .raise(py)
+    };
+    let Ok(mapping) = data.cast::<PyMapping>() else {
+        invalid(
+            "data".into(),
+            "data must map metric names to {baseline, canary}",
+        )?;
+        return Ok(BTreeMap::new());
+    };
+    let mut out = BTreeMap::new();
+    for item in mapping.items()?.iter() {
+        let (key, entry): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let name: String = read(&key, "data")?;
+        let base = format!("data/{}", name.replace('~', "~0").replace('/', "~1"));
+        let Ok(entry) = entry.cast::<PyDict>() else {
+            invalid(base, "expected {\"baseline\": ..., \"canary\": ...}")?;
+            continue;
+        };
+        let mut baseline = None;
+        let mut canary = None;
+        for (k, v) in entry.iter() {
+            let k: String = read(&k, &base)?;
+            match k.as_str() {
+                "baseline" => baseline = Some(side(&v, &format!("{base}/baseline"))?),
+                "canary" => canary = Some(side(&v, &format!("{base}/canary"))?),
+                other => {
+                    invalid(
+                        format!("{base}/{other}"),
+                        &format!("unknown field `{other}`, expected `baseline` or `canary`"),
+                    )?;
+                }
+            }
+        }
+        match (baseline, canary) {
+            (Some(baseline), Some(canary)) => {
+                out.insert(name, MetricData { baseline, canary });
+            }
+            _ => invalid(base, "missing `baseline` or `canary`")?,
+        }
+    }
+    Ok(out)
+}
+
+/// Judges a canary against its baseline: per-metric classification with the
+/// raw evidence, Kayenta-compatible score, and a decision with reasons.
+#[pyfunction]
+fn judge_canary(
+    py: Python<'_>,
+    config: &Bound<'_, PyAny>,
+    data: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let config: rollgate::CanaryConfig = read(config, "")?;
+    let data = canary_data(data)?;
+    let result = py
+        .detach(|| rollgate::judge_canary(&config, &data))
+        .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Mann-Whitney U test with the Hodges-Lehmann shift `x − y` and its interval.
+#[pyfunction]
+#[pyo3(signature = (x, y, alternative = "two-sided", confidence = 0.95))]
+fn mann_whitney(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    alternative: &str,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let (x, y) = (sample(x, "x")?, sample(y, "y")?);
+    let alt = self::alternative(py, alternative)?;
+    let result = py
+        .detach(|| rollgate::mann_whitney(&x, &y, alt, confidence))
+        .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Welch's t-test of `mean(x) − mean(y)`.
+#[pyfunction]
+#[pyo3(signature = (x, y, alternative = "two-sided", confidence = 0.95))]
+fn welch_t_test(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    alternative: &str,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let (x, y) = (sample(x, "x")?, sample(y, "y")?);
+    let alt = self::alternative(py, alternative)?;
+    let result = py
+        .detach(|| rollgate::welch_t_test(&x, &y, alt, confidence))
+        .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Two-sample Kolmogorov-Smirnov test.
+#[pyfunction]
+fn ks_test(py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let (x, y) = (sample(x, "x")?, sample(y, "y")?);
+    let result = py.detach(|| rollgate::ks_test(&x, &y)).raise(py)?;
+    to_py(py, &result)
+}
+
+/// Compares two proportions (Fisher's exact test or the score test).
+#[pyfunction]
+#[pyo3(signature = (events_x, trials_x, events_y, trials_y, alternative = "two-sided", confidence = 0.95))]
+fn compare_proportions(
+    py: Python<'_>,
+    events_x: f64,
+    trials_x: f64,
+    events_y: f64,
+    trials_y: f64,
+    alternative: &str,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let alt = self::alternative(py, alternative)?;
+    let result =
+        rollgate::compare_proportions(events_x, trials_x, events_y, trials_y, alt, confidence)
+            .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Compares two Poisson rates (exact conditional binomial test).
+#[pyfunction]
+#[pyo3(signature = (events_x, exposure_x, events_y, exposure_y, alternative = "two-sided", confidence = 0.95))]
+fn compare_rates(
+    py: Python<'_>,
+    events_x: f64,
+    exposure_x: f64,
+    events_y: f64,
+    exposure_y: f64,
+    alternative: &str,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let alt = self::alternative(py, alternative)?;
+    let result =
+        rollgate::compare_rates(events_x, exposure_x, events_y, exposure_y, alt, confidence)
+            .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Distribution-free confidence interval for a quantile.
+#[pyfunction]
+#[pyo3(signature = (x, quantile, confidence = 0.95))]
+fn quantile_ci(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    quantile: f64,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let x = sample(x, "x")?;
+    let result = py
+        .detach(|| rollgate::quantile_ci(&x, quantile, confidence))
+        .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Compares one quantile (e.g. p99) of `x` and `y`.
+#[pyfunction]
+#[pyo3(signature = (x, y, quantile, alternative = "two-sided", confidence = 0.95))]
+fn compare_quantiles(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    quantile: f64,
+    alternative: &str,
+    confidence: f64,
+) -> PyResult<Py<PyAny>> {
+    let (x, y) = (sample(x, "x")?, sample(y, "y")?);
+    let alt = self::alternative(py, alternative)?;
+    let result = py
+        .detach(|| rollgate::compare_quantiles(&x, &y, quantile, alt, confidence))
+        .raise(py)?;
+    to_py(py, &result)
+}
+
+/// Holm or Benjamini-Hochberg adjusted p-values, in input order.
+#[pyfunction]
+#[pyo3(signature = (p_values, method = "holm"))]
+fn adjust_p_values(
+    py: Python<'_>,
+    p_values: &Bound<'_, PyAny>,
+    method: &str,
+) -> PyResult<Py<PyAny>> {
+    let p = sample(p_values, "p_values")?;
+    let method = Correction::parse(method, "method").raise(py)?;
+    let result = rollgate::adjust_p_values(&p, method).raise(py)?;
+    to_py(py, &result)
+}
+
+/// Anytime-valid sequential test of canary vs baseline event counts.
+#[pyfunction]
+#[pyo3(signature = (looks, allocation, concentration = 100.0, alpha = 0.05))]
+fn sequential_count_test(
+    py: Python<'_>,
+    looks: &Bound<'_, PyAny>,
+    allocation: f64,
+    concentration: f64,
+    alpha: f64,
+) -> PyResult<Py<PyAny>> {
+    let looks: Vec<[f64; 2]> = read(looks, "looks")?;
+    let result =
+        rollgate::sequential_count_test(&looks, allocation, concentration, alpha).raise(py)?;
+    to_py(py, &result)
+}
+
+/// Adds this area's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(judge_canary, m)?)?;
+    m.add_function(wrap_pyfunction!(mann_whitney, m)?)?;
+    m.add_function(wrap_pyfunction!(welch_t_test, m)?)?;
+    m.add_function(wrap_pyfunction!(ks_test, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_proportions, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_rates, m)?)?;
+    m.add_function(wrap_pyfunction!(quantile_ci, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_quantiles, m)?)?;
+    m.add_function(wrap_pyfunction!(adjust_p_values, m)?)?;
+    m.add_function(wrap_pyfunction!(sequential_count_test, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+"""Regenerates tests/vectors/stats.json: reference values for the statistical
+kernels, computed with scipy (and, where scipy has no equivalent, with a
+direct brute-force transcription of R's algorithm) — never with rollgate.
+
+    python -m venv /tmp/v && /tmp/v/bin/pip install numpy scipy
+    /tmp/v/bin/python tests/vectors/generate_stats.py
+
+Sources per function:
+- mann_whitney: p-values from scipy.stats.mannwhitneyu (method "exact" when
+  both samples are under 50 without ties, as R's default, else "asymptotic"
+  with continuity correction). The Hodges-Lehmann estimate is the median of
+  all n*m pairwise differences (numpy). The interval follows R's
+  wilcox.test(conf.int = TRUE): exact branch via qwilcox computed here with
+  exact integer arithmetic; asymptotic branch by transcribing R's `wdiff`
+  (re-ranking x - d and y with scipy.stats.rankdata for every d, tie and
+  continuity correction) and locating its sign change among the pairwise
+  differences by bisection — the limit of R's uniroot(tol = 1e-4).
+- compare_proportions: scipy.stats.fisher_exact / chi2_contingency(correction
+  = False) / the pooled z test; ratio interval from
+  scipy.stats.contingency.relative_risk(...).confidence_interval (Katz).
+- compare_rates: scipy.stats.binomtest (p-value, exact Clopper-Pearson
+  interval mapped to the rate ratio as R's poisson.test).
+- welch_t_test: scipy.stats.ttest_ind(equal_var = False) and its
+  confidence_interval.
+- ks_test: scipy.stats.ks_2samp(method = "exact"); for n*m above 1e6,
+  scipy.stats.kstwobign.sf(D * sqrt(n m / (n + m))).
+- quantile_ci: scipy.stats.binom.ppf / cdf for the order-statistic ranks.
+- adjust_p_values: scipy.stats.false_discovery_control (BH) and Holm's
+  formula.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+
+import numpy as np
+from scipy import stats
+from scipy.stats import rankdata
+from scipy.stats.contingency import relative_risk
+
+OUT = pathlib.Path(__file__).with_name("stats.json")
+rng = np.random.default_rng(20261126)
+
+
+def fl(v):
+    return [float(a) for a in v]
+
+
+# ---------------------------------------------------------------- Mann-Whitney
+def u_counts(n: int, m: int) -> list[int]:
+    """Exact number of arrangements with U = u (Python integers)."""
+    # f[i][j] as polynomial lists; recurrence f(n, m) = f(n-1, m) shifted by m + f(n, m-1).
+    table = {}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 or j == 0:
+                table[i, j] = [1]
+                continue
+            a = [0] * j + table[i - 1, j]
+            b = table[i, j - 1]
+            size = i * j + 1
+            row = [0] * size
+            for k, v in enumerate(a):
+                row[k] += v
+            for k, v in enumerate(b):
+                row[k] += v
+            table[i, j] = row
+    return table[n, m]
+
+
+def qwilcox(p: float, n: int, m: int) -> int:
+    counts = u_counts(n, m)
+    total = sum(counts)
+    acc = 0
+    for q, c in enumerate(counts):
+        acc += c
+        if acc / total >= p - 10 * np.finfo(float).eps:
+            return q
+    return len(counts) - 1
+
+
+def wdiff(x, y, d, zq, alternative, correct=True):
+    n, m = len(x), len(y)
+    dr = np.concatenate([x - d, y])
+    r = rankdata(dr)
+    _, t = np.unique(dr, return_counts=True)
+    dz = r[:n].sum() - n * (n + 1) / 2 - n * m / 2
+    if correct:
+        corr = {"two-sided": np.sign(dz) * 0.5, "greater": 0.5, "less": -0.5}[alternative]
+    else:
+        corr = 0.0
+    N = n + m
+    sigma = math.sqrt((n * m / 12) * ((N + 1) - (t**3 - t).sum() / (N * (N - 1))))
+    return (dz - corr) / sigma - zq
+
+
+def r_root(x, y, zq, alternative):
+    """Where R's wdiff changes sign (it decreases in d)."""
+    diffs = np.unique(np.subtract.outer(x, y).ravel())
+    # Points between consecutive distinct differences.
+    mids = np.concatenate([[diffs[0] - 1], (diffs[:-1] + diffs[1:]) / 2, [diffs[-1] + 1]])
+    f = lambda k: wdiff(x, y, mids[k], zq, alternative)  # noqa: E731
+    if f(0) <= 0:
+        return float(diffs[0])
+    if f(len(mids) - 1) >= 0:
+        return float(diffs[-1])
+    lo, hi = 0, len(mids) - 1  # f(lo) > 0 >= f(hi)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if f(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    # The jump between mids[lo] and mids[hi] is at diffs[lo].
+    return float(diffs[lo])
+
+
+def mw_case(name, x, y, alternative="two-sided", confidence=0.95):
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    n, m = len(x), len(y)
+    ties = len(np.unique(np.concatenate([x, y]))) < n + m
+    exact = n < 50 and m < 50 and not ties
+    res = stats.mannwhitneyu(
+        x, y, alternative=alternative, method="exact" if exact else "asymptotic", use_continuity=True
+    )
+    diffs = np.sort(np.subtract.outer(x, y).ravel())
+    estimate = float(np.median(diffs))
+    alpha = 1 - confidence
+    nm = n * m
+    if exact:
+        if alternative == "two-sided":
+            qu = max(qwilcox(alpha / 2, n, m), 1)
+            ql = nm - qu
+            ci = [float(diffs[qu - 1]), float(diffs[ql])]
+        elif alternative == "greater":
+            qu = max(qwilcox(alpha, n, m), 1)
+            ci = [float(diffs[qu - 1]), None]
+        else:
+            qu = max(qwilcox(alpha, n, m), 1)
+            ci = [None, float(diffs[nm - qu])]
+    else:
+        z = stats.norm.ppf
+        if alternative == "two-sided":
+            ci = [r_root(x, y, z(1 - alpha / 2), alternative), r_root(x, y, z(alpha / 2), alternative)]
+        elif alternative == "greater":
+            ci = [r_root(x, y, z(1 - alpha), alternative), None]
+        else:
+            ci = [None, r_root(x, y, z(alpha), alternative)]
+    return {
+        "name": name,
+        "function": "mann_whitney",
+        "input": [fl(x), fl(y), alternative, confidence],
+        "expected": {
+            "statistic": float(res.statistic),
+            "p_value": float(res.pvalue),
+            "estimate": estimate,
+            "ci": ci,
+            "method": "exact" if exact else "asymptotic",
+        },
+    }
+
+
+cases = []
+cases.append(
+    mw_case("kayenta: canary [10,20,30,40] vs baseline [1,2,3,4] -> CI [6, 39], estimate 22.5",
+            [10, 20, 30, 40], [1, 2, 3, 4])
+)
+# Kayenta's own numbers, stated independently of scipy:
+assert cases[-1]["expected"]["ci"] == [6.0, 39.0] and cases[-1]["expected"]["estimate"] == 22.5
+cases.append(mw_case("exact, greater, small", fl(rng.normal(1, 1, 8)), fl(rng.normal(0, 1, 11)), "greater", 0.9))
+cases.append(mw_case("exact, less", fl(rng.normal(0, 1, 12)), fl(rng.normal(0.5, 1, 9)), "less", 0.95))
+cases.append(mw_case("exact, two-sided 49 x 30", fl(rng.normal(0, 1, 49)), fl(rng.normal(0.3, 1, 30))))
+xt = np.round(rng.normal(10, 2, 60), 0)
+yt = np.round(rng.normal(10.8, 2, 45), 0)
+cases.append(mw_case("asymptotic with heavy ties, two-sided", xt, yt, "two-sided", 0.95))
+cases.append(mw_case("asymptotic with heavy ties, greater", yt, xt, "greater", 0.98))
+cases.append(mw_case("asymptotic with heavy ties, less", xt, yt, "less", 0.9))
+cases.append(mw_case("asymptotic, continuous 300 x 200", np.round(rng.lognormal(0, 0.5, 300), 6),
+                     np.round(rng.lognormal(0.1, 0.5, 200), 6), "two-sided", 0.99))
+cases.append(mw_case("ties across samples, small", [1, 2, 2, 3, 5], [2, 3, 3, 4], "two-sided", 0.95))
+
+cases += [
+    {"name": "mann_whitney rejects NaN (null) with its index", "function": "mann_whitney",
+     "input": [[1.0, None, 3.0], [1.0, 2.0]], "error_code": "invalid_sample", "error_path": "x/1",
+     "error_fields": {"index": 1, "value": "NaN"}},
+    {"name": "mann_whitney rejects confidence 1", "function": "mann_whitney",
+     "input": [[1.0, 2.0], [1.0, 2.0], "two-sided", 1.0], "error_code": "invalid_config", "error_path": "confidence"},
+    {"name": "mann_whitney rejects an unknown alternative", "function": "mann_whitney",
+     "input": [[1.0, 2.0], [1.0, 2.0], "sideways"], "error_code": "invalid_config", "error_path": "alternative"},
+    {"name": "mann_whitney needs data on both sides", "function": "mann_whitney",
+     "input": [[1.0, 2.0], []], "error_code": "insufficient_data", "error_path": "y"},
+]
+
+
+# ---------------------------------------------------------------- proportions
+def prop_case(name, a, n1, c, n2, alternative="two-sided", confidence=0.95):
+    table = [[a, n1 - a], [c, n2 - c]]
+    total = n1 + n2
+    ev = a + c
+    expected = [n1 * ev / total, n1 * (total - ev) / total, n2 * ev / total, n2 * (total - ev) / total]
+    if min(expected) < 5:
+        method = "fisher_exact"
+        p = stats.fisher_exact(table, alternative=alternative).pvalue
+    else:
+        method = "score"
+        if alternative == "two-sided":
+            p = stats.chi2_contingency(table, correction=False).pvalue
+        else:
+            pooled = ev / total
+            z = (a / n1 - c / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+            p = stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
+    exp = {"p_value": float(p), "method": method}
+    if c > 0:
+        exp["ratio"] = (a / n1) / (c / n2)
+    if a > 0 and c > 0 and alternative == "two-sided":
+        ci = relative_risk(a, n1, c, n2).confidence_interval(confidence_level=confidence)
+        exp["ci"] = [float(ci.low), float(ci.high)]
+    return {"name": name, "function": "compare_proportions",
+            "input": [a, n1, c, n2, alternative, confidence], "expected": exp}
+
+
+cases += [
+    prop_case("fisher: zero baseline vs 6 canary errors, greater", 6, 10000, 0, 10000, "greater"),
+    prop_case("fisher: zero baseline vs 3 canary errors, two-sided", 3, 10000, 0, 10000),
+    prop_case("fisher: small table", 7, 12, 2, 11, "two-sided"),
+    prop_case("fisher: small table, less", 2, 15, 8, 14, "less", 0.9),
+    prop_case("score test two-sided", 130, 10000, 100, 10000, "two-sided", 0.95),
+    prop_case("score test greater", 130, 10000, 100, 10000, "greater", 0.95),
+    prop_case("score test less, unequal trials", 40, 5000, 120, 11000, "less", 0.98),
+    {"name": "compare_proportions: events above trials", "function": "compare_proportions",
+     "input": [11, 10, 0, 10], "error_code": "invalid_count", "error_path": "events_x"},
+    {"name": "compare_proportions: negative count", "function": "compare_proportions",
+     "input": [1, 10, -2, 10], "error_code": "invalid_count", "error_path": "events_y"},
+    {"name": "compare_proportions: fractional trials", "function": "compare_proportions",
+     "input": [1, 10, 2, 10.5], "error_code": "invalid_count", "error_path": "trials_y"},
+]
+
+
+def rate_case(name, ex, tx, ey, ty, alternative="two-sided", confidence=0.95):
+    n = ex + ey
+    pi = tx / (tx + ty)
+    res = stats.binomtest(ex, n, pi, alternative=alternative)
+    ci = res.proportion_ci(confidence_level=confidence, method="exact")
+
+    def to_ratio(p):
+        if p >= 1:
+            return None
+        return p / (1 - p) * ty / tx
+
+    exp = {"p_value": float(res.pvalue), "ci": [to_ratio(ci.low), to_ratio(ci.high)],
+           "method": "conditional_binomial"}
+    if ey > 0:
+        exp["ratio"] = (ex / tx) / (ey / ty)
+    return {"name": name, "function": "compare_rates", "input": [ex, tx, ey, ty, alternative, confidence],
+            "expected": exp}
+
+
+cases += [
+    rate_case("poisson: 10% canary traffic, 5 errors vs 0", 5, 0.1, 0, 0.9, "greater"),
+    rate_case("poisson: two-sided", 17, 3600, 9, 3600),
+    rate_case("poisson: unequal exposure, two-sided", 12, 1000, 30, 4000, "two-sided", 0.9),
+    rate_case("poisson: less", 3, 2.0, 20, 5.0, "less", 0.95),
+    rate_case("poisson: large counts", 1530, 1e6, 1400, 1e6, "two-sided", 0.99),
+]
+
+
+# ---------------------------------------------------------------- Welch
+def welch_case(name, x, y, alternative="two-sided", confidence=0.95):
+    res = stats.ttest_ind(x, y, equal_var=False, alternative=alternative)
+    ci = res.confidence_interval(confidence_level=confidence)
+    lo = None if math.isinf(ci.low) else float(ci.low)
+    hi = None if math.isinf(ci.high) else float(ci.high)
+    return {"name": name, "function": "welch_t_test", "input": [fl(x), fl(y), alternative, confidence],
+            "expected": {"statistic": float(res.statistic), "df": float(res.df), "p_value": float(res.pvalue),
+                         "estimate": float(np.mean(x) - np.mean(y)), "ci": [lo, hi]}}
+
+
+cases += [
+    welch_case("welch two-sided", np.round(rng.normal(10, 2, 25), 3), np.round(rng.normal(11, 4, 40), 3)),
+    welch_case("welch greater", np.round(rng.normal(10.5, 1, 80), 3), np.round(rng.normal(10, 1.5, 60), 3),
+               "greater", 0.9),
+    welch_case("welch less", np.round(rng.normal(0, 1, 7), 3), np.round(rng.normal(1, 3, 5), 3), "less", 0.99),
+]
+
+
+# ---------------------------------------------------------------- KS
+def ks_case(name, x, y):
+    n, m = len(x), len(y)
+    if n * m <= 1_000_000:
+        res = stats.ks_2samp(x, y, method="exact")
+        p, method = float(res.pvalue), "exact"
+    else:
+        res = stats.ks_2samp(x, y, method="asymp")
+        p = float(stats.kstwobign.sf(res.statistic * math.sqrt(n * m / (n + m))))
+        method = "asymptotic"
+    return {"name": name, "function": "ks_test", "input": [fl(x), fl(y)],
+            "expected": {"statistic": float(res.statistic), "p_value": p, "method": method}}
+
+
+base = stats.norm.ppf((np.arange(1, 401) - 0.5) / 400)
+cases += [
+    ks_case("ks: pure variance increase (sd x2) is detected", np.round(2 * base, 6), np.round(base, 6)),
+    ks_case("ks: shift", np.round(rng.normal(0.4, 1, 60), 4), np.round(rng.normal(0, 1, 50), 4)),
+    ks_case("ks: same distribution", np.round(rng.normal(0, 1, 90), 4), np.round(rng.normal(0, 1, 70), 4)),
+    ks_case("ks: ties", np.round(rng.normal(0, 2, 40)), np.round(rng.normal(1, 2, 35))),
+    ks_case("ks: asymptotic 1200 x 1000", np.round(rng.normal(0, 1.1, 1200), 4),
+            np.round(rng.normal(0, 1, 1000), 4)),
+]
+
+
+# ---------------------------------------------------------------- quantiles
+def qci_case(name, x, q, confidence=0.95):
+    xs = np.sort(np.asarray(x, float))
+    n = len(xs)
+    alpha = 1 - confidence
+    lo_rank = int(stats.binom.ppf(alpha / 2, n, q))
+    hi_rank = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
+    lower = float(xs[lo_rank - 1]) if lo_rank >= 1 else None
+    upper = float(xs[hi_rank - 1]) if hi_rank <= n else None
+    cdf = lambda k: 0.0 if k == 0 else float(stats.binom.cdf(k - 1, n, q))  # noqa: E731
+    return {"name": name, "function": "quantile_ci", "input": [fl(x), q, confidence],
+            "expected": {"estimate": float(np.quantile(xs, q)), "ci": [lower, upper],
+                         "ranks": [lo_rank, min(hi_rank, n + 1)],
+                         "achieved_confidence": cdf(min(hi_rank, n + 1)) - cdf(lo_rank)}}
+
+
+lat = np.round(rng.lognormal(3, 0.6, 1500), 3)
+cases += [
+    qci_case("quantile: median of 1..100", list(range(1, 101)), 0.5),
+    qci_case("quantile: p99 of 1500 latencies", lat, 0.99),
+    qci_case("quantile: p99 of 200 values has no upper bound", lat[:200], 0.99, 0.95),
+    qci_case("quantile: p90 at 0.9", lat[:300], 0.9, 0.9),
+]
+
+
+def cq_case(name, x, y, q, alternative="two-sided", confidence=0.95):
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    pooled = np.quantile(np.concatenate([x, y]), q)
+    a = int((x > pooled).sum())
+    c = int((y > pooled).sum())
+    ref = prop_case("", a, len(x), c, len(y), alternative, confidence)["expected"]
+    return {"name": name, "function": "compare_quantiles", "input": [fl(x), fl(y), q, alternative, confidence],
+            "expected": {"estimate": float(np.quantile(x, q) - np.quantile(y, q)), "p_value": ref["p_value"],
+                         "quantile_x": float(np.quantile(x, q)), "quantile_y": float(np.quantile(y, q))}}
+
+
+cases += [
+    cq_case("compare p95: slower tail", np.round(rng.lognormal(3, 0.8, 800), 3),
+            np.round(rng.lognormal(3, 0.6, 900), 3), 0.95, "greater"),
+    cq_case("compare median: same", np.round(rng.normal(5, 1, 120), 3), np.round(rng.normal(5, 1, 130), 3), 0.5),
+]
+
+# ---------------------------------------------------------------- p-value adjustment
+ps = [0.01, 0.04, 0.03, 0.5, 0.001, 0.04]
+order = np.argsort(ps, kind="stable")
+holm = np.empty(len(ps))
+running = 0.0
+for rank, i in enumerate(order):
+    running = max(running, (len(ps) - rank) * ps[i])
+    holm[i] = min(running, 1.0)
+cases += [
+    {"name": "holm", "function": "adjust_p_values", "input": [ps, "holm"], "expected": fl(holm)},
+    {"name": "benjamini-hochberg", "function": "adjust_p_values", "input": [ps, "bh"],
+     "expected": fl(stats.false_discovery_control(ps, method="bh"))},
+    {"name": "none", "function": "adjust_p_values", "input": [ps, "none"], "expected": ps},
+    {"name": "p-value out of range", "function": "adjust_p_values", "input": [[0.1, 1.2], "holm"],
+     "error_code": "invalid_sample", "error_path": "p_values/1"},
+    {"name": "unknown correction", "function": "adjust_p_values", "input": [[0.1], "bonferroni"],
+     "error_code": "invalid_config", "error_path": "method"},
+]
+
+
+# ---------------------------------------------------------------- sequential counts
+# Dirichlet-multinomial Bayes factor (Lindon & Malek 2022) with scipy's betaln.
+def seq_case(name, looks, allocation, k=100.0, alpha=0.05):
+    from scipy.special import betaln
+
+    th = (allocation, 1 - allocation)
+    a0 = (k * th[0], k * th[1])
+    p = 1.0
+    out = []
+    first = None
+    for i, (c, b) in enumerate(looks):
+        lbf = betaln(a0[0] + c, a0[1] + b) - betaln(*a0) - (c * math.log(th[0]) + b * math.log(th[1]))
+        p = min(p, math.exp(-lbf), 1.0)
+        if first is None and p <= alpha:
+            first = i
+        out.append({"canary_events": c, "baseline_events": b, "bayes_factor": math.exp(lbf), "p_value": p})
+    return {"name": name, "function": "sequential_count_test", "input": [looks, allocation, k, alpha],
+            "expected": {"p_value": p, "reject": p <= alpha, "first_rejection": first, "looks": out}}
+
+
+cases += [
+    seq_case("sequential: canary error share grows", [[3, 9], [8, 14], [15, 18]], 0.1),
+    seq_case("sequential: equal split stays quiet", [[5, 4], [11, 12], [20, 19], [31, 30]], 0.5),
+    seq_case("sequential: zero baseline errors", [[2, 0], [5, 0], [9, 0]], 0.5, 50.0, 0.01),
+    {"name": "sequential: decreasing counts", "function": "sequential_count_test",
+     "input": [[[3, 1], [2, 1]], 0.5, 100, 0.05], "error_code": "invalid_count", "error_path": "looks/1/0"},
+    {"name": "sequential: allocation out of range", "function": "sequential_count_test",
+     "input": [[[3, 1]], 1.0, 100, 0.05], "error_code": "invalid_config", "error_path": "allocation"},
+]
+
+OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
+print(f"wrote {len(cases)} cases to {OUT}")
