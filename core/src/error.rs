@@ -102,6 +102,70 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A size, count or experience measure of a change is negative or not finite.
+    #[error("{path}: `{field}` must be a finite number of at least 0, got {value}")]
+    NegativeSize {
+        /// JSON pointer to the value.
+        path: String,
+        /// The field name, e.g. `lines_added`.
+        field: String,
+        /// The value as given.
+        value: f64,
+    },
+    /// An approval is dated before the change it approves was created.
+    #[error("{path}: approval by `{approver}` at {approved_at} is before the change was created at {created_at}")]
+    ApprovalBeforeCreation {
+        /// JSON pointer to the approval's time.
+        path: String,
+        /// Who approved.
+        approver: String,
+        /// When they approved (RFC 3339).
+        approved_at: String,
+        /// When the change was created (RFC 3339).
+        created_at: String,
+    },
+    /// A compliance tag that the governance policy does not define.
+    #[error("{path}: unknown compliance tag `{tag}`{}", expected_list(known))]
+    UnknownComplianceTag {
+        /// JSON pointer to the tag.
+        path: String,
+        /// The tag as given.
+        tag: String,
+        /// The tags the policy defines, sorted.
+        known: Vec<String>,
+    },
+    /// A risk model names a factor that this version does not know.
+    #[error("{path}: unknown risk factor `{factor}`")]
+    UnknownRiskFactor {
+        /// JSON pointer to the factor's code.
+        path: String,
+        /// The code as given.
+        factor: String,
+    },
+    /// Outcome history that cannot support the requested computation
+    /// (no records, or none of one class where both are needed).
+    #[error("{path}: {message} ({changes} changes, {failures} failures)")]
+    InsufficientHistory {
+        /// JSON pointer to the history argument.
+        path: String,
+        /// Number of records given.
+        changes: usize,
+        /// Number of failed changes among them.
+        failures: usize,
+        /// What was needed.
+        message: String,
+    },
+    /// A change-log record whose stored hash does not match its content, so
+    /// nothing can be appended after it.
+    #[error("{path}: stored hash {stored} does not match the record's content (hash {computed})")]
+    ChangeRecordTampered {
+        /// JSON pointer to the record's hash.
+        path: String,
+        /// The hash stored in the record.
+        stored: String,
+        /// The hash of the record's canonical content.
+        computed: String,
+    },
 }
 
 fn expected_list(expected: &[String]) -> String {
@@ -120,6 +184,9 @@ fn expected_list(expected: &[String]) -> String {
 pub enum ErrorFamily {
     /// A release plan, its services and dependencies, or a request against it.
     Plan,
+    /// A change, its outcome history, a risk model, a governance policy or a
+    /// change-log record.
+    Change,
 }
 
 impl ErrorFamily {
@@ -131,6 +198,7 @@ impl ErrorFamily {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorFamily::Plan => "plan",
+            ErrorFamily::Change => "change",
         }
     }
 }
@@ -152,6 +220,12 @@ impl Error {
             Error::InvalidDuration { .. } => "invalid_duration",
             Error::UnknownField { .. } => "unknown_field",
             Error::InvalidInput { .. } => "invalid_input",
+            Error::NegativeSize { .. } => "negative_size",
+            Error::ApprovalBeforeCreation { .. } => "approval_before_creation",
+            Error::UnknownComplianceTag { .. } => "unknown_compliance_tag",
+            Error::UnknownRiskFactor { .. } => "unknown_risk_factor",
+            Error::InsufficientHistory { .. } => "insufficient_history",
+            Error::ChangeRecordTampered { .. } => "change_record_tampered",
         }
     }
 
@@ -170,7 +244,13 @@ impl Error {
             | Error::UnknownService { path, .. }
             | Error::InvalidDuration { path, .. }
             | Error::UnknownField { path, .. }
-            | Error::InvalidInput { path, .. } => path,
+            | Error::InvalidInput { path, .. }
+            | Error::NegativeSize { path, .. }
+            | Error::ApprovalBeforeCreation { path, .. }
+            | Error::UnknownComplianceTag { path, .. }
+            | Error::UnknownRiskFactor { path, .. }
+            | Error::InsufficientHistory { path, .. }
+            | Error::ChangeRecordTampered { path, .. } => path,
         }
     }
 
@@ -190,6 +270,12 @@ impl Error {
             | Error::InvalidDuration { .. }
             | Error::UnknownField { .. }
             | Error::InvalidInput { .. } => ErrorFamily::Plan,
+            Error::NegativeSize { .. }
+            | Error::ApprovalBeforeCreation { .. }
+            | Error::UnknownComplianceTag { .. }
+            | Error::UnknownRiskFactor { .. }
+            | Error::InsufficientHistory { .. }
+            | Error::ChangeRecordTampered { .. } => ErrorFamily::Change,
         }
     }
 
@@ -232,7 +318,13 @@ impl Error {
             | Error::UnknownService { path, .. }
             | Error::InvalidDuration { path, .. }
             | Error::UnknownField { path, .. }
-            | Error::InvalidInput { path, .. } => path.insert_str(0, prefix),
+            | Error::InvalidInput { path, .. }
+            | Error::NegativeSize { path, .. }
+            | Error::ApprovalBeforeCreation { path, .. }
+            | Error::UnknownComplianceTag { path, .. }
+            | Error::UnknownRiskFactor { path, .. }
+            | Error::InsufficientHistory { path, .. }
+            | Error::ChangeRecordTampered { path, .. } => path.insert_str(0, prefix),
         }
         self
     }

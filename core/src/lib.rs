@@ -40,15 +40,26 @@
     )
 )]
 
+pub mod change;
 pub mod error;
 pub mod graph;
 pub mod plan;
+pub mod risk;
 pub mod wire;
 
+pub use change::{
+    Approval, Change, ChangeKind, ChangeOutcome, ChangeType, Links, Promotion, RunbookReview,
+    SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
+};
 pub use error::{Error, ErrorFamily, Result};
 pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
 };
 pub use plan::{Plan, Service};
+pub use risk::{
+    assess_risk, default_risk_model, evaluate_risk_model, fit_risk_model, update_risk_model,
+    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskLevel, RiskModel, RiskModelEvaluation,
+    WindowStatus,
+};
 pub use wire::DurationSecs;
