@@ -41,17 +41,24 @@
 )]
 
 pub mod change;
+pub mod changelog;
 pub mod error;
+pub mod governance;
 pub mod graph;
 pub mod plan;
 pub mod risk;
+pub mod strategy;
 pub mod wire;
 
 pub use change::{
     Approval, Change, ChangeKind, ChangeOutcome, ChangeType, Links, Promotion, RunbookReview,
     SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
 };
+pub use changelog::{
+    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+};
 pub use error::{Error, ErrorFamily, Result};
+pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
 pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
@@ -62,4 +69,5 @@ pub use risk::{
     FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskLevel, RiskModel, RiskModelEvaluation,
     WindowStatus,
 };
+pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
 pub use wire::DurationSecs;
