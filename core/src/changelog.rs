@@ -149,7 +149,7 @@ fn record_hash(r: &ChangeRecord) -> String {
         "sequence": r.sequence,
         "previous_hash": r.previous_hash,
         "kind": r.kind,
-        "at": r.at.map(|t| t.to_rfc3339()),
+        "at": r.at,
         "inputs": r.inputs,
         "outputs": r.outputs,
     });

@@ -659,7 +659,7 @@ struct PlanMeasures {
 }
 
 fn plan_measures(change: &Change, plan: &Plan) -> Result<PlanMeasures> {
-    let graph = ServiceGraph::new(plan)?;
+    let graph = ServiceGraph::new(plan).map_err(|e| e.with_path_prefix("plan"))?;
     let mut touched: BTreeSet<&str> = BTreeSet::new();
     for (i, id) in change.services.iter().enumerate() {
         if graph.index_of(id).is_none() {
@@ -1315,8 +1315,8 @@ fn history_counts(history: &[ChangeOutcome]) -> (usize, usize) {
 /// from it. Level thresholds come from the prior model; the services'
 /// failure-rate prior gets the history's failure rate as its mean.
 ///
-/// Errors: `insufficient_history` (path `history`) when the history is empty
-/// or holds only one class; invalid changes (paths `history/i/change/...`);
+/// Errors: `insufficient_history` (path `""`) when the history is empty
+/// or holds only one class; invalid changes (paths `/i/change/...`);
 /// `unknown_risk_factor` for an unknown or non-fittable code in
 /// `options.factors`.
 ///
@@ -1340,11 +1340,11 @@ pub fn fit_risk_model(
 ) -> Result<RiskModel> {
     let default_options = FitOptions::default();
     let options = options.unwrap_or(&default_options);
-    validate_history(history, "history")?;
+    validate_history(history, "")?;
     let (n, failures) = history_counts(history);
     if n == 0 || failures == 0 || failures == n {
         return Err(Error::InsufficientHistory {
-            path: "history".into(),
+            path: String::new(),
             changes: n,
             failures,
             message: "fitting needs at least one failed and one successful change".into(),
@@ -1490,7 +1490,7 @@ pub fn fit_risk_model(
 /// assert!(after.probability > before.probability);
 /// ```
 pub fn update_risk_model(model: &RiskModel, outcomes: &[ChangeOutcome]) -> Result<RiskModel> {
-    model.validate("model")?;
+    model.validate("")?;
     validate_history(outcomes, "outcomes")?;
     let (n, failures) = history_counts(outcomes);
     if n == 0 {
@@ -1607,7 +1607,7 @@ pub fn evaluate_risk_model(
     model: &RiskModel,
     history: &[ChangeOutcome],
 ) -> Result<RiskModelEvaluation> {
-    model.validate("model")?;
+    model.validate("")?;
     validate_history(history, "history")?;
     let (n, failures) = history_counts(history);
     if n == 0 {

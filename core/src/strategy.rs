@@ -132,7 +132,7 @@ fn reason(code: &str, points: i32, blocking: bool, explanation: String) -> Strat
 /// `risk` is the level to plan for (e.g. the result of [`assess_risk`]); when
 /// absent, the change is assessed with the default model from the change
 /// alone. The change must touch the service (`unknown_service`, path
-/// `service/id`, otherwise).
+/// `/id`, otherwise); change errors have paths starting with `change`.
 ///
 /// ```
 /// let service: rollgate::ServiceProfile = rollgate::wire::from_json(
@@ -149,16 +149,16 @@ pub fn recommend_strategy(
     change: &Change,
     risk: Option<&RiskRef>,
 ) -> Result<StrategyRecommendation> {
-    change.validate("")?;
+    change.validate("change")?;
     if !change.services.contains(&service.id) {
         return Err(Error::UnknownService {
-            path: "service/id".into(),
+            path: "/id".into(),
             service: service.id.clone(),
         });
     }
     if !service.spare_capacity.is_finite() || service.spare_capacity < 0.0 {
         return Err(Error::NegativeSize {
-            path: "service/spare_capacity".into(),
+            path: "/spare_capacity".into(),
             field: "spare_capacity".into(),
             value: service.spare_capacity,
         });

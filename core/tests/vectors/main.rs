@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 mod common;
 mod graph;
+mod risk;
 
 use serde_json::{json, Value};
 
@@ -25,6 +26,7 @@ use serde_json::{json, Value};
 /// its own functions.
 fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
     graph::call(function, input)
+        .or_else(|| risk::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
