@@ -4,6 +4,10 @@
 //! registers every `#[napi]` function. The public typings live in
 //! `index.d.ts` and `types/`.
 #![deny(clippy::all)]
+// napi-derive registers functions only in the cdylib build, so the test
+// build sees them as unused.
+#![cfg_attr(test, allow(dead_code))]
 
 mod convert;
 mod graph;
+mod risk;

@@ -69,6 +69,7 @@ static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 fn class_for(family: rollgate::ErrorFamily) -> &'static str {
     match family.as_str() {
         "plan" => "InvalidPlanError",
+        "change" => "InvalidChangeError",
         _ => "RollgateError",
     }
 }

@@ -5,6 +5,7 @@
 
 mod convert;
 mod graph;
+mod risk;
 
 use pyo3::prelude::*;
 
@@ -12,5 +13,6 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     graph::register(m)?;
+    risk::register(m)?;
     Ok(())
 }

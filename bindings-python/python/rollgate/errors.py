@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidChangeError"]
 
 
 class RollgateError(Exception):
@@ -45,3 +45,10 @@ class RollgateError(Exception):
 
 class InvalidPlanError(RollgateError, ValueError):
     """The release plan (or a request against it) is malformed or inconsistent."""
+
+
+class InvalidChangeError(RollgateError, ValueError):
+    """A change, outcome history, risk model, governance policy or change-log
+    record cannot be evaluated (negative size, approval before creation,
+    unknown compliance tag, unknown risk factor, too little history, tampered
+    log tail, ...)."""
