@@ -2,5 +2,7 @@
 # (`_graph.pyi`, ...) declares its TypedDicts and functions; this file
 # re-exports them. Checked by mypy --strict in tests/run.
 from ._graph import *
+from ._risk import *
+from .errors import InvalidChangeError as InvalidChangeError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import RollgateError as RollgateError
