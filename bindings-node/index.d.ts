@@ -2,3 +2,4 @@
 // engine under types/; this file re-exports them. Checked by tsc in tests/run.
 export * from './types/errors'
 export * from './types/graph'
+export * from './types/risk'
