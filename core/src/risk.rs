@@ -450,26 +450,49 @@ impl RiskModel {
 struct Measured {
     value: f64,
     feature: f64,
-    what: String,
+    what: Phrase,
 }
 
-fn flag(on: bool, what: &str) -> Option<Measured> {
+/// A factor's description, rendered only when an explanation is needed
+/// (fitting and evaluation never render it).
+enum Phrase {
+    Text(String),
+    Count(f64, &'static str),
+    Flag(bool, &'static str),
+    Entropy(f64),
+}
+
+impl From<String> for Phrase {
+    fn from(text: String) -> Self {
+        Phrase::Text(text)
+    }
+}
+
+impl Phrase {
+    fn render(&self) -> String {
+        match self {
+            Phrase::Text(t) => t.clone(),
+            Phrase::Count(v, what) => format!("{} {what}", trim_number(*v)),
+            Phrase::Flag(true, what) => (*what).to_string(),
+            Phrase::Flag(false, what) => format!("not {what}"),
+            Phrase::Entropy(e) => format!("spread over files (entropy {e:.2} bits)"),
+        }
+    }
+}
+
+fn flag(on: bool, what: &'static str) -> Option<Measured> {
     Some(Measured {
         value: if on { 1.0 } else { 0.0 },
         feature: if on { 1.0 } else { 0.0 },
-        what: if on {
-            what.to_string()
-        } else {
-            format!("not {what}")
-        },
+        what: Phrase::Flag(on, what),
     })
 }
 
-fn count(value: f64, what: &str) -> Option<Measured> {
+fn count(value: f64, what: &'static str) -> Option<Measured> {
     Some(Measured {
         value,
         feature: value.ln_1p(),
-        what: format!("{} {what}", trim_number(value)),
+        what: Phrase::Count(value, what),
     })
 }
 
@@ -501,7 +524,7 @@ fn change_factor(
         "entropy" => Some(Measured {
             value: c.entropy,
             feature: c.entropy,
-            what: format!("spread over files (entropy {:.2} bits)", c.entropy),
+            what: Phrase::Entropy(c.entropy),
         }),
         "is_fix" => flag(c.is_fix, "a defect fix"),
         "prior_developers" => count(c.prior_developers, "developers changed these files before"),
@@ -545,7 +568,7 @@ fn change_factor(
             Some(cov) => Some(Measured {
                 value: cov,
                 feature: 1.0 - cov,
-                what: format!("test coverage {:.0}%", cov * 100.0),
+                what: Phrase::Text(format!("test coverage {:.0}%", cov * 100.0)),
             }),
             None => return Err("no_coverage"),
         },
@@ -570,14 +593,18 @@ fn change_factor(
                     start_hour: 8,
                     end_hour: 18,
                 });
-                flag(
-                    !weekend && !hours.contains(start.hour()),
-                    &format!(
-                        "planned outside business hours ({:02}:{:02} local)",
-                        start.hour(),
-                        start.minute()
-                    ),
-                )
+                let on = !weekend && !hours.contains(start.hour());
+                let text = format!(
+                    "planned {} business hours ({:02}:{:02} local)",
+                    if on { "outside" } else { "within" },
+                    start.hour(),
+                    start.minute()
+                );
+                Some(Measured {
+                    value: if on { 1.0 } else { 0.0 },
+                    feature: if on { 1.0 } else { 0.0 },
+                    what: Phrase::Text(text),
+                })
             }
         }
         "slow_rollback" => {
@@ -592,7 +619,10 @@ fn change_factor(
             Some(Measured {
                 value,
                 feature: value,
-                what: format!("released by {} (rollback speed)", strategy.as_str()),
+                what: Phrase::Text(format!(
+                    "released by {} (rollback speed)",
+                    strategy.as_str()
+                )),
             })
         }
         _ => None,
@@ -630,7 +660,7 @@ fn context_factor(
                 return Ok(Some(Measured {
                     value: 0.0,
                     feature: 0.0,
-                    what: "no freeze scheduled".into(),
+                    what: Phrase::Text("no freeze scheduled".into()),
                 }));
             };
             let duration = change.planned_duration.map_or(0.0, |d| d.as_secs() as f64);
@@ -642,7 +672,7 @@ fn context_factor(
             Ok(Some(Measured {
                 value: secs,
                 feature,
-                what: format!("{:.1} h before the next freeze", secs / 3600.0),
+                what: Phrase::Text(format!("{:.1} h before the next freeze", secs / 3600.0)),
             }))
         }
         _ => Ok(None),
@@ -717,9 +747,12 @@ fn plan_factor(code: &str, m: &PlanMeasures) -> Option<Measured> {
                 value: if on { 1.0 } else { 0.0 },
                 feature: if on { 1.0 } else { 0.0 },
                 what: if on {
-                    format!("touches stateful services ({})", m.stateful.join(", "))
+                    Phrase::Text(format!(
+                        "touches stateful services ({})",
+                        m.stateful.join(", ")
+                    ))
                 } else {
-                    "touches no stateful service".into()
+                    Phrase::Text("touches no stateful service".into())
                 },
             })
         }
@@ -734,7 +767,8 @@ fn plan_factor(code: &str, m: &PlanMeasures) -> Option<Measured> {
                 what: format!(
                     "{} of {} services affected are customer facing",
                     m.customer_facing, m.total
-                ),
+                )
+                .into(),
             })
         }
         "traffic_exposed" => {
@@ -745,7 +779,8 @@ fn plan_factor(code: &str, m: &PlanMeasures) -> Option<Measured> {
                 what: format!(
                     "{:.0}% of the plan's services affected (touched or dependent)",
                     s * 100.0
-                ),
+                )
+                .into(),
             })
         }
         _ => None,
@@ -820,7 +855,8 @@ fn history_factor(
                     "`{s}` had {f} failure(s) in {n} change(s): posterior failure rate {:.1}% vs prior {:.1}%",
                     post * 100.0,
                     prior_mean * 100.0
-                ),
+                )
+                .into(),
             })
         }
         "author_service_experience" => {
@@ -835,13 +871,15 @@ fn history_factor(
                             .any(|s| services.contains(s.as_str()))
                 })
                 .count();
-            count(
-                k as f64,
-                &format!(
-                    "successful earlier changes by `{}` to these services",
+            let value = k as f64;
+            Some(Measured {
+                value,
+                feature: value.ln_1p(),
+                what: Phrase::Text(format!(
+                    "{k} successful earlier change(s) by `{}` to these services",
                     change.author
-                ),
-            )
+                )),
+            })
         }
         _ => None,
     }
@@ -996,7 +1034,7 @@ fn assess_validated(
                     feature: m.feature,
                     weight: w.weight,
                     contribution,
-                    explanation: explain(&m.what, contribution),
+                    explanation: explain(&m.what.render(), contribution),
                 });
             }
             Ok(None) => not_assessed.push(NotAssessed {
@@ -1029,6 +1067,26 @@ fn assess_validated(
         factors,
         not_assessed,
     }
+}
+
+/// The log-odds [`assess_risk`] gives a change without plan, history or
+/// context, without building explanations (same terms, same summation order).
+fn change_log_odds(change: &Change, model: &RiskModel) -> f64 {
+    let ctx = RiskContext::default();
+    let mut terms: Vec<(f64, &str)> = Vec::new();
+    for &(code, source) in FACTORS {
+        if source != Source::Change {
+            continue;
+        }
+        let Some(w) = model.weight(code) else {
+            continue;
+        };
+        if let Ok(Some(m)) = change_factor(change, code, &ctx) {
+            terms.push((w.weight * (m.feature - w.center), code));
+        }
+    }
+    terms.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then_with(|| a.1.cmp(b.1)));
+    terms.iter().fold(model.baseline, |acc, t| acc + t.0)
 }
 
 /// Options of [`fit_risk_model`].
@@ -1622,8 +1680,8 @@ pub fn evaluate_risk_model(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let a = assess_validated(&r.change, None, model, None, None);
-            (a.probability, r.change.id.as_str(), i, r.failed)
+            let p = sigmoid(change_log_odds(&r.change, model));
+            (p, r.change.id.as_str(), i, r.failed)
         })
         .collect();
     Ok(evaluate_scores(scored, n, failures))
@@ -1758,6 +1816,19 @@ mod tests {
         assert_eq!(weekend.value, 1.0);
         let freeze = r.factors.iter().find(|f| f.code == "near_freeze").unwrap();
         assert!((freeze.feature - (1.0 - 1.0 / 72.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fast_log_odds_matches_assessment() {
+        let model = default_risk_model();
+        let c = change(
+            json!({"id": "c", "author": "a", "services": [], "lines_added": 321,
+            "files_changed": 7, "entropy": 1.7, "is_fix": true, "kind": "schema",
+            "tests": {"suites_passed": ["u"], "coverage": 0.4}, "strategy": "rolling",
+            "planned_start": "2026-11-28T23:00:00+01:00"}),
+        );
+        let full = assess_risk(&c, None, Some(&model), None, None).unwrap();
+        assert_eq!(change_log_odds(&c, &model), full.log_odds);
     }
 
     #[test]
