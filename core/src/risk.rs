@@ -1482,12 +1482,24 @@ pub fn fit_risk_model(
     let prior_prec: Vec<f64> = variances.iter().map(|v| options.l2 * v.max(1e-9)).collect();
     let y: Vec<bool> = history.iter().map(|r| r.failed).collect();
     let rate = failures as f64 / n as f64;
+    // A feature without variation carries no information: it keeps its
+    // prior weight and stays out of the Newton solve (cost grows with the
+    // square of the number of active features).
+    let active: Vec<usize> = (0..d).filter(|&j| at(&variances, j) > 1e-12).collect();
+    let da = active.len();
+    let mut xa = Vec::with_capacity(n * da);
+    for i in 0..n {
+        for &j in &active {
+            xa.push(at(&x, i * d + j));
+        }
+    }
+    let pick = |v: &[f64]| -> Vec<f64> { active.iter().map(|&j| at(v, j)).collect() };
     let solve = newton(
-        &x,
+        &xa,
         &y,
-        d,
-        &prior_mean,
-        &prior_prec,
+        da,
+        &pick(&prior_mean),
+        &pick(&prior_prec),
         logit(rate),
         0.0,
         options.max_iterations,
@@ -1495,12 +1507,27 @@ pub fn fit_risk_model(
     let mut weights: Vec<FactorWeight> = codes
         .iter()
         .enumerate()
-        .map(|(j, c)| FactorWeight {
-            code: c.to_string(),
-            weight: at(&solve.weights, j),
-            center: at(&centers, j),
-            precision: at(&prior_prec, j) + at(&solve.hessian_diag, j),
-            provenance: format!("fitted: {n} changes, {failures} failures"),
+        .map(|(j, c)| match active.iter().position(|&a| a == j) {
+            Some(k) => FactorWeight {
+                code: c.to_string(),
+                weight: at(&solve.weights, k),
+                center: at(&centers, j),
+                precision: at(&prior_prec, j) + at(&solve.hessian_diag, k),
+                provenance: format!("fitted: {n} changes, {failures} failures"),
+            },
+            None => FactorWeight {
+                code: c.to_string(),
+                weight: at(&prior_mean, j),
+                center: at(&centers, j),
+                precision: at(&prior_prec, j),
+                provenance: format!(
+                    "prior kept: no variation in {n} changes{}",
+                    match options.prior {
+                        PriorKind::Zero => " (prior 0)",
+                        PriorKind::Defaults => " (prior: shipped default)",
+                    }
+                ),
+            },
         })
         .collect();
     for w in &defaults.weights {
