@@ -373,8 +373,13 @@ pub fn evaluate_governance(
         );
     }
 
-    // Segregation of duties: the deployer is not the sole approver.
-    if let Some(deployer) = &change.deployer {
+    // Segregation of duties: where approval is required, the deployer is not
+    // the sole approver.
+    let approval_required = need_count > 0
+        || !need_roles.is_empty()
+        || need_cab
+        || evidence.contains_key(&Evidence::Approvals);
+    if let Some(deployer) = change.deployer.as_ref().filter(|_| approval_required) {
         if approvers.len() == 1 && approvers.iter().any(|a| a == deployer) {
             violations.push(finding(
                 "deployer_sole_approver",

@@ -290,6 +290,14 @@ g.append({
                  "violations": [{"code": "deployer_sole_approver", "subject": "dan"}]},
 })
 g.append({
+    "name": "a standard change needing no approval may be approved by its deployer alone",
+    "function": "evaluate_governance",
+    "input": [dict(base, change_type="standard", compliance=[],
+                   approvals=[{"by": "dan", "role": "peer", "at": "2026-03-01T10:00:00Z"}]),
+              {"rules": [{"change_types": ["normal"], "approvals": 1}]}, {"level": "low"}],
+    "expected": {"allowed": True, "required": [], "violations": [], "approvers": ["dan"]},
+})
+g.append({
     "name": "emergency change proceeds with a review due 48h after the planned start",
     "function": "evaluate_governance",
     "input": [dict(base, change_type="emergency", approvals=[], compliance=[],
