@@ -91,3 +91,35 @@ void adjusted
 const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
 const rejected: boolean = seq.reject
 void rejected
+// Change risk, strategy, governance and change log.
+import type { Change, ChangeOutcome, GovernancePolicy, RiskAssessment } from '..'
+
+const change: Change = {
+  id: 'CHG-1',
+  author: 'ana',
+  services: ['db'],
+  lines_added: 120,
+  has_migration: true,
+  planned_start: '2026-11-28T10:00:00+01:00',
+  compliance: ['sox'],
+}
+const risk: RiskAssessment = rollgate.assessRisk(change, plan, null, undefined, {
+  window: { allowed: true, seconds_to_next_freeze: null },
+})
+const total: number = risk.factors.reduce((acc, f) => acc + f.contribution, risk.baseline)
+const history: ChangeOutcome[] = [
+  { change: { id: 'h1', author: 'bo', services: ['db'], lines_added: 900 }, failed: true },
+  { change: { id: 'h2', author: 'bo', services: ['db'], lines_added: 3 }, failed: false },
+]
+const model = rollgate.updateRiskModel(rollgate.fitRiskModel(history, { factors: ['lines_added'] }), history)
+const caught: number[] = rollgate.evaluateRiskModel(model, history).caught_vs_gated.map((p) => p.caught_share)
+const strategy: string = rollgate.recommendStrategy({ id: 'db', stateful: true }, change, risk).strategy
+const policy: GovernancePolicy = { rules: [{ approvals: 1 }], compliance: { sox: { evidence: ['ticket_link'] } } }
+const governanceAllowed: boolean = rollgate.evaluateGovernance(change, policy, risk).allowed
+const first = rollgate.appendChangeRecord(null, { kind: 'risk', inputs: change, outputs: risk })
+const valid: boolean = rollgate.verifyChangeLog([first, rollgate.appendChangeRecord(first, { inputs: {}, outputs: {} })]).valid
+void total
+void caught
+void strategy
+void governanceAllowed
+void valid

@@ -9,6 +9,7 @@
 
 mod convert;
 mod graph;
+mod risk;
 mod rollout;
 mod verdict;
 mod window;

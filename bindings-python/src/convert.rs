@@ -72,6 +72,7 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
         "plan" => "InvalidPlanError",
         "calendar" => "InvalidCalendarError",
         "canary" => "InvalidCanaryError",
+        "change" => "InvalidChangeError",
         _ => "RollgateError",
     }
 }

@@ -6,6 +6,7 @@
 mod convert;
 mod de;
 mod graph;
+mod risk;
 mod rollout;
 mod verdict;
 mod window;
@@ -19,5 +20,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     window::register(m)?;
     rollout::register(m)?;
     verdict::register(m)?;
+    risk::register(m)?;
     Ok(())
 }

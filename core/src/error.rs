@@ -276,6 +276,70 @@ pub enum Error {
         /// The number given.
         got: usize,
     },
+    /// A size, count or experience measure of a change is negative or not finite.
+    #[error("{path}: `{field}` must be a finite number of at least 0, got {value}")]
+    NegativeSize {
+        /// JSON pointer to the value.
+        path: String,
+        /// The field name, e.g. `lines_added`.
+        field: String,
+        /// The value as given.
+        value: f64,
+    },
+    /// An approval is dated before the change it approves was created.
+    #[error("{path}: approval by `{approver}` at {approved_at} is before the change was created at {created_at}")]
+    ApprovalBeforeCreation {
+        /// JSON pointer to the approval's time.
+        path: String,
+        /// Who approved.
+        approver: String,
+        /// When they approved (RFC 3339).
+        approved_at: String,
+        /// When the change was created (RFC 3339).
+        created_at: String,
+    },
+    /// A compliance tag that the governance policy does not define.
+    #[error("{path}: unknown compliance tag `{tag}`{}", expected_list(known))]
+    UnknownComplianceTag {
+        /// JSON pointer to the tag.
+        path: String,
+        /// The tag as given.
+        tag: String,
+        /// The tags the policy defines, sorted.
+        known: Vec<String>,
+    },
+    /// A risk model names a factor that this version does not know.
+    #[error("{path}: unknown risk factor `{factor}`")]
+    UnknownRiskFactor {
+        /// JSON pointer to the factor's code.
+        path: String,
+        /// The code as given.
+        factor: String,
+    },
+    /// Outcome history that cannot support the requested computation
+    /// (no records, or none of one class where both are needed).
+    #[error("{path}: {message} ({changes} changes, {failures} failures)")]
+    InsufficientHistory {
+        /// JSON pointer to the history argument.
+        path: String,
+        /// Number of records given.
+        changes: usize,
+        /// Number of failed changes among them.
+        failures: usize,
+        /// What was needed.
+        message: String,
+    },
+    /// A change-log record whose stored hash does not match its content, so
+    /// nothing can be appended after it.
+    #[error("{path}: stored hash {stored} does not match the record's content (hash {computed})")]
+    ChangeRecordTampered {
+        /// JSON pointer to the record's hash.
+        path: String,
+        /// The hash stored in the record.
+        stored: String,
+        /// The hash of the record's canonical content.
+        computed: String,
+    },
 }
 
 fn expected_list(expected: &[String]) -> String {
@@ -300,6 +364,9 @@ pub enum ErrorFamily {
     /// Canary analysis: a metric configuration, metric samples or counts, or
     /// the arguments of a statistical kernel.
     Canary,
+    /// A change, its outcome history, a risk model, a governance policy or a
+    /// change-log record.
+    Change,
 }
 
 impl ErrorFamily {
@@ -313,6 +380,7 @@ impl ErrorFamily {
             ErrorFamily::Plan => "plan",
             ErrorFamily::Calendar => "calendar",
             ErrorFamily::Canary => "canary",
+            ErrorFamily::Change => "change",
         }
     }
 }
@@ -351,6 +419,12 @@ impl Error {
             Error::UnknownMetric { .. } => "unknown_metric",
             Error::InvalidConfig { .. } => "invalid_config",
             Error::InsufficientData { .. } => "insufficient_data",
+            Error::NegativeSize { .. } => "negative_size",
+            Error::ApprovalBeforeCreation { .. } => "approval_before_creation",
+            Error::UnknownComplianceTag { .. } => "unknown_compliance_tag",
+            Error::UnknownRiskFactor { .. } => "unknown_risk_factor",
+            Error::InsufficientHistory { .. } => "insufficient_history",
+            Error::ChangeRecordTampered { .. } => "change_record_tampered",
         }
     }
 
@@ -386,7 +460,13 @@ impl Error {
             | Error::InvalidCount { path, .. }
             | Error::UnknownMetric { path, .. }
             | Error::InvalidConfig { path, .. }
-            | Error::InsufficientData { path, .. } => path,
+            | Error::InsufficientData { path, .. }
+            | Error::NegativeSize { path, .. }
+            | Error::ApprovalBeforeCreation { path, .. }
+            | Error::UnknownComplianceTag { path, .. }
+            | Error::UnknownRiskFactor { path, .. }
+            | Error::InsufficientHistory { path, .. }
+            | Error::ChangeRecordTampered { path, .. } => path,
         }
     }
 
@@ -423,6 +503,12 @@ impl Error {
             | Error::UnknownMetric { .. }
             | Error::InvalidConfig { .. }
             | Error::InsufficientData { .. } => ErrorFamily::Canary,
+            Error::NegativeSize { .. }
+            | Error::ApprovalBeforeCreation { .. }
+            | Error::UnknownComplianceTag { .. }
+            | Error::UnknownRiskFactor { .. }
+            | Error::InsufficientHistory { .. }
+            | Error::ChangeRecordTampered { .. } => ErrorFamily::Change,
         }
     }
 
@@ -482,7 +568,13 @@ impl Error {
             | Error::InvalidCount { path, .. }
             | Error::UnknownMetric { path, .. }
             | Error::InvalidConfig { path, .. }
-            | Error::InsufficientData { path, .. } => insert_prefix(path, prefix),
+            | Error::InsufficientData { path, .. }
+            | Error::NegativeSize { path, .. }
+            | Error::ApprovalBeforeCreation { path, .. }
+            | Error::UnknownComplianceTag { path, .. }
+            | Error::UnknownRiskFactor { path, .. }
+            | Error::InsufficientHistory { path, .. }
+            | Error::ChangeRecordTampered { path, .. } => insert_prefix(path, prefix),
         }
         self
     }

@@ -40,21 +40,39 @@
     )
 )]
 
+pub mod change;
+pub mod changelog;
 pub mod error;
+pub mod governance;
 pub mod graph;
 pub mod plan;
+pub mod risk;
 pub mod rollout;
 pub mod stats;
+pub mod strategy;
 pub mod verdict;
 pub mod window;
 pub mod wire;
 
+pub use change::{
+    Approval, Change, ChangeKind, ChangeOutcome, ChangeType, Links, Promotion, RunbookReview,
+    SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
+};
+pub use changelog::{
+    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+};
 pub use error::{Error, ErrorFamily, Result};
+pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
 pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
     ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
 };
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
+pub use risk::{
+    assess_risk, default_risk_model, evaluate_risk_model, fit_risk_model, update_risk_model,
+    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskLevel, RiskModel, RiskModelEvaluation,
+    WindowStatus,
+};
 pub use rollout::{
     rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
     RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
@@ -63,6 +81,7 @@ pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
     quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
 };
+pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
 pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
 pub use window::{
     check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,

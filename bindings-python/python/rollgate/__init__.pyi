@@ -7,5 +7,7 @@ from ._window import *
 from .errors import InvalidCalendarError as InvalidCalendarError
 from ._verdict import *
 from .errors import InvalidCanaryError as InvalidCanaryError
+from ._risk import *
+from .errors import InvalidChangeError as InvalidChangeError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import RollgateError as RollgateError

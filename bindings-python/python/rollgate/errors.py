@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError", "InvalidChangeError"]
 
 
 class RollgateError(Exception):
@@ -64,3 +64,10 @@ class InvalidCanaryError(RollgateError, ValueError):
     """For ``invalid_sample`` and ``unknown_metric``: the metric's name."""
     index: int | None = None
     """For ``invalid_sample``: the position of the value in its sample."""
+
+
+class InvalidChangeError(RollgateError, ValueError):
+    """A change, outcome history, risk model, governance policy or change-log
+    record cannot be evaluated (negative size, approval before creation,
+    unknown compliance tag, unknown risk factor, too little history, tampered
+    log tail, ...)."""

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 mod common;
 mod graph;
+mod risk;
 mod rollout;
 mod verdict;
 mod window;
@@ -31,6 +32,7 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .or_else(|| window::call(function, input))
         .or_else(|| rollout::call(function, input))
         .or_else(|| verdict::call(function, input))
+        .or_else(|| risk::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 

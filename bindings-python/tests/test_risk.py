@@ -1,0 +1,130 @@
+"""Change risk, strategy, governance and change log through the Python API."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import rollgate
+
+PLAN = {
+    "name": "shop",
+    "services": [
+        {"id": "db", "stateful": True},
+        {"id": "api", "depends_on": ["db"]},
+        {"id": "web", "depends_on": ["api"], "customer_facing": True},
+    ],
+}
+
+
+def change(**kw: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"id": "CHG-1", "author": "ana", "services": ["db"], "lines_added": 250}
+    base.update(kw)
+    return base
+
+
+def test_assess_risk_explains_itself() -> None:
+    risk = rollgate.assess_risk(change(), PLAN)
+    total = risk["baseline"] + sum(f["contribution"] for f in risk["factors"])
+    assert math.isclose(total, risk["log_odds"], rel_tol=1e-12, abs_tol=1e-12)
+    assert math.isclose(risk["probability"], 1 / (1 + math.exp(-risk["log_odds"])))
+    codes = {f["code"] for f in risk["factors"]}
+    assert {"lines_added", "stateful_services", "transitive_dependents"} <= codes
+    assert all(isinstance(f["explanation"], str) and f["explanation"] for f in risk["factors"])
+
+
+def test_positional_none_means_absent() -> None:
+    a = rollgate.assess_risk(change(), None, None, None, None)
+    b = rollgate.assess_risk(change())
+    assert a == b
+    assert {"code": "stateful_services", "reason": "no_plan"} in a["not_assessed"]
+
+
+def test_window_factors_come_from_the_caller() -> None:
+    risk = rollgate.assess_risk(change(), None, None, None,
+                                {"window": {"allowed": False, "seconds_to_next_freeze": 0}})
+    codes = {f["code"]: f for f in risk["factors"]}
+    assert codes["outside_window"]["value"] == 1
+    assert codes["near_freeze"]["feature"] == 1
+
+
+def test_fit_update_evaluate_round_trip() -> None:
+    history = [
+        {"change": change(id=f"h{i}", lines_added=10 if i % 3 else 2000), "failed": i % 3 == 0 and i % 2 == 0}
+        for i in range(30)
+    ]
+    history.append({"change": change(id="small-fail", lines_added=5), "failed": True})
+    model = rollgate.fit_risk_model(history, {"factors": ["lines_added"], "prior": "zero"})
+    weight = next(w for w in model["weights"] if w["code"] == "lines_added")
+    assert weight["weight"] > 0
+    assert rollgate.fit_risk_model(history, {"factors": ["lines_added"], "prior": "zero"}) == model
+    updated = rollgate.update_risk_model(model, history[:5])
+    assert updated["training"]["changes"] == model["training"]["changes"] + 5
+    report = rollgate.evaluate_risk_model(updated, history)
+    assert [p["gated_share"] for p in report["caught_vs_gated"]] == [0.05, 0.10, 0.20, 0.50]
+    assert 0 <= report["brier"] <= 1
+    default = rollgate.default_risk_model()
+    assert default["training"]["changes"] > 40_000
+
+
+def test_strategy_and_governance() -> None:
+    rec = rollgate.recommend_strategy({"id": "db", "stateful": True}, change())
+    assert rec["strategy"] == "rolling"
+    decision = rollgate.evaluate_governance(
+        change(approvals=[{"by": "ana", "role": "sre", "at": "2026-01-01T00:00:00Z"}]),
+        {"rules": [{"approvals": 1}]},
+        {"level": "low"},
+    )
+    assert decision["allowed"] is False
+    assert decision["approvers"] == []
+    assert decision["notes"][0]["code"] == "self_approval_ignored"
+
+
+def test_change_log_survives_python_round_trip() -> None:
+    first = rollgate.append_change_record(None, {"kind": "risk", "inputs": {"x": 1.0}, "outputs": {"ok": True}})
+    assert first["inputs"] == {"x": 1}
+    second = rollgate.append_change_record(first, {"inputs": {}, "outputs": {}})
+    assert rollgate.verify_change_log([first, second])["valid"]
+    forged = dict(second, outputs={"ok": False})
+    report = rollgate.verify_change_log([first, forged])
+    assert (report["valid"], report["first_broken"], report["problem"]) == (False, 1, "hash_mismatch")
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "path"),
+    [
+        (lambda: rollgate.assess_risk(change(lines_deleted=-3)), "negative_size", "/lines_deleted"),
+        (lambda: rollgate.assess_risk(change(created_at="2026-01-02T00:00:00Z",
+                                             approvals=[{"by": "b", "role": "r", "at": "2026-01-01T00:00:00Z"}])),
+         "approval_before_creation", "/approvals/0/at"),
+        (lambda: rollgate.assess_risk(change(), None, {"baseline": 0, "weights": [{"code": "luck", "weight": 1}],
+                                                      "levels": {"medium": 0.1, "high": 0.2, "critical": 0.3},
+                                                      "history_prior": {"alpha": 1, "beta": 1}}),
+         "unknown_risk_factor", "model/weights/0/code"),
+        (lambda: rollgate.fit_risk_model([{"change": change(), "failed": False}]), "insufficient_history", ""),
+        (lambda: rollgate.evaluate_governance(change(compliance=["pci"]), {"compliance": {"sox": {}}}, {"level": "low"}),
+         "unknown_compliance_tag", "/compliance/0"),
+        (lambda: rollgate.append_change_record(
+            dict(rollgate.append_change_record(None, {"inputs": 1, "outputs": 2}), outputs=3),
+            {"inputs": 1, "outputs": 2}), "change_record_tampered", "log_tail/hash"),
+    ],
+)
+def test_change_errors(call: Any, code: str, path: str) -> None:
+    with pytest.raises(rollgate.InvalidChangeError) as info:
+        call()
+    assert isinstance(info.value, ValueError)
+    assert (info.value.code, info.value.path) == (code, path)
+
+
+def test_unknown_service_is_a_plan_error() -> None:
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.assess_risk(change(services=["ghost"]), PLAN)
+    assert (info.value.code, info.value.path) == ("unknown_service", "/services/0")
+
+
+def test_malformed_input_names_the_argument() -> None:
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.evaluate_governance(change(), {"rules": [{"approvals": "two"}]}, {"level": "low"})
+    assert info.value.path == "policy/rules/0/approvals"
