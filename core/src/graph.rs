@@ -31,8 +31,8 @@ use crate::plan::Plan;
 /// ```
 #[derive(Debug, Clone)]
 pub struct ServiceGraph {
-    ids: Vec<String>,
-    index: IdIndex,
+    /// Every id, packed, with a hash index over them.
+    ids: IdArena,
     durations: Vec<u64>,
     customer_facing: Vec<bool>,
     /// CSR: dependencies of node `v` are `dep_targets[dep_offsets[v]..dep_offsets[v + 1]]`.
@@ -165,9 +165,11 @@ impl ServiceGraph {
                 message: format!("too many services ({n})"),
             });
         }
-        // Resolution map borrowing the plan's strings: keys sit inline in the
-        // table, so a lookup touches the table and the key bytes only.
-        let mut lookup: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::with_capacity(n);
+        // Ids packed into one arena with a hash index over it: at 100,000
+        // services the arena and the table stay cache-resident, so resolving
+        // each dependency costs a hash and a short compare, not cache misses.
+        let bytes: usize = plan.services.iter().map(|s| s.id.len()).sum();
+        let mut ids = IdArena::with_capacity(n, bytes);
         for (i, service) in plan.services.iter().enumerate() {
             if service.id.is_empty() {
                 return Err(Error::InvalidInput {
@@ -175,14 +177,13 @@ impl ServiceGraph {
                     message: "service id must not be empty".into(),
                 });
             }
-            if let Some(&first) = lookup.get(service.id.as_str()) {
+            if let Some(first) = ids.push(&service.id) {
                 return Err(Error::DuplicateId {
                     path: format!("/services/{i}/id"),
                     id: service.id.clone(),
                     first_path: format!("/services/{first}/id"),
                 });
             }
-            lookup.insert(service.id.as_str(), i as u32);
         }
 
         let edge_count: usize = plan.services.iter().map(|s| s.depends_on.len()).sum();
@@ -200,7 +201,7 @@ impl ServiceGraph {
                         service: service.id.clone(),
                     });
                 }
-                let Some(&target) = lookup.get(dep.as_str()) else {
+                let Some(target) = ids.find(dep) else {
                     return Err(Error::UnknownDependency {
                         path: path(),
                         service: service.id.clone(),
@@ -246,12 +247,6 @@ impl ServiceGraph {
             }
         }
 
-        let ids: Vec<String> = plan.services.iter().map(|s| s.id.clone()).collect();
-        let mut index = IdIndex::with_capacity(n);
-        for i in 0..n as u32 {
-            index.insert(&ids, i);
-        }
-        drop(lookup);
         let sorted = sorted_by_id(&ids);
         let mut rank = vec![0u32; n];
         for (r, &v) in sorted.iter().enumerate() {
@@ -262,7 +257,6 @@ impl ServiceGraph {
 
         let mut graph = ServiceGraph {
             ids,
-            index,
             durations: plan
                 .services
                 .iter()
@@ -311,7 +305,7 @@ impl ServiceGraph {
     /// assert_eq!(graph.index_of("b"), None);
     /// ```
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(&self.ids, id).map(|i| i as usize)
+        self.ids.find(id).map(|i| i as usize)
     }
 
     /// Id of the service at a position of the plan's `services` list.
@@ -321,7 +315,7 @@ impl ServiceGraph {
     /// assert_eq!(rollgate::ServiceGraph::new(&plan).unwrap().id(0), Some("a"));
     /// ```
     pub fn id(&self, index: usize) -> Option<&str> {
-        self.ids.get(index).map(String::as_str)
+        self.ids.get(index)
     }
 
     /// Positions of the services that the service at `index` depends on.
@@ -384,7 +378,7 @@ impl ServiceGraph {
     }
 
     fn id_of(&self, v: u32) -> &str {
-        self.ids.get(v as usize).map(String::as_str).unwrap_or("")
+        self.ids.get(v as usize).unwrap_or("")
     }
 
     fn rank_of(&self, v: u32) -> u32 {
@@ -718,7 +712,7 @@ impl ServiceGraph {
             Some(list) => {
                 let mut out = Vec::with_capacity(list.len());
                 for (i, id) in list.iter().enumerate() {
-                    match self.index.get(&self.ids, id) {
+                    match self.ids.find(id) {
                         Some(v) => out.push(v),
                         None => {
                             return Err(Error::UnknownService {
@@ -896,51 +890,76 @@ impl ServiceGraph {
     }
 }
 
-/// Id → node index, stored as indices into the id list (no second copy of
-/// every id). Hashing uses foldhash with a per-process seed: fast, resistant
-/// to crafted collisions, and invisible in results (nothing iterates it).
+/// All ids packed into one string, with a hash index (node indices only,
+/// no second copy of any id). Hashing uses foldhash with a per-process seed:
+/// fast, resistant to crafted collisions, and invisible in results (nothing
+/// iterates the table).
 #[derive(Debug, Clone)]
-struct IdIndex {
+struct IdArena {
+    bytes: String,
+    /// `ends[i]` is where id `i` ends in `bytes`; it starts where `i - 1` ends.
+    ends: Vec<u32>,
     table: hashbrown::HashTable<u32>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
-impl IdIndex {
-    fn with_capacity(n: usize) -> Self {
-        IdIndex {
+impl IdArena {
+    fn with_capacity(n: usize, bytes: usize) -> Self {
+        IdArena {
+            bytes: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
             table: hashbrown::HashTable::with_capacity(n),
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
 
-    fn hash(&self, id: &str) -> u64 {
-        self.hasher.hash_one(id)
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 
-    /// Inserts node `i` (whose id is `ids[i]`); returns the node already
-    /// holding that id, if any.
-    fn insert(&mut self, ids: &[String], i: u32) -> Option<u32> {
-        let id = ids.get(i as usize).map(String::as_str).unwrap_or("");
-        let hash = self.hash(id);
-        let hasher = &self.hasher;
-        match self.table.entry(
-            hash,
-            |&j| ids.get(j as usize).map(String::as_str) == Some(id),
-            |&j| hasher.hash_one(ids.get(j as usize).map(String::as_str).unwrap_or("")),
-        ) {
-            hashbrown::hash_table::Entry::Occupied(e) => Some(*e.get()),
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert(i);
-                None
-            }
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev)? as usize,
+            None => 0,
+        };
+        self.bytes.get(start..end)
+    }
+
+    fn at(&self, i: u32) -> &str {
+        self.get(i as usize).unwrap_or("")
+    }
+
+    /// Appends an id; returns the index already holding it instead, if any.
+    fn push(&mut self, id: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        if let Some(&existing) = self.table.find(hash, |&j| self.at(j) == id) {
+            return Some(existing);
         }
+        let i = self.ends.len() as u32;
+        self.bytes.push_str(id);
+        self.ends.push(self.bytes.len() as u32);
+        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
+        let id_of = |j: u32| -> &str {
+            let end = ends.get(j as usize).copied().unwrap_or(0) as usize;
+            let start = (j as usize)
+                .checked_sub(1)
+                .and_then(|p| ends.get(p).copied())
+                .unwrap_or(0) as usize;
+            bytes.get(start..end).unwrap_or("")
+        };
+        self.table
+            .insert_unique(hash, i, |&j| hasher.hash_one(id_of(j)));
+        None
     }
 
-    fn get(&self, ids: &[String], id: &str) -> Option<u32> {
+    fn find(&self, id: &str) -> Option<u32> {
         self.table
-            .find(self.hash(id), |&j| {
-                ids.get(j as usize).map(String::as_str) == Some(id)
-            })
+            .find(self.hasher.hash_one(id), |&j| self.at(j) == id)
             .copied()
     }
 }
@@ -954,19 +973,17 @@ fn csr<'a>(offsets: &[u32], targets: &'a [u32], v: usize) -> &'a [u32] {
 
 /// Node indices sorted by id (byte order). Sorts on an 8-byte big-endian
 /// prefix first so that most comparisons touch neither the string nor memcmp.
-fn sorted_by_id(ids: &[String]) -> Vec<u32> {
-    let mut keyed: Vec<(u64, u32)> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
+fn sorted_by_id(ids: &IdArena) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = (0..ids.len() as u32)
+        .map(|i| {
             let mut prefix = [0u8; 8];
-            for (slot, byte) in prefix.iter_mut().zip(id.bytes()) {
+            for (slot, byte) in prefix.iter_mut().zip(ids.at(i).bytes()) {
                 *slot = byte;
             }
-            (u64::from_be_bytes(prefix), i as u32)
+            (u64::from_be_bytes(prefix), i)
         })
         .collect();
-    let full = |a: u32, b: u32| -> Ordering { ids.get(a as usize).cmp(&ids.get(b as usize)) };
+    let full = |a: u32, b: u32| -> Ordering { ids.at(a).cmp(ids.at(b)) };
     keyed.sort_unstable_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| full(a, b)));
     keyed.into_iter().map(|(_, i)| i).collect()
 }
