@@ -103,3 +103,29 @@ for (const [call, code, path] of errors) {
     assert.equal(thrown.family, code === 'unknown_service' ? 'plan' : 'change')
   })
 }
+
+test('a calendar in the context gives the timing factors', () => {
+  const change = {
+    id: 'CHG-7', author: 'ana', services: ['api'], lines_added: 40,
+    planned_start: '2026-12-17T20:00:00+01:00', planned_duration: '1h',
+  }
+  const calendar = {
+    time_zone: 'Europe/Berlin',
+    allow: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
+    deny: [{ from: '2026-12-18T00:00:00+01:00', to: '2027-01-04T00:00:00+01:00' }],
+  }
+  const derived = rollgate.assessRisk(change, null, null, null, { calendar })
+  const byHand = rollgate.assessRisk(change, null, null, null, { window: { allowed: false, seconds_to_next_freeze: 14400 } })
+  assert.equal(derived.log_odds, byHand.log_odds)
+  const values = Object.fromEntries(derived.factors.map((f) => [f.code, f.value]))
+  assert.equal(values.outside_window, 1)
+  assert.equal(values.near_freeze, 14400)
+  let err
+  try {
+    rollgate.assessRisk(change, null, null, null, { calendar: { time_zone: 'Mars/Olympus' } })
+  } catch (e) {
+    err = e
+  }
+  assert.equal(err.code, 'invalid_time_zone')
+  assert.equal(err.path, 'context/calendar/time_zone')
+})

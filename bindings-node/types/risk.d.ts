@@ -1,4 +1,5 @@
 import type { Duration, Plan } from './graph'
+import type { Calendar } from './window'
 
 /** RFC 3339 timestamp with offset, e.g. `"2026-03-01T10:00:00+01:00"`. */
 export type Timestamp = string
@@ -141,7 +142,10 @@ export interface HourRange {
 }
 
 export interface RiskContext {
+  /** Release-window status; derived from `calendar` (or the plan's default calendar) when absent. */
   window?: WindowStatus
+  /** A release calendar to check the change's planned start against. */
+  calendar?: Calendar
   business_hours?: HourRange
   peak_hours?: HourRange[]
 }

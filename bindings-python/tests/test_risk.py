@@ -128,3 +128,24 @@ def test_malformed_input_names_the_argument() -> None:
     with pytest.raises(rollgate.RollgateError) as info:
         rollgate.evaluate_governance(change(), {"rules": [{"approvals": "two"}]}, {"level": "low"})
     assert info.value.path == "policy/rules/0/approvals"
+
+
+def test_calendar_in_context_gives_the_timing_factors() -> None:
+    # Thursday 17 December 2026, 20:00 Berlin: outside 09-17, freeze in 4 hours.
+    change = {
+        "id": "CHG-7", "author": "ana", "services": ["api"], "lines_added": 40,
+        "planned_start": "2026-12-17T20:00:00+01:00", "planned_duration": "1h",
+    }
+    calendar = {
+        "time_zone": "Europe/Berlin",
+        "allow": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}],
+        "deny": [{"from": "2026-12-18T00:00:00+01:00", "to": "2027-01-04T00:00:00+01:00"}],
+    }
+    derived = rollgate.assess_risk(change, None, None, None, {"calendar": calendar})
+    by_hand = rollgate.assess_risk(change, None, None, None, {"window": {"allowed": False, "seconds_to_next_freeze": 14400}})
+    assert derived["log_odds"] == by_hand["log_odds"]
+    values = {f["code"]: f["value"] for f in derived["factors"]}
+    assert values["outside_window"] == 1.0 and values["near_freeze"] == 14400.0
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
+        rollgate.assess_risk(change, None, None, None, {"calendar": {"time_zone": "Mars/Olympus"}})
+    assert (info.value.code, info.value.path) == ("invalid_time_zone", "context/calendar/time_zone")

@@ -264,9 +264,15 @@ impl HourRange {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskContext {
-    /// Release-window status from a calendar check.
+    /// Release-window status from a calendar check. When absent, it is
+    /// derived from `calendar` (or else the plan's default calendar) at the
+    /// change's `planned_start` for its `planned_duration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowStatus>,
+    /// A release calendar (the shape [`check_window`](crate::check_window)
+    /// takes) to check the planned start against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<crate::window::CalendarSpec>,
     /// Business hours in the planned start's local time (default 8–18);
     /// a start outside them on a weekday is `off_hours`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -955,6 +961,16 @@ pub fn assess_risk(
         Some(p) => Some(plan_measures(change, p)?),
         None => None,
     };
+    let derived;
+    let context = match derive_window(change, plan, context)? {
+        Some(window) => {
+            let mut ctx = context.cloned().unwrap_or_default();
+            ctx.window = Some(window);
+            derived = ctx;
+            Some(&derived)
+        }
+        None => context,
+    };
     Ok(assess_validated(
         change,
         measures.as_ref(),
@@ -997,6 +1013,46 @@ fn validate_context(ctx: &RiskContext) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The release-window status of the change's planned start, from the
+/// context's calendar or else the plan's default calendar, when the context
+/// does not give one and the change has a planned start.
+fn derive_window(
+    change: &Change,
+    plan: Option<&Plan>,
+    context: Option<&RiskContext>,
+) -> Result<Option<WindowStatus>> {
+    if context.is_some_and(|c| c.window.is_some()) {
+        return Ok(None);
+    }
+    let Some(start) = change.planned_start else {
+        return Ok(None);
+    };
+    let spec = match context.and_then(|c| c.calendar.as_ref()) {
+        Some(spec) => Some((spec, "context/calendar".to_string())),
+        None => plan.and_then(|p| {
+            let id = p.calendar.as_ref()?;
+            let spec = p.calendars.get(id)?;
+            Some((
+                spec,
+                format!("plan/calendars/{}", crate::error::pointer_token(id)),
+            ))
+        }),
+    };
+    let Some((spec, path)) = spec else {
+        return Ok(None);
+    };
+    let calendar = crate::window::Calendar::new(spec).map_err(|e| e.with_path_prefix(&path))?;
+    let duration = change.planned_duration.unwrap_or_default();
+    let check = calendar.check_window(start, duration);
+    let to_freeze = calendar
+        .time_until_next_deny(start)
+        .map(|d| d.as_secs() as f64);
+    Ok(Some(WindowStatus {
+        allowed: check.allowed,
+        seconds_to_next_freeze: to_freeze,
+    }))
 }
 
 fn assess_validated(

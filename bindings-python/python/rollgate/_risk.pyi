@@ -2,6 +2,7 @@
 from typing import Any, Literal, NotRequired, TypedDict
 
 from ._graph import Duration, Plan
+from ._window import Calendar
 
 __all__ = [
     "Timestamp", "ChangeType", "ChangeKind", "StrategyName", "TestDepth", "RiskLevel",
@@ -145,6 +146,7 @@ class HourRange(TypedDict):
 
 class RiskContext(TypedDict, total=False):
     window: WindowStatus
+    calendar: Calendar
     business_hours: HourRange
     peak_hours: list[HourRange]
 
