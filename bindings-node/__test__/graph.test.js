@@ -87,3 +87,12 @@ test('unknown service and bad counts', () => {
     assert.equal(e.path, 'max_parallel')
   }
 })
+
+test('absurdly deep nesting is an error, not a crash', () => {
+  let deep = 1
+  for (let i = 0; i < 100000; i++) deep = [deep]
+  const err = thrown(() => rollgate.appendChangeRecord(null, { kind: 'risk', inputs: deep, outputs: {} }))
+  assert.equal(err.code, 'invalid_input')
+  assert.match(err.message, /nested deeper than 128/)
+  assert.equal(thrown(() => rollgate.orderServices({ name: 'p', services: deep })).code, 'invalid_input')
+})

@@ -47,17 +47,16 @@ pub fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: &str) -> na
 
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
     let result = if value.get_type()? == napi::ValueType::Object {
-        // Objects and arrays: napi's deserializer behind serde_stacker, which
-        // grows the stack on demand so deep nesting cannot abort the process.
-        // Fast path without path tracking; re-read with tracking on error.
+        // Objects and arrays: napi's deserializer, depth-limited so deep
+        // nesting cannot overflow the stack and abort the process. Fast path
+        // without path tracking; re-read with tracking on error.
         let object = Object::from_unknown(value)?;
         let mut de = napi::De::new(&object);
-        match T::deserialize(serde_stacker::Deserializer::new(&mut de)) {
+        match T::deserialize(rollgate::wire::DepthLimited::new(&mut de)) {
             Ok(parsed) => return Ok(parsed),
             Err(_) => {
                 let mut de = napi::De::new(&object);
-                rollgate::wire::from_deserializer(serde_stacker::Deserializer::new(&mut de))
-                    .map_err(strip_status)
+                rollgate::wire::from_deserializer(&mut de).map_err(strip_status)
             }
         }
     } else {

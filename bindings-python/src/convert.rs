@@ -20,9 +20,9 @@ pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<
 }
 
 fn read<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
-    // serde_stacker grows the stack on demand, so absurdly deep nesting
-    // cannot overflow it and abort the interpreter.
-    rollgate::wire::from_fn(|| serde_stacker::Deserializer::new(crate::de::PyDe(obj)))
+    // wire::from_fn bounds the nesting depth, so absurdly deep input cannot
+    // overflow the stack and abort the interpreter.
+    rollgate::wire::from_fn(|| crate::de::PyDe(obj))
         .map_err(|e| {
             if prefix.is_empty() {
                 e

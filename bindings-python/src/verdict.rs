@@ -21,8 +21,7 @@ use crate::convert::{to_py, Raise};
 /// Reads a value through serde with canary error mapping; `prefix` is the
 /// path of the value.
 fn read<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>, prefix: &str) -> PyResult<T> {
-    let mut de = pythonize::Depythonizer::from_object(obj);
-    rollgate::wire::from_deserializer(&mut de)
+    rollgate::wire::from_fn(|| crate::de::PyDe(obj))
         .map_err(|e| as_canary_error(e, prefix))
         .raise(obj.py())
 }

@@ -127,3 +127,15 @@ def test_releases_the_gil_and_is_thread_safe() -> None:
     for t in threads:
         t.join()
     assert results == [n] * 4
+
+
+def test_absurdly_deep_nesting_is_an_error_not_a_crash() -> None:
+    deep: object = 1
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.append_change_record(None, {"kind": "risk", "inputs": deep, "outputs": {}})  # type: ignore[typeddict-item]
+    assert info.value.code == "invalid_input"
+    assert "nested deeper than 128" in str(info.value)
+    with pytest.raises(rollgate.InvalidPlanError):
+        rollgate.order_services({"name": "p", "services": deep})  # type: ignore[typeddict-item]

@@ -13,6 +13,9 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{pointer_token, Error, Result};
 
+mod depth;
+pub use depth::{DepthLimited, MAX_DEPTH};
+
 /// Marker that custom deserialisation errors start with, so that
 /// [`from_deserializer`] can turn them into the right [`Error`] variant.
 const TAG_DURATION: &str = "\u{1}invalid_duration\u{1}";
@@ -21,7 +24,9 @@ const TAG_DURATION: &str = "\u{1}invalid_duration\u{1}";
 /// [`Error`] whose path is the JSON pointer of the offending value.
 ///
 /// Unknown fields give `unknown_field`, unreadable durations give
-/// `invalid_duration`, anything else `invalid_input`.
+/// `invalid_duration`, anything else `invalid_input` — including a document
+/// nested deeper than [`MAX_DEPTH`] levels, which is rejected before anything
+/// recursive can overflow the stack of the host process.
 ///
 /// ```
 /// use rollgate::{wire, Plan};
@@ -35,7 +40,7 @@ where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    serde_path_to_error::deserialize(DepthLimited::new(deserializer)).map_err(|err| {
         let path = pointer(err.path());
         let message = err.inner().to_string();
         classify(path, message)
@@ -59,7 +64,7 @@ where
     D: Deserializer<'de>,
     F: Fn() -> D,
 {
-    match T::deserialize(make()) {
+    match T::deserialize(DepthLimited::new(make())) {
         Ok(value) => Ok(value),
         Err(_) => from_deserializer(make()),
     }
