@@ -46,25 +46,7 @@ pub fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: &str) -> na
 }
 
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
-    let result = if value.get_type()? == napi::ValueType::Object {
-        // Objects and arrays: napi's deserializer, depth-limited so deep
-        // nesting cannot overflow the stack and abort the process. Fast path
-        // without path tracking; re-read with tracking on error.
-        let object = Object::from_unknown(value)?;
-        let mut de = napi::De::new(&object);
-        match T::deserialize(rollgate::wire::DepthLimited::new(&mut de)) {
-            Ok(parsed) => return Ok(parsed),
-            Err(_) => {
-                let mut de = napi::De::new(&object);
-                rollgate::wire::from_deserializer(&mut de).map_err(strip_status)
-            }
-        }
-    } else {
-        // Scalars, null and undefined cannot nest.
-        let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
-        result
-    };
-    result
+    read_result(env, value)?
         .map_err(|e| {
             if prefix.is_empty() {
                 e
@@ -73,6 +55,30 @@ fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> nap
             }
         })
         .or_throw(env)
+}
+
+/// Reads a `T`, keeping rollgate's typed error (paths relative to `value`)
+/// for the caller to map; the outer error is napi's own failure only.
+pub fn read_result<T: DeserializeOwned>(
+    env: &Env,
+    value: Unknown<'_>,
+) -> napi::Result<rollgate::Result<T>> {
+    if value.get_type()? == napi::ValueType::Object {
+        // Objects and arrays: napi's deserializer, depth-limited so deep
+        // nesting cannot overflow the stack and abort the process. Fast path
+        // without path tracking; re-read with tracking on error.
+        let object = Object::from_unknown(value)?;
+        let mut de = napi::De::new(&object);
+        if let Ok(parsed) = T::deserialize(rollgate::wire::DepthLimited::new(&mut de)) {
+            return Ok(Ok(parsed));
+        }
+        let mut de = napi::De::new(&object);
+        Ok(rollgate::wire::from_deserializer(&mut de).map_err(strip_status))
+    } else {
+        // Scalars, null and undefined cannot nest.
+        let Tracked(result) = env.from_js_value::<Tracked<T>, _>(value)?;
+        Ok(result)
+    }
 }
 
 /// Reads a whole-number argument of at least `min`.

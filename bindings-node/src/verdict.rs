@@ -14,37 +14,16 @@ use napi::Env;
 use napi_derive::napi;
 use rollgate::stats::{Alternative, Correction};
 use rollgate::verdict::{as_canary_error, MetricData, Sample};
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use serde::de::DeserializeOwned;
 
-use crate::convert::{is_nullish, to_js, OrThrow};
+use crate::convert::{is_nullish, read_result, to_js, OrThrow};
 
 type SampleArg<'env> = Either<Float64ArraySlice<'env>, Unknown<'env>>;
 
-/// Deserializes a `T`, keeping rollgate's typed error (the outer
-/// deserialisation always succeeds) and mapping wire errors to the canary
-/// family.
-struct Canary<T>(rollgate::Result<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Canary<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Canary(
-            rollgate::wire::from_deserializer(deserializer).map_err(|e| match e {
-                rollgate::Error::InvalidInput { path, message } => rollgate::Error::InvalidInput {
-                    path,
-                    message: message
-                        .strip_prefix("InvalidArg, ")
-                        .map(str::to_string)
-                        .unwrap_or(message),
-                },
-                other => other,
-            }),
-        ))
-    }
-}
-
 fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> napi::Result<T> {
-    let Canary(result) = env.from_js_value::<Canary<T>, _>(value)?;
-    result.map_err(|e| as_canary_error(e, prefix)).or_throw(env)
+    read_result(env, value)?
+        .map_err(|e| as_canary_error(e, prefix))
+        .or_throw(env)
 }
 
 fn invalid<T>(env: &Env, path: String, message: &str) -> napi::Result<T> {

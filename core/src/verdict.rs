@@ -648,16 +648,6 @@ fn ratio_of(canary: f64, baseline: f64) -> (Option<f64>, bool) {
     }
 }
 
-fn sign_of(v: f64) -> f64 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
-}
-
 fn evaluate(metric: &MetricConfig, data: Option<&MetricData>) -> Result<Evaluation> {
     let confidence = metric.confidence.unwrap_or(0.95);
     let mut eval = Evaluation {
@@ -726,7 +716,7 @@ fn evaluate(metric: &MetricConfig, data: Option<&MetricData>) -> Result<Evaluati
                 let (ratio, unbounded) = ratio_of(r.quantile_x, r.quantile_y);
                 eval.ratio = ratio;
                 eval.unbounded = unbounded;
-                eval.sign = sign_of(r.estimate);
+                eval.sign = crate::stats::mann_whitney::sign(r.estimate);
             } else {
                 let mw = stats::mann_whitney::mann_whitney_sorted(
                     &cs,
@@ -738,7 +728,7 @@ fn evaluate(metric: &MetricConfig, data: Option<&MetricData>) -> Result<Evaluati
                 let (ratio, unbounded) = ratio_of(mean(&cs), mean(&bs));
                 eval.ratio = ratio;
                 eval.unbounded = unbounded;
-                eval.sign = sign_of(mw.estimate);
+                eval.sign = crate::stats::mann_whitney::sign(mw.estimate);
                 if metric.compare == Compare::Distribution {
                     let ks = stats::ks::ks_sorted(&cs, &bs);
                     eval.test = "kolmogorov_smirnov";
@@ -753,7 +743,7 @@ fn evaluate(metric: &MetricConfig, data: Option<&MetricData>) -> Result<Evaluati
                     if !location_clear {
                         let spread = |v: &[f64]| type7(v, 0.75) - type7(v, 0.25);
                         let (sc, sb) = (spread(&cs), spread(&bs));
-                        eval.sign = sign_of(sc - sb);
+                        eval.sign = crate::stats::mann_whitney::sign(sc - sb);
                         eval.warnings.push("spread_change");
                     }
                 } else {
@@ -866,7 +856,7 @@ fn evaluate_counts(
             eval.p_value = Some(r.p_value);
             eval.effect = r.ratio;
             eval.ci = r.ci;
-            eval.sign = sign_of(r.difference);
+            eval.sign = crate::stats::mann_whitney::sign(r.difference);
         }
         (_, _, Some(bx), Some(cx)) => {
             let r = stats::compare_rates(ce, cx, be, bx, alternative, confidence)?;
@@ -874,7 +864,7 @@ fn evaluate_counts(
             eval.p_value = Some(r.p_value);
             eval.effect = r.ratio;
             eval.ci = r.ci;
-            eval.sign = sign_of(r.rate_x - r.rate_y);
+            eval.sign = crate::stats::mann_whitney::sign(r.rate_x - r.rate_y);
         }
         _ => {
             return Err(invalid(

@@ -225,7 +225,8 @@ pub(crate) fn mann_whitney_sorted(
     }
 }
 
-fn sign(v: f64) -> f64 {
+/// -1, 0 or 1 by the sign of `v` (0 for zero and NaN, unlike `f64::signum`).
+pub(crate) fn sign(v: f64) -> f64 {
     if v > 0.0 {
         1.0
     } else if v < 0.0 {
