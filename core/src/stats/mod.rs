@@ -3,7 +3,7 @@
 //! corrections.
 //!
 //! Every kernel checks its input (finite samples, sane counts, a confidence
-//! strictly between 0 and 1) and returns an [`Error`](crate::Error) of the
+//! strictly between 0 and 1) and returns an [`Error`] of the
 //! `canary` family naming the argument at fault (`x/3`, `trials_y`,
 //! `confidence`). Results are plain serde values; an unbounded side of an
 //! interval is `None` (JSON `null`).
