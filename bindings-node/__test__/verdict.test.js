@@ -132,3 +132,23 @@ test('sequentialCountTest', () => {
   throws(() => rollgate.sequentialCountTest([[3, 1], [2, 1]], 0.5), 'invalid_count', 'looks/1/0')
   throws(() => rollgate.sequentialCountTest([[3, 1]], 0.5, 0), 'invalid_config', 'concentration')
 })
+
+test('a wrong type for a numeric argument is a canary error naming it', () => {
+  for (const [fn, path] of [
+    [() => rollgate.compareProportions('a', 10, 0, 10), 'events_x'],
+    [() => rollgate.compareRates(1, 10, 0, {}), 'exposure_y'],
+    [() => rollgate.quantileCi([1, 2, 3], '0.5'), 'quantile'],
+    [() => rollgate.mannWhitney([1, 2], [3, 4], 'two-sided', 'high'), 'confidence'],
+    [() => rollgate.sequentialCountTest([[1, 2]], 0.5, 'x'), 'concentration'],
+  ]) {
+    let err
+    try {
+      fn()
+    } catch (e) {
+      err = e
+    }
+    assert.ok(err instanceof Error, `expected an error for ${path}`)
+    assert.equal(err.family, 'canary', err.message)
+    assert.equal(err.path, path, err.message)
+  }
+})

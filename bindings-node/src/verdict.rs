@@ -26,6 +26,20 @@ fn read<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, prefix: &str) -> nap
         .or_throw(env)
 }
 
+/// Reads a number argument, so that a wrong type is a canary error naming the
+/// parameter rather than napi's untyped conversion error.
+fn num(env: &Env, value: Unknown<'_>, path: &str) -> napi::Result<f64> {
+    read(env, value, path)
+}
+
+/// Reads an optional number argument (`undefined` and `null` are absent).
+fn opt_num(env: &Env, value: Option<Unknown<'_>>, path: &str) -> napi::Result<Option<f64>> {
+    match value {
+        Some(v) if !is_nullish(&v)? => num(env, v, path).map(Some),
+        _ => Ok(None),
+    }
+}
+
 fn invalid<T>(env: &Env, path: String, message: &str) -> napi::Result<T> {
     Err(rollgate::Error::InvalidConfig {
         path,
@@ -65,10 +79,10 @@ struct Options {
 fn options(
     env: &Env,
     first: Option<Unknown<'_>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'_>>,
 ) -> napi::Result<(Alternative, f64)> {
     let mut alternative = Alternative::TwoSided;
-    let mut level = confidence.unwrap_or(0.95);
+    let mut level = opt_num(env, confidence, "confidence")?.unwrap_or(0.95);
     if let Some(first) = first {
         if !is_nullish(&first)? {
             match first.get_type()? {
@@ -148,7 +162,7 @@ pub fn mann_whitney<'env>(
     x: SampleArg<'env>,
     y: SampleArg<'env>,
     alternative: Option<Unknown<'env>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let (x, y) = (sample(env, x, "x")?, sample(env, y, "y")?);
     let (alt, level) = options(env, alternative, confidence)?;
@@ -166,7 +180,7 @@ pub fn welch_t_test<'env>(
     x: SampleArg<'env>,
     y: SampleArg<'env>,
     alternative: Option<Unknown<'env>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let (x, y) = (sample(env, x, "x")?, sample(env, y, "y")?);
     let (alt, level) = options(env, alternative, confidence)?;
@@ -193,14 +207,18 @@ pub fn ks_test<'env>(
 )]
 pub fn compare_proportions<'env>(
     env: &'env Env,
-    events_x: f64,
-    trials_x: f64,
-    events_y: f64,
-    trials_y: f64,
+    events_x: Unknown<'env>,
+    trials_x: Unknown<'env>,
+    events_y: Unknown<'env>,
+    trials_y: Unknown<'env>,
     alternative: Option<Unknown<'env>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let (alt, level) = options(env, alternative, confidence)?;
+    let events_x = num(env, events_x, "events_x")?;
+    let trials_x = num(env, trials_x, "trials_x")?;
+    let events_y = num(env, events_y, "events_y")?;
+    let trials_y = num(env, trials_y, "trials_y")?;
     let result = rollgate::compare_proportions(events_x, trials_x, events_y, trials_y, alt, level)
         .or_throw(env)?;
     to_js(env, &result)
@@ -213,14 +231,18 @@ pub fn compare_proportions<'env>(
 )]
 pub fn compare_rates<'env>(
     env: &'env Env,
-    events_x: f64,
-    exposure_x: f64,
-    events_y: f64,
-    exposure_y: f64,
+    events_x: Unknown<'env>,
+    exposure_x: Unknown<'env>,
+    events_y: Unknown<'env>,
+    exposure_y: Unknown<'env>,
     alternative: Option<Unknown<'env>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let (alt, level) = options(env, alternative, confidence)?;
+    let events_x = num(env, events_x, "events_x")?;
+    let exposure_x = num(env, exposure_x, "exposure_x")?;
+    let events_y = num(env, events_y, "events_y")?;
+    let exposure_y = num(env, exposure_y, "exposure_y")?;
     let result = rollgate::compare_rates(events_x, exposure_x, events_y, exposure_y, alt, level)
         .or_throw(env)?;
     to_js(env, &result)
@@ -234,11 +256,13 @@ pub fn compare_rates<'env>(
 pub fn quantile_ci<'env>(
     env: &'env Env,
     x: SampleArg<'env>,
-    quantile: f64,
-    confidence: Option<f64>,
+    quantile: Unknown<'env>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let x = sample(env, x, "x")?;
-    let result = rollgate::quantile_ci(&x, quantile, confidence.unwrap_or(0.95)).or_throw(env)?;
+    let quantile = num(env, quantile, "quantile")?;
+    let confidence = opt_num(env, confidence, "confidence")?.unwrap_or(0.95);
+    let result = rollgate::quantile_ci(&x, quantile, confidence).or_throw(env)?;
     to_js(env, &result)
 }
 
@@ -251,12 +275,13 @@ pub fn compare_quantiles<'env>(
     env: &'env Env,
     x: SampleArg<'env>,
     y: SampleArg<'env>,
-    quantile: f64,
+    quantile: Unknown<'env>,
     alternative: Option<Unknown<'env>>,
-    confidence: Option<f64>,
+    confidence: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let (x, y) = (sample(env, x, "x")?, sample(env, y, "y")?);
     let (alt, level) = options(env, alternative, confidence)?;
+    let quantile = num(env, quantile, "quantile")?;
     let result = rollgate::compare_quantiles(&x, &y, quantile, alt, level).or_throw(env)?;
     to_js(env, &result)
 }
@@ -294,17 +319,15 @@ pub fn adjust_p_values<'env>(
 pub fn sequential_count_test<'env>(
     env: &'env Env,
     looks: Unknown<'env>,
-    allocation: f64,
-    concentration: Option<f64>,
-    alpha: Option<f64>,
+    allocation: Unknown<'env>,
+    concentration: Option<Unknown<'env>>,
+    alpha: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
     let looks: Vec<[f64; 2]> = read(env, looks, "looks")?;
-    let result = rollgate::sequential_count_test(
-        &looks,
-        allocation,
-        concentration.unwrap_or(100.0),
-        alpha.unwrap_or(0.05),
-    )
-    .or_throw(env)?;
+    let allocation = num(env, allocation, "allocation")?;
+    let concentration = opt_num(env, concentration, "concentration")?.unwrap_or(100.0);
+    let alpha = opt_num(env, alpha, "alpha")?.unwrap_or(0.05);
+    let result =
+        rollgate::sequential_count_test(&looks, allocation, concentration, alpha).or_throw(env)?;
     to_js(env, &result)
 }
