@@ -45,7 +45,7 @@ pub struct ServiceGraph {
     rank: Vec<u32>,
     /// Node indices sorted by id (the inverse of `rank`).
     by_rank: Vec<u32>,
-    /// Nodes in a topological order: dependencies before dependents, ties by id.
+    /// Nodes in a topological order: by wave, then id.
     topo: Vec<u32>,
     /// Deployment wave of each node: 0 with no dependencies, else 1 + the
     /// largest wave of its dependencies.
@@ -344,8 +344,8 @@ impl ServiceGraph {
             .map(|&v| v as usize)
     }
 
-    /// Positions of all services in a topological order (dependencies first;
-    /// among services whose dependencies are all placed, smallest id first).
+    /// Positions of all services in a topological order: by deployment wave,
+    /// then by id within a wave (a dependency is always in an earlier wave).
     ///
     /// ```
     /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "b", "depends_on": ["a"]}, {"id": "a"}]}"#).unwrap();
