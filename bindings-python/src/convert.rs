@@ -46,7 +46,7 @@ pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: usize) -> PyResult<usize> 
 
 /// Converts a result to Python dicts, lists, strings and numbers.
 pub fn to_py<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    pythonize::pythonize(py, value)
+    crate::ser::to_python(py, value)
         .map(Bound::unbind)
         .map_err(|e| {
             PyRuntimeError::new_err(format!("rollgate: could not convert the result: {e}"))
@@ -83,7 +83,7 @@ fn to_pyerr(py: Python<'_>, err: &rollgate::Error) -> PyErr {
             PyModule::import(py, "rollgate.errors").map(Bound::unbind)
         })?;
         let class = module.bind(py).getattr(class_for(err.family()))?;
-        let details = pythonize::pythonize(py, &err.details())
+        let details = crate::ser::to_python(py, &err.details())
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let instance = class.call1((err.to_string(), details))?;
         Ok(PyErr::from_value(instance))

@@ -8,6 +8,7 @@ mod de;
 mod graph;
 mod risk;
 mod rollout;
+mod ser;
 mod verdict;
 mod window;
 
