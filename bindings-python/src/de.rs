@@ -10,8 +10,6 @@
 //! `deserialize_*` hint is answered from the object's real type, as
 //! `serde_json::Value` does.
 
-use std::fmt;
-
 use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -20,30 +18,7 @@ use serde::de::{
     Unexpected, VariantAccess, Visitor,
 };
 
-/// A deserialisation error (message only; the path is tracked by
-/// `rollgate::wire::from_deserializer`).
-#[derive(Debug)]
-pub struct Error(String);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl de::Error for Error {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error(msg.to_string())
-    }
-}
-
-impl From<PyErr> for Error {
-    fn from(err: PyErr) -> Self {
-        Error(err.to_string())
-    }
-}
+use crate::serde_error::Error;
 
 /// Deserializer over one Python object.
 pub struct PyDe<'a, 'py>(pub &'a Bound<'py, PyAny>);

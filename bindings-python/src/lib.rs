@@ -9,6 +9,7 @@ mod graph;
 mod risk;
 mod rollout;
 mod ser;
+mod serde_error;
 mod verdict;
 mod window;
 
