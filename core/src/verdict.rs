@@ -619,7 +619,7 @@ fn clean(metric: &MetricConfig, values: &[f64], side: &str) -> Result<(Vec<f64>,
             });
         }
     }
-    kept.sort_unstable_by(f64::total_cmp);
+    let mut kept = stats::sort_values(kept);
     let mut removed_outliers = 0;
     if metric.outliers == Outliers::Iqr && kept.len() >= 4 {
         let factor = metric.outlier_factor.unwrap_or(3.0);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{check_sample, check_size, sorted};
+use super::{check_sample, check_size, sorted_pair};
 use crate::error::Result;
 
 /// Exact p-values are computed when `n·m` is at most this (the lattice-path
@@ -46,8 +46,7 @@ pub fn ks_test(x: &[f64], y: &[f64]) -> Result<KsTest> {
     check_size(y, 1, "y")?;
     check_sample(x, "x")?;
     check_sample(y, "y")?;
-    let xs = sorted(x);
-    let ys = sorted(y);
+    let (xs, ys) = sorted_pair(x, y);
     Ok(ks_sorted(&xs, &ys))
 }
 

@@ -13,8 +13,8 @@
 use serde::Serialize;
 
 use super::{
-    bound, check_confidence, check_sample, check_size, norm_cdf, norm_quantile, norm_sf, sorted,
-    Alternative, SplitMix64,
+    bound, check_confidence, check_sample, check_size, norm_cdf, norm_quantile, norm_sf,
+    sorted_pair, Alternative, SplitMix64,
 };
 use crate::error::Result;
 
@@ -93,8 +93,7 @@ pub fn mann_whitney(
     check_sample(x, "x")?;
     check_sample(y, "y")?;
     check_confidence(confidence, "confidence")?;
-    let xs = sorted(x);
-    let ys = sorted(y);
+    let (xs, ys) = sorted_pair(x, y);
     Ok(mann_whitney_sorted(
         &xs,
         &ys,
@@ -121,10 +120,13 @@ pub(crate) fn mann_whitney_sorted(
     let u = ranks.u_x;
     let alpha = 1.0 - confidence;
     let pairs = PairDiffs::new(xs, ys);
-    let estimate = pairs.median();
+    let total = pairs.len();
+    // The estimate and the interval ends are order statistics of the
+    // differences: find their ranks first, then select them together.
+    let median = pairs.median_ranks();
 
     let exact = !force_asymptotic && n < EXACT_LIMIT && m < EXACT_LIMIT && !ranks.has_ties;
-    if exact {
+    let (p_value, z, ci_ranks, method) = if exact {
         let dist = UDistribution::new(n, m);
         let p_value = match alternative {
             Alternative::TwoSided => {
@@ -138,85 +140,88 @@ pub(crate) fn mann_whitney_sorted(
             Alternative::Greater => dist.sf_ge(u),
             Alternative::Less => dist.cdf(u),
         };
-        let total = pairs.len();
         // R: qu <- qwilcox(alpha/2 or alpha); if (qu == 0) qu <- 1; ql <- nm - qu;
         // interval c(diffs[qu], diffs[ql + 1]) (1-based).
         let q = |p: f64| dist.quantile(p).max(1);
-        let ci = match alternative {
+        let top = |ql: u64| ql.min(total - 1);
+        let ci_ranks = match alternative {
             Alternative::TwoSided => {
                 let qu = q(alpha / 2.0);
-                let ql = total - qu;
-                [
-                    Some(pairs.select(qu - 1)),
-                    Some(pairs.select(ql.min(total - 1))),
-                ]
+                [Some(qu - 1), Some(top(total - qu))]
             }
-            Alternative::Greater => [Some(pairs.select(q(alpha) - 1)), None],
-            Alternative::Less => {
-                let ql = total - q(alpha);
-                [None, Some(pairs.select(ql.min(total - 1)))]
-            }
+            Alternative::Greater => [Some(q(alpha) - 1), None],
+            Alternative::Less => [None, Some(top(total - q(alpha)))],
         };
-        return MannWhitney {
-            statistic: u,
-            p_value,
-            estimate,
-            ci,
-            method: "exact",
-            alternative,
-            confidence,
-            z: None,
-            n_x: n,
-            n_y: m,
-        };
-    }
-
-    let big_n = (n + m) as f64;
-    let variance = |tie_sum: f64| {
-        let v = (nm / 12.0) * ((big_n + 1.0) - tie_sum / (big_n * (big_n - 1.0)));
-        v.max(0.0).sqrt()
-    };
-    let sigma = variance(ranks.tie_sum);
-    let dz = u - nm / 2.0;
-    let correction = match alternative {
-        Alternative::TwoSided => 0.5 * sign(dz),
-        Alternative::Greater => 0.5,
-        Alternative::Less => -0.5,
-    };
-    let (z, p_value) = if sigma > 0.0 {
-        let z = (dz - correction) / sigma;
-        let p = match alternative {
-            Alternative::TwoSided => (2.0 * norm_cdf(z).min(norm_sf(z))).min(1.0),
-            Alternative::Greater => norm_sf(z),
-            Alternative::Less => norm_cdf(z),
-        };
-        (Some(z), p)
+        (p_value, None, ci_ranks, "exact")
     } else {
-        // Every value identical: no evidence of any shift.
-        (None, 1.0)
+        let big_n = (n + m) as f64;
+        let variance = |tie_sum: f64| {
+            let v = (nm / 12.0) * ((big_n + 1.0) - tie_sum / (big_n * (big_n - 1.0)));
+            v.max(0.0).sqrt()
+        };
+        let sigma = variance(ranks.tie_sum);
+        let dz = u - nm / 2.0;
+        let correction = match alternative {
+            Alternative::TwoSided => 0.5 * sign(dz),
+            Alternative::Greater => 0.5,
+            Alternative::Less => -0.5,
+        };
+        let (z, p_value) = if sigma > 0.0 {
+            let z = (dz - correction) / sigma;
+            let p = match alternative {
+                Alternative::TwoSided => (2.0 * norm_cdf(z).min(norm_sf(z))).min(1.0),
+                Alternative::Greater => norm_sf(z),
+                Alternative::Less => norm_cdf(z),
+            };
+            (Some(z), p)
+        } else {
+            // Every value identical: no evidence of any shift.
+            (None, 1.0)
+        };
+        // Between two consecutive pairwise differences there are no ties
+        // across the samples, so the interval's statistic uses the
+        // within-sample ties only.
+        let sigma_ci = variance(ranks.within_tie_sum);
+        let root = |zq: f64| Some(crossing_rank(nm, sigma_ci, zq, alternative));
+        let ci_ranks = match alternative {
+            Alternative::TwoSided => [
+                root(norm_quantile(1.0 - alpha / 2.0)),
+                root(norm_quantile(alpha / 2.0)),
+            ],
+            Alternative::Greater => [root(norm_quantile(1.0 - alpha)), None],
+            Alternative::Less => [None, root(norm_quantile(alpha))],
+        };
+        (p_value, z, ci_ranks, "asymptotic")
     };
 
-    // Between two consecutive pairwise differences there are no ties across
-    // the samples, so the interval's statistic uses the within-sample ties only.
-    let sigma_ci = variance(ranks.within_tie_sum);
-    let root = |zq: f64, alt: Alternative| -> f64 {
-        let k = crossing_rank(nm, sigma_ci, zq, alt);
-        pairs.select(k)
+    let mut wanted = median.to_vec();
+    wanted.extend(ci_ranks.iter().flatten());
+    let values = pairs.select_many(&wanted);
+    let value = |i: usize| values.get(i).copied().unwrap_or(f64::NAN);
+    let estimate = if median[0] == median[1] {
+        value(0)
+    } else {
+        0.5 * (value(0) + value(1))
     };
-    let ci = match alternative {
-        Alternative::TwoSided => [
-            Some(root(norm_quantile(1.0 - alpha / 2.0), alternative)),
-            Some(root(norm_quantile(alpha / 2.0), alternative)),
-        ],
-        Alternative::Greater => [Some(root(norm_quantile(1.0 - alpha), alternative)), None],
-        Alternative::Less => [None, Some(root(norm_quantile(alpha), alternative))],
+    let mut next = 2;
+    let mut ci = [None, None];
+    for (end, rank) in ci.iter_mut().zip(ci_ranks) {
+        if rank.is_some() {
+            *end = Some(value(next));
+            next += 1;
+        }
+    }
+    let ci = if exact {
+        ci
+    } else {
+        [ci[0].and_then(bound), ci[1].and_then(bound)]
     };
     MannWhitney {
         statistic: u,
         p_value,
         estimate,
-        ci: [ci[0].and_then(bound), ci[1].and_then(bound)],
-        method: "asymptotic",
+        ci,
+        method,
         alternative,
         confidence,
         z,
@@ -291,6 +296,25 @@ struct RankSummary {
 
 impl RankSummary {
     fn of(xs: &[f64], ys: &[f64]) -> Self {
+        // Without ties (the common case for measured latencies) U is the
+        // number of differences above 0, counted by one branch-free walk.
+        let tied_within = |v: &[f64]| v.iter().zip(v.iter().skip(1)).any(|(a, b)| a == b);
+        if !tied_within(xs) && !tied_within(ys) {
+            let walk = PairDiffs::walk::<false>(xs, ys, 0.0, &mut []);
+            if !walk.equal {
+                return RankSummary {
+                    u_x: walk.above as f64,
+                    tie_sum: 0.0,
+                    within_tie_sum: 0.0,
+                    has_ties: false,
+                };
+            }
+        }
+        Self::merged(xs, ys)
+    }
+
+    /// The general case: one merge of the two samples, tie group by tie group.
+    fn merged(xs: &[f64], ys: &[f64]) -> Self {
         let cube = |t: f64| t * t * t - t;
         let (mut i, mut j) = (0usize, 0usize);
         let mut u = 0.0;
@@ -406,23 +430,50 @@ impl UDistribution {
 }
 
 /// The n·m pairwise differences `x[i] − y[j]` of two sorted samples, as a
-/// sorted matrix: row `i`, column `a` holds `x[i] − y[m − 1 − a]`, which is
-/// non-decreasing along rows and columns (IEEE subtraction is monotone).
+/// sorted matrix: row `i` holds `x[i] − y[j]`, which decreases along `j`
+/// (IEEE subtraction is monotone), and every column increases along `i`.
 pub(crate) struct PairDiffs<'a> {
     x: &'a [f64],
     y: &'a [f64],
     /// All differences, sorted, when there are few enough of them.
     small: Option<Vec<f64>>,
-    /// Points `(t, number of differences ≤ t)` counted so far.
-    known: std::cell::RefCell<Vec<(f64, u64)>>,
 }
 
 /// Up to this many differences are materialised and sorted outright.
 const DIRECT_LIMIT: u64 = 1 << 16;
-/// Size of the deterministic sample of pairs that gives the first bracket.
+/// Size of the deterministic sample of pairs that gives the first brackets.
 const SAMPLE: usize = 1 << 14;
 /// A bracket with at most this many differences is listed and selected.
 const BAND: u64 = 1 << 17;
+/// Blocks of rows walked in lockstep by one count, so that their dependency
+/// chains (load, subtract, compare, advance) overlap.
+const LANES: usize = 8;
+/// Rows from which the counts of one round run on two threads.
+const PARALLEL_ROWS: usize = 1 << 15;
+
+/// The state of one block of rows in [`PairDiffs::walk`].
+#[derive(Clone, Copy, Default)]
+struct Lane {
+    /// Current row.
+    i: usize,
+    /// Current column: the differences of row `i` left of it are above `t`.
+    j: usize,
+    /// Steps until every row of the block is done.
+    steps: usize,
+    /// Differences above `t` in the rows done so far.
+    above: u64,
+    /// Whether a difference equal to `t` was met.
+    equal: bool,
+}
+
+/// Result of one [`PairDiffs::walk`].
+#[derive(Clone, Copy)]
+struct Walk {
+    /// Differences `x[i] − y[j] > t`.
+    above: u64,
+    /// Whether some difference equals `t`.
+    equal: bool,
+}
 
 impl<'a> PairDiffs<'a> {
     pub(crate) fn new(x: &'a [f64], y: &'a [f64]) -> Self {
@@ -435,175 +486,167 @@ impl<'a> PairDiffs<'a> {
             all.sort_unstable_by(f64::total_cmp);
             all
         });
-        PairDiffs {
-            x,
-            y,
-            small,
-            known: std::cell::RefCell::new(Vec::new()),
-        }
+        PairDiffs { x, y, small }
     }
 
     fn len(&self) -> u64 {
         self.x.len() as u64 * self.y.len() as u64
     }
 
-    /// The median of the differences (mean of the two middle ones for an
-    /// even count).
-    pub(crate) fn median(&self) -> f64 {
+    /// The 0-based ranks whose mean is the median of the differences (one
+    /// rank twice for an odd count).
+    pub(crate) fn median_ranks(&self) -> [u64; 2] {
         let total = self.len();
-        if total == 0 {
-            return f64::NAN;
-        }
         if total % 2 == 1 {
-            self.select(total / 2)
+            [total / 2; 2]
         } else {
-            let (a, b) = self.select_pair(total / 2 - 1);
-            0.5 * (a + b)
+            [(total / 2).saturating_sub(1), total / 2]
         }
     }
 
-    /// The `k`-th (0-based) and `k + 1`-th smallest differences.
-    fn select_pair(&self, k: u64) -> (f64, f64) {
-        if let Some(all) = &self.small {
-            let at = |i: u64| all.get(i as usize).copied().unwrap_or(f64::NAN);
-            return (at(k), at(k + 1));
-        }
-        let (a, next) = self.select_with_next(k);
-        match next {
-            Some(b) => (a, b),
-            None => (a, self.select(k + 1)),
-        }
-    }
-
-    /// The number of differences `≤ t` (or `< t` when `strict`), by one
-    /// two-pointer walk: for each `x[i]`, the differences `x[i] − y[j]`
-    /// decrease in `j`, and the first `j` where they drop to `t` moves right
-    /// as `x[i]` grows.
-    fn count(&self, t: f64, strict: bool) -> u64 {
-        // Four independent merges over four blocks of rows, interleaved so
-        // that their dependency chains (load, subtract, compare, advance)
-        // overlap; each step is free of data-dependent branches.
-        const LANES: usize = 4;
-        let (n, m) = (self.x.len(), self.y.len());
-        let outside = |d: f64| if strict { d >= t } else { d > t };
+    /// One two-pointer walk for the threshold `t`: in each row the column
+    /// moves right while the difference is above `t`, and the first column
+    /// at or below `t` moves right as `x[i]` grows. [`LANES`] blocks of rows
+    /// are walked in lockstep, each step free of data-dependent branches;
+    /// each block's step count is known in advance (its rows plus the
+    /// columns its pointer crosses). With `RECORD`, `record[i]` receives row
+    /// `i`'s first column at or below `t`.
+    fn walk<const RECORD: bool>(x: &[f64], y: &[f64], t: f64, record: &mut [usize]) -> Walk {
+        let n = x.len();
+        let first = |a: f64| y.partition_point(|&b| a - b > t);
         let chunk = n.div_ceil(LANES).max(1);
-        let mut row = [0usize; LANES];
-        let mut end = [0usize; LANES];
-        let mut col = [0usize; LANES];
-        for (k, ((r, e), c)) in row
-            .iter_mut()
-            .zip(end.iter_mut())
-            .zip(col.iter_mut())
-            .enumerate()
-        {
-            *r = (k * chunk).min(n);
-            *e = ((k + 1) * chunk).min(n);
-            if let Some(&xs) = self.x.get(*r) {
-                // First column whose difference is inside (differences
-                // decrease along y).
-                *c = self.y.partition_point(|&yj| outside(xs - yj));
-            }
-        }
-        let mut total = [0u64; LANES];
-        loop {
-            let mut any = false;
-            for (((r, e), c), tot) in row
-                .iter_mut()
-                .zip(end.iter())
-                .zip(col.iter_mut())
-                .zip(total.iter_mut())
-            {
-                if *r < *e && *c < m {
-                    any = true;
-                    let d = self.x.get(*r).copied().unwrap_or(f64::NAN)
-                        - self.y.get(*c).copied().unwrap_or(f64::NAN);
-                    let step_y = usize::from(outside(d));
-                    *tot += ((1 - step_y) * (m - *c)) as u64;
-                    *c += step_y;
-                    *r += 1 - step_y;
+        let mut lanes = [Lane::default(); LANES];
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            let (start, end) = ((k * chunk).min(n), ((k + 1) * chunk).min(n));
+            if let (Some(&a), Some(&z)) = (x.get(start), x.get(end.wrapping_sub(1))) {
+                if start < end {
+                    let (js, je) = (first(a), first(z));
+                    *lane = Lane {
+                        i: start,
+                        j: js,
+                        steps: (end - start) + (je - js),
+                        above: 0,
+                        equal: false,
+                    };
                 }
             }
-            if !any {
-                break;
+        }
+        let mut step = |lane: &mut Lane| {
+            let a = x.get(lane.i).copied().unwrap_or(0.0);
+            // Past the last column nothing is above t: the row is done.
+            let b = y.get(lane.j).copied().unwrap_or(f64::INFINITY);
+            let d = a - b;
+            let done = usize::from(d <= t);
+            if RECORD {
+                // Rewritten until the row is done, then final.
+                if let Some(slot) = record.get_mut(lane.i) {
+                    *slot = lane.j;
+                }
+            }
+            lane.equal |= d == t;
+            lane.above += (done * lane.j) as u64;
+            lane.i += done;
+            lane.j += 1 - done;
+        };
+        let common = lanes.iter().map(|l| l.steps).min().unwrap_or(0);
+        for _ in 0..common {
+            for lane in lanes.iter_mut() {
+                step(lane);
             }
         }
-        total.iter().sum()
+        for lane in lanes.iter_mut() {
+            for _ in common..lane.steps {
+                step(lane);
+            }
+        }
+        Walk {
+            above: lanes.iter().map(|l| l.above).sum(),
+            equal: lanes.iter().any(|l| l.equal),
+        }
     }
 
-    /// Every difference in `(a, b]`, in one two-pointer walk.
-    fn band(&self, a: f64, b: f64, capacity: usize) -> Vec<f64> {
-        let m = self.y.len();
-        let (mut pa, mut pb) = (0usize, 0usize); // first j with diff <= a, <= b
+    /// `F(t)`, the number of differences `≤ t`, for each threshold; large
+    /// inputs split the thresholds between two threads.
+    fn count_many(&self, ts: &[f64]) -> Vec<u64> {
+        let total = self.len();
+        let count = |t: &f64| total - Self::walk::<false>(self.x, self.y, *t, &mut []).above;
+        if ts.len() < 2 || self.x.len() < PARALLEL_ROWS {
+            return ts.iter().map(count).collect();
+        }
+        let (mine, theirs) = ts.split_at(ts.len() / 2);
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("rollgate-count".into())
+                .spawn_scoped(scope, || theirs.iter().map(count).collect::<Vec<u64>>());
+            let mut out: Vec<u64> = mine.iter().map(count).collect();
+            let rest = worker
+                .ok()
+                .and_then(|handle| handle.join().ok())
+                .unwrap_or_else(|| theirs.iter().map(count).collect());
+            out.extend(rest);
+            out
+        })
+    }
+
+    /// Every difference in `(a, b]`: a walk for `b` records each row's first
+    /// column at or below `b` in `first` (a buffer of one slot per row,
+    /// reused between bands); the row's differences from there on that are
+    /// still above `a` belong to the band (a short scan, usually empty).
+    fn band(&self, a: f64, b: f64, capacity: usize, first: &mut Vec<usize>) -> Vec<f64> {
+        first.resize(self.x.len(), 0);
+        Self::walk::<true>(self.x, self.y, b, first);
         let mut out = Vec::with_capacity(capacity);
-        for &xi in self.x {
-            while pb < m && self.y.get(pb).is_some_and(|yj| xi - yj > b) {
-                pb += 1;
-            }
-            if pa < pb {
-                pa = pb;
-            }
-            while pa < m && self.y.get(pa).is_some_and(|yj| xi - yj > a) {
-                pa += 1;
-            }
-            if let Some(ys) = self.y.get(pb..pa) {
-                out.extend(ys.iter().map(|yj| xi - yj));
-            }
+        for (&xi, &from) in self.x.iter().zip(first.iter()) {
+            let row = self.y.get(from..).unwrap_or_default();
+            out.extend(row.iter().map(|yj| xi - yj).take_while(|&d| d > a));
         }
         out
     }
 
-    /// The `k`-th smallest difference (0-based), `k < n·m`.
-    pub(crate) fn select(&self, k: u64) -> f64 {
-        if let Some(all) = &self.small {
-            return all.get(k as usize).copied().unwrap_or(f64::NAN);
-        }
-        self.select_with_next(k).0
-    }
-
-    /// The `k`-th smallest difference and, when it is known without another
-    /// search, the `k + 1`-th.
+    /// The `k`-th smallest difference (0-based) for each `k` of `ks` (each
+    /// below n·m), found together: counts made for one rank bracket the
+    /// others, and the counts of one round run together.
     ///
-    /// Keeps a bracket `a < answer ≤ b` with `F(a) ≤ k < F(b)`, `F(t)` the
-    /// number of differences `≤ t`. A deterministic sample of pairs gives
-    /// the first bracket; then two points aimed just below and just above
-    /// rank `k` by interpolation of `F` narrow it (falling back to
-    /// bisection), until at most `BAND` differences remain, which are
-    /// listed in one walk and selected directly. Each step costs one
-    /// O(n + m) count.
-    fn select_with_next(&self, k: u64) -> (f64, Option<f64>) {
-        // Counts made by earlier searches bracket later ones: the interval
-        // ends lie close to the median.
-        let mut known = self.known.take();
-        let out = self.select_known(k, &mut known);
-        self.known.replace(known);
-        out
-    }
-
-    /// The search itself, with the list of `(t, F(t))` points counted so far.
-    fn select_known(&self, k: u64, known: &mut Vec<(f64, u64)>) -> (f64, Option<f64>) {
-        let n = self.x.len();
-        let m = self.y.len();
+    /// For each rank the search keeps a bracket `a < answer ≤ b` with
+    /// `F(a) ≤ k < F(b)`. A deterministic sample of pairs gives the first
+    /// brackets; then two points aimed just below and just above rank `k`
+    /// by interpolation of `F` narrow it (falling back to bisection when
+    /// that stops paying off), until at most [`BAND`] differences remain,
+    /// which are listed in one pass and selected directly. Each count is one
+    /// O(n + m) walk.
+    pub(crate) fn select_many(&self, ks: &[u64]) -> Vec<f64> {
+        if let Some(all) = &self.small {
+            return ks
+                .iter()
+                .map(|&k| all.get(k as usize).copied().unwrap_or(f64::NAN))
+                .collect();
+        }
+        let (n, m) = (self.x.len(), self.y.len());
         let total = self.len();
         let first = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
         let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
-        let (lowest, highest) = (first(self.x) - last(self.y), last(self.x) - first(self.y));
-        // F(below lowest) = 0 and F(highest) = total.
-        let mut a = next_down(lowest);
-        let mut fa = 0u64;
-        let mut b = highest;
-        let mut fb = total;
-        for &(t, ft) in known.iter() {
-            if ft <= k && t > a {
-                a = t;
-                fa = ft;
-            } else if ft > k && t < b {
-                b = t;
-                fb = ft;
+        // Points (t, F(t)): F(below the lowest) = 0, F(highest) = total.
+        let mut known: Vec<(f64, u64)> = vec![
+            (next_down(first(self.x) - last(self.y)), 0),
+            (last(self.x) - first(self.y), total),
+        ];
+        let bracket = |known: &[(f64, u64)], k: u64| {
+            let mut lo = (f64::NEG_INFINITY, 0u64);
+            let mut hi = (f64::INFINITY, total);
+            for &(t, ft) in known {
+                if ft <= k && t > lo.0 {
+                    lo = (t, ft);
+                } else if ft > k && t < hi.0 {
+                    hi = (t, ft);
+                }
             }
-        }
+            (lo, hi)
+        };
 
-        // A deterministic uniform sample of pairs brackets rank k.
-        let mut rng = SplitMix64(0x5EED_CA9A_7E57_0001 ^ k);
+        // A deterministic uniform sample of pairs brackets every rank; the
+        // brackets of nearby ranks are merged so that a cluster of ranks
+        // (an estimate and its interval ends) costs two counts.
+        let mut rng = SplitMix64(0x5EED_CA9A_7E57_0001);
         let mut sample: Vec<f64> = (0..SAMPLE)
             .map(|_| {
                 let i = rng.below(n as u64) as usize;
@@ -614,75 +657,146 @@ impl<'a> PairDiffs<'a> {
             .collect();
         sample.sort_unstable_by(f64::total_cmp);
         let s = SAMPLE as f64;
-        let p = (k as f64 + 0.5) / total as f64;
-        let delta = 3.5 * (s * p * (1.0 - p)).sqrt() + 1.0;
-        let guesses = [
-            sample
+        let mut order: Vec<u64> = ks.to_vec();
+        order.sort_unstable();
+        order.dedup();
+        // None is an open end: below the lowest or above the highest.
+        let overlaps = |upper: Option<f64>, lower: Option<f64>| match (upper, lower) {
+            (Some(u), Some(l)) => l <= u,
+            _ => true,
+        };
+        let mut spans: Vec<(Option<f64>, Option<f64>)> = Vec::new();
+        for &k in &order {
+            let p = (k as f64 + 0.5) / total as f64;
+            let delta = 3.5 * (s * p * (1.0 - p)).sqrt() + 1.0;
+            let lo = sample
                 .get(((p * s - delta).floor().max(0.0)) as usize)
-                .copied(),
-            sample.get(((p * s + delta).ceil()) as usize).copied(),
-        ];
-        let mut update = |t: f64, a: &mut f64, fa: &mut u64, b: &mut f64, fb: &mut u64| {
-            if t > *a && t < *b {
-                let ft = self.count(t, false);
-                known.push((t, ft));
-                if ft <= k {
-                    *a = t;
-                    *fa = ft;
+                .copied();
+            let lo = lo.filter(|_| p * s - delta >= 0.0);
+            let hi = sample.get(((p * s + delta).ceil()) as usize).copied();
+            match spans.last_mut() {
+                Some(span) if overlaps(span.1, lo) => {
+                    span.1 = match (span.1, hi) {
+                        (Some(p), Some(q)) => Some(p.max(q)),
+                        _ => None,
+                    };
+                }
+                _ => spans.push((lo, hi)),
+            }
+        }
+        let mut proposals: Vec<f64> = spans.iter().flat_map(|&(a, b)| [a, b]).flatten().collect();
+
+        let mut answers: Vec<Option<f64>> = vec![None; order.len()];
+        let mut previous: Vec<Option<u64>> = vec![None; order.len()];
+        let margin = (BAND / 4) as f64;
+        loop {
+            proposals.sort_unstable_by(f64::total_cmp);
+            proposals.dedup();
+            if !proposals.is_empty() {
+                let counts = self.count_many(&proposals);
+                known.extend(proposals.iter().copied().zip(counts));
+                proposals.clear();
+            }
+            // The last rank that proposed points, and its bracket.
+            let mut leader: Option<(u64, f64, f64)> = None;
+            for ((&k, answer), prev) in order
+                .iter()
+                .zip(answers.iter_mut())
+                .zip(previous.iter_mut())
+            {
+                if answer.is_some() {
+                    continue;
+                }
+                let ((a, fa), (b, fb)) = bracket(&known, k);
+                let width = fb - fa;
+                if width <= BAND {
+                    continue;
+                }
+                // A rank next to one that shares its bracket (the two middle
+                // ranks of an even count) is served by that one's points.
+                if leader.is_some_and(|(lk, la, lb)| la == a && lb == b && k - lk < BAND / 8) {
+                    continue;
+                }
+                leader = Some((k, a, b));
+                let bisect = match *prev {
+                    Some(before) if before == width => {
+                        // No progress: a run of equal differences? If every
+                        // difference below b counts at most k, the answer is b.
+                        let below_b = self.count_many(&[next_down(b)]);
+                        if below_b.first().is_some_and(|&c| c <= k) {
+                            *answer = Some(b);
+                            continue;
+                        }
+                        true
+                    }
+                    Some(before) => width * 2 > before,
+                    None => false,
+                };
+                *prev = Some(width);
+                let inside = |t: f64| t > a && t < b;
+                if bisect {
+                    let mid = 0.5 * (a + b);
+                    if !inside(mid) {
+                        // a and b are adjacent doubles: the answer is b.
+                        *answer = Some(b);
+                        continue;
+                    }
+                    proposals.push(mid);
                 } else {
-                    *b = t;
-                    *fb = ft;
+                    let at = |rank: f64| {
+                        let frac = (rank - fa as f64) / (fb - fa) as f64;
+                        a + (b - a) * frac.clamp(0.0, 1.0)
+                    };
+                    let aimed = [at(k as f64 + 0.5 - margin), at(k as f64 + 0.5 + margin)];
+                    let mid = 0.5 * (a + b);
+                    match aimed.into_iter().filter(|&t| inside(t)).collect::<Vec<_>>() {
+                        hits if !hits.is_empty() => proposals.extend(hits),
+                        _ if inside(mid) => proposals.push(mid),
+                        _ => {
+                            *answer = Some(b);
+                            continue;
+                        }
+                    }
                 }
             }
-        };
-        if fb - fa > BAND {
-            for t in guesses.into_iter().flatten() {
-                update(t, &mut a, &mut fa, &mut b, &mut fb);
+            if proposals.is_empty() {
+                break;
             }
         }
 
-        let margin = (BAND / 4) as f64;
-        let mut bisect = false;
-        while fb - fa > BAND {
-            let width = fb - fa;
-            if bisect {
-                let mid = 0.5 * (a + b);
-                if mid <= a || mid >= b {
-                    // a and b are adjacent doubles: the answer is b.
-                    return (b, None);
-                }
-                update(mid, &mut a, &mut fa, &mut b, &mut fb);
+        // List each remaining bracket once and select within it.
+        // List each remaining bracket once and select within it.
+        let mut listed: Vec<((f64, f64), Vec<f64>)> = Vec::new();
+        let mut first = Vec::new();
+        for (&k, answer) in order.iter().zip(answers.iter_mut()) {
+            if answer.is_some() {
+                continue;
+            }
+            let ((a, fa), (b, fb)) = bracket(&known, k);
+            if !listed.iter().any(|(ends, _)| *ends == (a, b)) {
+                listed.push(((a, b), self.band(a, b, (fb - fa) as usize, &mut first)));
+            }
+            let band = listed
+                .iter_mut()
+                .find(|(ends, _)| *ends == (a, b))
+                .map(|(_, band)| band.as_mut_slice())
+                .unwrap_or_default();
+            let r = ((k - fa) as usize).min(band.len().saturating_sub(1));
+            *answer = Some(if band.is_empty() {
+                b
             } else {
-                let at = |rank: f64| {
-                    let frac = (rank - fa as f64) / (fb - fa) as f64;
-                    a + (b - a) * frac.clamp(0.0, 1.0)
-                };
-                let lo = at(k as f64 + 0.5 - margin);
-                let hi = at(k as f64 + 0.5 + margin);
-                update(lo, &mut a, &mut fa, &mut b, &mut fb);
-                update(hi, &mut a, &mut fa, &mut b, &mut fb);
-            }
-            let shrunk = fb - fa;
-            if shrunk == width {
-                // No progress: a run of equal differences? If every
-                // difference below b counts at most k, the answer is b.
-                if self.count(b, true) <= k {
-                    return (b, None);
-                }
-            }
-            // Fall back to bisection when interpolation stops paying off.
-            bisect = shrunk * 2 > width;
+                *band.select_nth_unstable_by(r, f64::total_cmp).1
+            });
         }
-        let mut band = self.band(a, b, (fb - fa) as usize);
-        let r = (k - fa) as usize;
-        if band.is_empty() {
-            return (b, None);
-        }
-        let r = r.min(band.len() - 1);
-        let (_, v, rest) = band.select_nth_unstable_by(r, f64::total_cmp);
-        let value = *v;
-        let next = rest.iter().copied().min_by(f64::total_cmp);
-        (value, next)
+        ks.iter()
+            .map(|k| {
+                order
+                    .binary_search(k)
+                    .ok()
+                    .and_then(|i| answers.get(i).copied().flatten())
+                    .unwrap_or(f64::NAN)
+            })
+            .collect()
     }
 }
 
@@ -746,29 +860,61 @@ mod tests {
             let levels = if case % 3 == 0 { 5 } else { 1_000_000 };
             let x: Vec<f64> = (0..n).map(|_| rng.below(levels) as f64).collect();
             let y: Vec<f64> = (0..m).map(|_| rng.below(levels) as f64 * 0.5).collect();
-            let (xs, ys) = (sorted(&x), sorted(&y));
+            let (xs, ys) = crate::stats::sorted_pair(&x, &y);
             let mut pairs = PairDiffs::new(&xs, &ys);
             pairs.small = None; // exercise the selection itself
             let all = brute(&xs, &ys);
-            for k in [
+            let last = all.len() - 1;
+            let ks: Vec<u64> = [
                 0,
                 1,
-                all.len() / 40,
-                all.len() / 3,
-                all.len() / 2,
-                all.len() - 2,
-                all.len() - 1,
-            ] {
-                let k = k.min(all.len() - 1);
-                assert_eq!(pairs.select(k as u64), all[k], "case {case} k {k}");
-                if k + 1 < all.len() {
-                    assert_eq!(
-                        pairs.select_pair(k as u64),
-                        (all[k], all[k + 1]),
-                        "pair {case} {k}"
-                    );
-                }
+                last / 40,
+                last / 3,
+                last / 2,
+                last / 2 + 1,
+                last - 1,
+                last,
+            ]
+            .iter()
+            .map(|&k| k.min(last) as u64)
+            .collect();
+            // Together, and each alone (a different search path).
+            let together = pairs.select_many(&ks);
+            for (&k, &v) in ks.iter().zip(&together) {
+                assert_eq!(v, all[k as usize], "case {case} k {k}");
+                assert_eq!(
+                    pairs.select_many(&[k]),
+                    vec![all[k as usize]],
+                    "case {case} k {k}"
+                );
             }
+        }
+    }
+
+    #[test]
+    fn untied_walk_agrees_with_the_merge() {
+        let mut rng = SplitMix64(11);
+        for case in 0..40 {
+            let n = 1 + rng.below(500) as usize;
+            let m = 1 + rng.below(500) as usize;
+            // Few levels give ties across and within; many give none.
+            let levels = if case % 2 == 0 { 1 << 40 } else { 20 };
+            let x: Vec<f64> = (0..n).map(|_| rng.below(levels) as f64 - 7.0).collect();
+            let y: Vec<f64> = (0..m).map(|_| rng.below(levels) as f64).collect();
+            let (xs, ys) = crate::stats::sorted_pair(&x, &y);
+            let fast = RankSummary::of(&xs, &ys);
+            let slow = RankSummary::merged(&xs, &ys);
+            assert_eq!(fast.u_x, slow.u_x, "case {case}");
+            assert_eq!(fast.has_ties, slow.has_ties, "case {case}");
+            assert_eq!(fast.tie_sum, slow.tie_sum, "case {case}");
+            let brute: f64 = x
+                .iter()
+                .flat_map(|a| {
+                    y.iter()
+                        .map(move |b| (a > b) as u8 as f64 + 0.5 * (a == b) as u8 as f64)
+                })
+                .sum();
+            assert_eq!(fast.u_x, brute, "case {case}");
         }
     }
 

@@ -218,11 +218,68 @@ pub(crate) fn norm_quantile(p: f64) -> f64 {
     q
 }
 
-/// A sorted copy of a sample, with -0.0 normalised to 0.0.
+/// `values` sorted ascending by `f64::total_cmp`, with `-0.0` read as `0.0`.
+///
+/// Sorts the order-preserving integer images of the values (see
+/// [`order_key`]): integer comparisons make this about twice as fast as
+/// sorting the doubles with `total_cmp`, and the conversions back and forth
+/// reuse one allocation.
 pub(crate) fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut out: Vec<f64> = values.iter().map(|v| v + 0.0).collect();
-    out.sort_unstable_by(f64::total_cmp);
-    out
+    sort_values(values.iter().map(|&v| v + 0.0).collect())
+}
+
+/// [`sorted`] for a sample the caller owns (no copy).
+pub(crate) fn sort_values(values: Vec<f64>) -> Vec<f64> {
+    let mut keys: Vec<u64> = values.into_iter().map(|v| order_key(v + 0.0)).collect();
+    keys.sort_unstable();
+    keys.into_iter().map(from_order_key).collect()
+}
+
+/// Both samples [`sorted`]; large samples are sorted on two threads.
+///
+/// Above [`PARALLEL_SORT_MIN`] values in total, `y` is sorted on a scoped
+/// worker thread while the calling thread sorts `x`. If the thread cannot be
+/// started (or fails), the work is done on the calling thread: the result is
+/// the same either way.
+pub(crate) fn sorted_pair(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    if x.len() + y.len() < PARALLEL_SORT_MIN {
+        return (sorted(x), sorted(y));
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("rollgate-sort".into())
+            .spawn_scoped(scope, || sorted(y));
+        let xs = sorted(x);
+        let ys = worker
+            .ok()
+            .and_then(|handle| handle.join().ok())
+            .unwrap_or_else(|| sorted(y));
+        (xs, ys)
+    })
+}
+
+/// Total sample size from which [`sorted_pair`] uses a second thread: below
+/// it, starting a thread costs more than it saves.
+pub(crate) const PARALLEL_SORT_MIN: usize = 1 << 16;
+
+/// The integer whose unsigned order is `f64::total_cmp` order: flip every
+/// bit of a negative value, only the sign bit of a positive one.
+pub(crate) fn order_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The inverse of [`order_key`].
+pub(crate) fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 /// A small deterministic pseudo-random generator (splitmix64), used only to
@@ -247,6 +304,49 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_keys_sort_like_total_cmp() {
+        let mut values = vec![
+            3.5,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            -f64::from_bits(1),
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -2.25,
+            1e-300,
+            -1e300,
+        ];
+        let mut rng = SplitMix64(3);
+        values.extend(
+            (0..2000)
+                .map(|_| f64::from_bits(rng.next_u64()))
+                .filter(|v| v.is_finite()),
+        );
+        for &v in &values {
+            assert_eq!(from_order_key(order_key(v)).to_bits(), v.to_bits());
+        }
+        let mut expected: Vec<f64> = values.iter().map(|v| v + 0.0).collect();
+        expected.sort_by(f64::total_cmp);
+        let got = sorted(&values);
+        assert_eq!(
+            got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        // Large enough for the two-thread path.
+        let big: Vec<f64> = (0..PARALLEL_SORT_MIN)
+            .map(|_| f64::from_bits(rng.next_u64() >> 2))
+            .collect();
+        let (a, b) = sorted_pair(&big, &values);
+        assert_eq!(a, sorted(&big));
+        assert_eq!(b, got);
+    }
 
     #[test]
     fn normal_helpers_are_consistent() {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::proportions::pbinom;
-use super::{check_confidence, check_sample, check_size, sorted, Alternative};
+use super::{check_confidence, check_sample, check_size, sorted, sorted_pair, Alternative};
 use crate::error::{Error, Result};
 
 /// Result of [`quantile_ci`].
@@ -168,8 +168,7 @@ pub fn compare_quantiles(
     check_sample(y, "y")?;
     check_level(quantile)?;
     check_confidence(confidence, "confidence")?;
-    let xs = sorted(x);
-    let ys = sorted(y);
+    let (xs, ys) = sorted_pair(x, y);
     Ok(compare_sorted(&xs, &ys, quantile, alternative, confidence))
 }
 
