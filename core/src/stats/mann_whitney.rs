@@ -597,8 +597,15 @@ impl<'a> PairDiffs<'a> {
         Self::walk::<true>(self.x, self.y, b, first);
         let mut out = Vec::with_capacity(capacity);
         for (&xi, &from) in self.x.iter().zip(first.iter()) {
-            let row = self.y.get(from..).unwrap_or_default();
-            out.extend(row.iter().map(|yj| xi - yj).take_while(|&d| d > a));
+            let mut j = from;
+            while let Some(&yj) = self.y.get(j) {
+                let d = xi - yj;
+                if d <= a {
+                    break;
+                }
+                out.push(d);
+                j += 1;
+            }
         }
         out
     }
@@ -732,7 +739,11 @@ impl<'a> PairDiffs<'a> {
                     Some(before) => width * 2 > before,
                     None => false,
                 };
-                *prev = Some(width);
+                // The first time, aim one point at the rank itself: it lands
+                // close, and the counts of nearby ranks then give the local
+                // slope for the two points aimed around it next round.
+                let first_aim = prev.is_none();
+                *prev = Some(if first_aim { u64::MAX } else { width });
                 let inside = |t: f64| t > a && t < b;
                 if bisect {
                     let mid = 0.5 * (a + b);
@@ -747,7 +758,11 @@ impl<'a> PairDiffs<'a> {
                         let frac = (rank - fa as f64) / (fb - fa) as f64;
                         a + (b - a) * frac.clamp(0.0, 1.0)
                     };
-                    let aimed = [at(k as f64 + 0.5 - margin), at(k as f64 + 0.5 + margin)];
+                    let aimed = if first_aim {
+                        vec![at(k as f64 + 0.5)]
+                    } else {
+                        vec![at(k as f64 + 0.5 - margin), at(k as f64 + 0.5 + margin)]
+                    };
                     let mid = 0.5 * (a + b);
                     match aimed.into_iter().filter(|&t| inside(t)).collect::<Vec<_>>() {
                         hits if !hits.is_empty() => proposals.extend(hits),
