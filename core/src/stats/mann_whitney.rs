@@ -437,6 +437,9 @@ pub(crate) struct PairDiffs<'a> {
     y: &'a [f64],
     /// All differences, sorted, when there are few enough of them.
     small: Option<Vec<f64>>,
+    /// Brackets with at most this many differences are listed ([`BAND`];
+    /// tests lower it to run every stage of the search on small inputs).
+    band_limit: u64,
 }
 
 /// Up to this many differences are materialised and sorted outright.
@@ -486,7 +489,12 @@ impl<'a> PairDiffs<'a> {
             all.sort_unstable_by(f64::total_cmp);
             all
         });
-        PairDiffs { x, y, small }
+        PairDiffs {
+            x,
+            y,
+            small,
+            band_limit: BAND,
+        }
     }
 
     fn len(&self) -> u64 {
@@ -588,14 +596,15 @@ impl<'a> PairDiffs<'a> {
         })
     }
 
-    /// Every difference in `(a, b]`: a walk for `b` records each row's first
-    /// column at or below `b` in `first` (a buffer of one slot per row,
-    /// reused between bands); the row's differences from there on that are
-    /// still above `a` belong to the band (a short scan, usually empty).
-    fn band(&self, a: f64, b: f64, capacity: usize, first: &mut Vec<usize>) -> Vec<f64> {
+    /// `F(b)` and every difference in `(a, b]`, or `F(b)` alone when there
+    /// are more than `cap` of them. A walk for `b` records each row's first
+    /// column at or below `b` in `first` (one slot per row, reused between
+    /// calls); the row's differences from there on that are still above `a`
+    /// belong to the band (a short scan, usually empty).
+    fn band(&self, a: f64, b: f64, cap: usize, first: &mut Vec<usize>) -> (u64, Option<Vec<f64>>) {
         first.resize(self.x.len(), 0);
-        Self::walk::<true>(self.x, self.y, b, first);
-        let mut out = Vec::with_capacity(capacity);
+        let f_b = self.len() - Self::walk::<true>(self.x, self.y, b, first).above;
+        let mut out = Vec::new();
         for (&xi, &from) in self.x.iter().zip(first.iter()) {
             let mut j = from;
             while let Some(&yj) = self.y.get(j) {
@@ -603,11 +612,14 @@ impl<'a> PairDiffs<'a> {
                 if d <= a {
                     break;
                 }
+                if out.len() == cap {
+                    return (f_b, None);
+                }
                 out.push(d);
                 j += 1;
             }
         }
-        out
+        (f_b, Some(out))
     }
 
     /// The `k`-th smallest difference (0-based) for each `k` of `ks` (each
@@ -695,7 +707,12 @@ impl<'a> PairDiffs<'a> {
 
         let mut answers: Vec<Option<f64>> = vec![None; order.len()];
         let mut previous: Vec<Option<u64>> = vec![None; order.len()];
-        let margin = (BAND / 4) as f64;
+        let margin = (self.band_limit / 4) as f64;
+        // Listed bands `((lo, hi), the differences in (lo, hi])`, and the
+        // bands to list next round.
+        let mut listed: Vec<((f64, f64), Vec<f64>)> = Vec::new();
+        let mut requests: Vec<(f64, f64)> = Vec::new();
+        let mut first = Vec::new();
         loop {
             proposals.sort_unstable_by(f64::total_cmp);
             proposals.dedup();
@@ -703,6 +720,14 @@ impl<'a> PairDiffs<'a> {
                 let counts = self.count_many(&proposals);
                 known.extend(proposals.iter().copied().zip(counts));
                 proposals.clear();
+            }
+            for (lo, hi) in requests.drain(..) {
+                let (f_hi, band) = self.band(lo, hi, 2 * self.band_limit as usize, &mut first);
+                known.push((hi, f_hi));
+                if let Some(band) = band {
+                    known.push((lo, f_hi - band.len() as u64));
+                    listed.push(((lo, hi), band));
+                }
             }
             // The last rank that proposed points, and its bracket.
             let mut leader: Option<(u64, f64, f64)> = None;
@@ -716,12 +741,16 @@ impl<'a> PairDiffs<'a> {
                 }
                 let ((a, fa), (b, fb)) = bracket(&known, k);
                 let width = fb - fa;
-                if width <= BAND {
+                if width <= self.band_limit
+                    || listed.iter().any(|((lo, hi), _)| *lo <= a && b <= *hi)
+                {
                     continue;
                 }
                 // A rank next to one that shares its bracket (the two middle
                 // ranks of an even count) is served by that one's points.
-                if leader.is_some_and(|(lk, la, lb)| la == a && lb == b && k - lk < BAND / 8) {
+                if leader
+                    .is_some_and(|(lk, la, lb)| la == a && lb == b && k - lk < self.band_limit / 8)
+                {
                     continue;
                 }
                 leader = Some((k, a, b));
@@ -758,11 +787,17 @@ impl<'a> PairDiffs<'a> {
                         let frac = (rank - fa as f64) / (fb - fa) as f64;
                         a + (b - a) * frac.clamp(0.0, 1.0)
                     };
-                    let aimed = if first_aim {
-                        vec![at(k as f64 + 0.5)]
-                    } else {
-                        vec![at(k as f64 + 0.5 - margin), at(k as f64 + 0.5 + margin)]
-                    };
+                    if !first_aim {
+                        // Two points aimed around the rank, and the
+                        // differences between them listed in the same walk
+                        // (given up if there are too many): when they
+                        // bracket the rank, the search is over.
+                        let lo = Some(at(k as f64 + 0.5 - margin)).filter(|&t| inside(t));
+                        let hi = Some(at(k as f64 + 0.5 + margin)).filter(|&t| inside(t));
+                        requests.push((lo.unwrap_or(a), hi.unwrap_or(b)));
+                        continue;
+                    }
+                    let aimed = vec![at(k as f64 + 0.5)];
                     let mid = 0.5 * (a + b);
                     match aimed.into_iter().filter(|&t| inside(t)).collect::<Vec<_>>() {
                         hits if !hits.is_empty() => proposals.extend(hits),
@@ -774,33 +809,41 @@ impl<'a> PairDiffs<'a> {
                     }
                 }
             }
-            if proposals.is_empty() {
+            if proposals.is_empty() && requests.is_empty() {
                 break;
             }
         }
 
-        // List each remaining bracket once and select within it.
-        // List each remaining bracket once and select within it.
-        let mut listed: Vec<((f64, f64), Vec<f64>)> = Vec::new();
-        let mut first = Vec::new();
+        // Select each remaining rank within a listed band that covers its
+        // bracket, listing the bracket if none does.
         for (&k, answer) in order.iter().zip(answers.iter_mut()) {
             if answer.is_some() {
                 continue;
             }
-            let ((a, fa), (b, fb)) = bracket(&known, k);
-            if !listed.iter().any(|(ends, _)| *ends == (a, b)) {
-                listed.push(((a, b), self.band(a, b, (fb - fa) as usize, &mut first)));
-            }
-            let band = listed
-                .iter_mut()
-                .find(|(ends, _)| *ends == (a, b))
-                .map(|(_, band)| band.as_mut_slice())
-                .unwrap_or_default();
-            let r = ((k - fa) as usize).min(band.len().saturating_sub(1));
-            *answer = Some(if band.is_empty() {
+            let ((a, fa), (b, _)) = bracket(&known, k);
+            let index = match listed.iter().position(|((lo, hi), _)| *lo <= a && b <= *hi) {
+                Some(index) => index,
+                None => {
+                    let (_, band) = self.band(a, b, usize::MAX, &mut first);
+                    listed.push(((a, b), band.unwrap_or_default()));
+                    listed.len() - 1
+                }
+            };
+            let Some(((lo, hi), band)) = listed.get_mut(index) else {
+                continue;
+            };
+            let mut inside: Vec<f64>;
+            let values: &mut [f64] = if (*lo, *hi) == (a, b) {
+                band
+            } else {
+                inside = band.iter().copied().filter(|&d| d > a && d <= b).collect();
+                &mut inside
+            };
+            let r = ((k - fa) as usize).min(values.len().saturating_sub(1));
+            *answer = Some(if values.is_empty() {
                 b
             } else {
-                *band.select_nth_unstable_by(r, f64::total_cmp).1
+                *values.select_nth_unstable_by(r, f64::total_cmp).1
             });
         }
         ks.iter()
@@ -878,6 +921,9 @@ mod tests {
             let (xs, ys) = crate::stats::sorted_pair(&x, &y);
             let mut pairs = PairDiffs::new(&xs, &ys);
             pairs.small = None; // exercise the selection itself
+            if case % 2 == 1 {
+                pairs.band_limit = 32; // and every stage of it
+            }
             let all = brute(&xs, &ys);
             let last = all.len() - 1;
             let ks: Vec<u64> = [
@@ -902,6 +948,41 @@ mod tests {
                     vec![all[k as usize]],
                     "case {case} k {k}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn large_selection_matches_brute_force() {
+        // Big enough for every stage: sample brackets, one aimed point,
+        // listed bands and, with ties, bisection.
+        let mut rng = SplitMix64(5);
+        for levels in [u64::MAX >> 11, 50] {
+            let x: Vec<f64> = (0..2500)
+                .map(|_| (rng.below(levels) as f64).sqrt())
+                .collect();
+            let y: Vec<f64> = (0..1800)
+                .map(|_| (rng.below(levels) as f64).sqrt() * 1.1)
+                .collect();
+            let (xs, ys) = crate::stats::sorted_pair(&x, &y);
+            let mut pairs = PairDiffs::new(&xs, &ys);
+            let all = brute(&xs, &ys);
+            let last = all.len() as u64 - 1;
+            pairs.band_limit = 64;
+            let mid = last / 2;
+            let ks = [
+                0,
+                77,
+                mid - 3_000_000 / 100,
+                mid,
+                mid + 1,
+                mid + 17_000,
+                last - 5,
+                last,
+            ];
+            let got = pairs.select_many(&ks);
+            for (&k, &v) in ks.iter().zip(&got) {
+                assert_eq!(v, all[k as usize], "levels {levels} k {k}");
             }
         }
     }
