@@ -440,6 +440,9 @@ pub(crate) struct PairDiffs<'a> {
     /// Brackets with at most this many differences are listed ([`BAND`];
     /// tests lower it to run every stage of the search on small inputs).
     band_limit: u64,
+    /// Rows from which walks run on two threads ([`PARALLEL_ROWS`]; tests
+    /// lower it).
+    parallel_rows: usize,
 }
 
 /// Up to this many differences are materialised and sorted outright.
@@ -494,6 +497,7 @@ impl<'a> PairDiffs<'a> {
             y,
             small,
             band_limit: BAND,
+            parallel_rows: PARALLEL_ROWS,
         }
     }
 
@@ -573,27 +577,51 @@ impl<'a> PairDiffs<'a> {
         }
     }
 
-    /// `F(t)`, the number of differences `≤ t`, for each threshold; large
-    /// inputs split the thresholds between two threads.
-    fn count_many(&self, ts: &[f64]) -> Vec<u64> {
-        let total = self.len();
-        let count = |t: &f64| total - Self::walk::<false>(self.x, self.y, *t, &mut []).above;
-        if ts.len() < 2 || self.x.len() < PARALLEL_ROWS {
-            return ts.iter().map(count).collect();
+    /// Runs `work` on the two halves of the rows (with the matching halves
+    /// of `scratch`), the upper half on a scoped worker thread when there
+    /// are at least [`PARALLEL_ROWS`] rows; all rows at once otherwise. If the
+    /// thread cannot be started or fails, this thread does its half: the
+    /// result is the same either way.
+    fn on_halves<R: Send>(
+        &self,
+        scratch: &mut [usize],
+        work: impl Fn(&[f64], &mut [usize]) -> R + Sync,
+    ) -> Vec<R> {
+        let n = self.x.len();
+        if n < self.parallel_rows.max(2) {
+            return vec![work(self.x, scratch)];
         }
-        let (mine, theirs) = ts.split_at(ts.len() / 2);
-        std::thread::scope(|scope| {
+        let (low_rows, high_rows) = self.x.split_at(n / 2);
+        let (low_scratch, high_scratch) = scratch.split_at_mut((n / 2).min(scratch.len()));
+        let work = &work;
+        let (low, high) = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
-                .name("rollgate-count".into())
-                .spawn_scoped(scope, || theirs.iter().map(count).collect::<Vec<u64>>());
-            let mut out: Vec<u64> = mine.iter().map(count).collect();
-            let rest = worker
-                .ok()
-                .and_then(|handle| handle.join().ok())
-                .unwrap_or_else(|| theirs.iter().map(count).collect());
-            out.extend(rest);
-            out
-        })
+                .name("rollgate-rows".into())
+                .spawn_scoped(scope, || work(high_rows, high_scratch));
+            let low = work(low_rows, low_scratch);
+            (low, worker.ok().and_then(|handle| handle.join().ok()))
+        });
+        let high = match high {
+            Some(high) => high,
+            None => {
+                let (_, high_scratch) = scratch.split_at_mut((n / 2).min(scratch.len()));
+                work(high_rows, high_scratch)
+            }
+        };
+        vec![low, high]
+    }
+
+    /// `F(t)`, the number of differences `≤ t`, for each threshold.
+    fn count_many(&self, ts: &[f64]) -> Vec<u64> {
+        let above = self.on_halves(&mut [], |rows, _| {
+            ts.iter()
+                .map(|&t| Self::walk::<false>(rows, self.y, t, &mut []).above)
+                .collect::<Vec<u64>>()
+        });
+        let total = self.len();
+        (0..ts.len())
+            .map(|i| total - above.iter().filter_map(|half| half.get(i)).sum::<u64>())
+            .collect()
     }
 
     /// `F(b)` and every difference in `(a, b]`, or `F(b)` alone when there
@@ -603,23 +631,37 @@ impl<'a> PairDiffs<'a> {
     /// belong to the band (a short scan, usually empty).
     fn band(&self, a: f64, b: f64, cap: usize, first: &mut Vec<usize>) -> (u64, Option<Vec<f64>>) {
         first.resize(self.x.len(), 0);
-        let f_b = self.len() - Self::walk::<true>(self.x, self.y, b, first).above;
-        let mut out = Vec::new();
-        for (&xi, &from) in self.x.iter().zip(first.iter()) {
-            let mut j = from;
-            while let Some(&yj) = self.y.get(j) {
-                let d = xi - yj;
-                if d <= a {
-                    break;
+        let halves = self.on_halves(first, |rows, first| {
+            let above = Self::walk::<true>(rows, self.y, b, first).above;
+            let mut out = Vec::new();
+            for (&xi, &from) in rows.iter().zip(first.iter()) {
+                let mut j = from;
+                while let Some(&yj) = self.y.get(j) {
+                    let d = xi - yj;
+                    if d <= a {
+                        break;
+                    }
+                    if out.len() == cap {
+                        return (above, None);
+                    }
+                    out.push(d);
+                    j += 1;
                 }
-                if out.len() == cap {
-                    return (f_b, None);
-                }
-                out.push(d);
-                j += 1;
             }
+            (above, Some(out))
+        });
+        let f_b = self.len() - halves.iter().map(|h| h.0).sum::<u64>();
+        let mut band: Option<Vec<f64>> = Some(Vec::new());
+        for (_, half) in halves {
+            band = match (band, half) {
+                (Some(mut all), Some(part)) if all.len() + part.len() <= cap => {
+                    all.extend(part);
+                    Some(all)
+                }
+                _ => None,
+            };
         }
-        (f_b, Some(out))
+        (f_b, band)
     }
 
     /// The `k`-th smallest difference (0-based) for each `k` of `ks` (each
@@ -957,7 +999,11 @@ mod tests {
         // Big enough for every stage: sample brackets, one aimed point,
         // listed bands and, with ties, bisection.
         let mut rng = SplitMix64(5);
-        for levels in [u64::MAX >> 11, 50] {
+        for (levels, parallel_rows) in [
+            (u64::MAX >> 11, 64),
+            (50, 64),
+            (u64::MAX >> 11, PARALLEL_ROWS),
+        ] {
             let x: Vec<f64> = (0..2500)
                 .map(|_| (rng.below(levels) as f64).sqrt())
                 .collect();
@@ -969,6 +1015,7 @@ mod tests {
             let all = brute(&xs, &ys);
             let last = all.len() as u64 - 1;
             pairs.band_limit = 64;
+            pairs.parallel_rows = parallel_rows;
             let mid = last / 2;
             let ks = [
                 0,
