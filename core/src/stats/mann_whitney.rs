@@ -116,10 +116,10 @@ pub(crate) fn mann_whitney_sorted(
     let n = xs.len();
     let m = ys.len();
     let nm = (n as f64) * (m as f64);
-    let ranks = RankSummary::of(xs, ys);
+    let pairs = PairDiffs::new(xs, ys);
+    let ranks = RankSummary::of(&pairs);
     let u = ranks.u_x;
     let alpha = 1.0 - confidence;
-    let pairs = PairDiffs::new(xs, ys);
     let total = pairs.len();
     // The estimate and the interval ends are order statistics of the
     // differences: find their ranks first, then select them together.
@@ -295,15 +295,18 @@ struct RankSummary {
 }
 
 impl RankSummary {
-    fn of(xs: &[f64], ys: &[f64]) -> Self {
+    fn of(pairs: &PairDiffs<'_>) -> Self {
+        let (xs, ys) = (pairs.x, pairs.y);
         // Without ties (the common case for measured latencies) U is the
         // number of differences above 0, counted by one branch-free walk.
         let tied_within = |v: &[f64]| v.iter().zip(v.iter().skip(1)).any(|(a, b)| a == b);
         if !tied_within(xs) && !tied_within(ys) {
-            let walk = PairDiffs::walk::<false>(xs, ys, 0.0, &mut []);
-            if !walk.equal {
+            let halves = pairs.on_halves(&mut [], |rows, _| {
+                PairDiffs::walk::<false, true>(rows, ys, 0.0, &mut [])
+            });
+            if !halves.iter().any(|w| w.equal) {
                 return RankSummary {
-                    u_x: walk.above as f64,
+                    u_x: halves.iter().map(|w| w.above).sum::<u64>() as f64,
                     tie_sum: 0.0,
                     within_tie_sum: 0.0,
                     has_ties: false,
@@ -522,8 +525,15 @@ impl<'a> PairDiffs<'a> {
     /// are walked in lockstep, each step free of data-dependent branches;
     /// each block's step count is known in advance (its rows plus the
     /// columns its pointer crosses). With `RECORD`, `record[i]` receives row
-    /// `i`'s first column at or below `t`.
-    fn walk<const RECORD: bool>(x: &[f64], y: &[f64], t: f64, record: &mut [usize]) -> Walk {
+    /// `i`'s first column at or below `t`. With `EQUAL`, the result tells
+    /// whether some difference equals `t` (a third slower, so only when
+    /// asked).
+    fn walk<const RECORD: bool, const EQUAL: bool>(
+        x: &[f64],
+        y: &[f64],
+        t: f64,
+        record: &mut [usize],
+    ) -> Walk {
         let n = x.len();
         let first = |a: f64| y.partition_point(|&b| a - b > t);
         let chunk = n.div_ceil(LANES).max(1);
@@ -555,7 +565,9 @@ impl<'a> PairDiffs<'a> {
                     *slot = lane.j;
                 }
             }
-            lane.equal |= d == t;
+            if EQUAL {
+                lane.equal |= d == t;
+            }
             lane.above += (done * lane.j) as u64;
             lane.i += done;
             lane.j += 1 - done;
@@ -615,7 +627,7 @@ impl<'a> PairDiffs<'a> {
     fn count_many(&self, ts: &[f64]) -> Vec<u64> {
         let above = self.on_halves(&mut [], |rows, _| {
             ts.iter()
-                .map(|&t| Self::walk::<false>(rows, self.y, t, &mut []).above)
+                .map(|&t| Self::walk::<false, false>(rows, self.y, t, &mut []).above)
                 .collect::<Vec<u64>>()
         });
         let total = self.len();
@@ -632,7 +644,7 @@ impl<'a> PairDiffs<'a> {
     fn band(&self, a: f64, b: f64, cap: usize, first: &mut Vec<usize>) -> (u64, Option<Vec<f64>>) {
         first.resize(self.x.len(), 0);
         let halves = self.on_halves(first, |rows, first| {
-            let above = Self::walk::<true>(rows, self.y, b, first).above;
+            let above = Self::walk::<true, false>(rows, self.y, b, first).above;
             let mut out = Vec::new();
             for (&xi, &from) in rows.iter().zip(first.iter()) {
                 let mut j = from;
@@ -1045,7 +1057,9 @@ mod tests {
             let x: Vec<f64> = (0..n).map(|_| rng.below(levels) as f64 - 7.0).collect();
             let y: Vec<f64> = (0..m).map(|_| rng.below(levels) as f64).collect();
             let (xs, ys) = crate::stats::sorted_pair(&x, &y);
-            let fast = RankSummary::of(&xs, &ys);
+            let mut pairs = PairDiffs::new(&xs, &ys);
+            pairs.parallel_rows = if case % 4 < 2 { 8 } else { PARALLEL_ROWS };
+            let fast = RankSummary::of(&pairs);
             let slow = RankSummary::merged(&xs, &ys);
             assert_eq!(fast.u_x, slow.u_x, "case {case}");
             assert_eq!(fast.has_ties, slow.has_ties, "case {case}");
