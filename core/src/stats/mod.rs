@@ -10,6 +10,10 @@
 //!
 //! Each kernel states which reference implementation it matches (R or scipy);
 //! the shared vectors in `tests/vectors/stats.json` pin the numbers.
+//!
+//! Two-sample kernels sort large samples (65,536 values or more in total) on
+//! two threads, scoped to the call; when a thread cannot be started the
+//! calling thread does the work. Results never depend on it.
 
 use serde::{Deserialize, Serialize};
 
