@@ -78,10 +78,12 @@ def main() -> None:
         res = json.loads(out)
         rows["rust"] = res["best"]
         print(f"rollgate (Rust):                {res['best'] * 1e3:9.1f} ms  U={res['statistic']} p={res['p_value']:.6g}")
+        rows["sort floor"] = res["sort_best"]
+        print(f"  of which no exact method escapes: sorting both samples (two threads) {res['sort_best'] * 1e3:.1f} ms")
     else:
         print(f"{binary} not built; skipping (cargo build --release -p rollgate-benches --bin stats_timing)")
 
-    for name in ("rust", "python"):
+    for name in ("rust", "python", "sort floor"):
         if name in rows:
             print(f"ratio scipy / rollgate {name}: {t_scipy / rows[name]:.1f}x")
 
