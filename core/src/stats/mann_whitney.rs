@@ -469,6 +469,8 @@ const BAND: u64 = 1 << 17;
 /// Blocks of rows walked in lockstep by one count, so that their dependency
 /// chains (load, subtract, compare, advance) overlap.
 const LANES: usize = 8;
+/// Differences listed to choose a pivot when the search stalls on ties.
+const PIVOT_CANDIDATES: usize = 1 << 12;
 /// Rows from which the counts of one round run on two threads.
 const PARALLEL_ROWS: usize = 1 << 15;
 
@@ -485,6 +487,18 @@ struct Lane {
     above: u64,
     /// Whether a difference equal to `t` was met.
     equal: bool,
+}
+
+/// What the search does next for one rank.
+enum Probe {
+    /// The rank's value is known.
+    Answer(f64),
+    /// Count the differences at or below this point.
+    Count(f64),
+    /// Count the differences at or below `.1` and list those above `.0`.
+    List(f64, f64),
+    /// Count at a difference in `(.0, .1]` and just below it.
+    Pivot(f64, f64),
 }
 
 /// Result of one [`PairDiffs::walk`].
@@ -648,12 +662,13 @@ impl<'a> PairDiffs<'a> {
             .collect()
     }
 
-    /// `F(b)` and every difference in `(a, b]`, or `F(b)` alone when there
-    /// are more than `cap` of them. A walk for `b` records each row's first
-    /// column at or below `b` in `first` (one slot per row, reused between
-    /// calls); the row's differences from there on that are still above `a`
-    /// belong to the band (a short scan, usually empty).
-    fn band(&self, a: f64, b: f64, cap: usize, first: &mut Vec<usize>) -> (u64, Option<Vec<f64>>) {
+    /// `F(b)` and the differences in `(a, b]`: all of them (`true`), or the
+    /// first `cap` in row order when there are more (`false`). A walk for
+    /// `b` records each row's first column at or below `b` in `first` (one
+    /// slot per row, reused between calls); the row's differences from
+    /// there on that are still above `a` belong to the band (a short scan,
+    /// usually empty).
+    fn band(&self, a: f64, b: f64, cap: usize, first: &mut Vec<usize>) -> (u64, Vec<f64>, bool) {
         first.resize(self.x.len(), 0);
         let halves = self.on_halves(first, |rows, first| {
             let above = Self::walk::<true, false>(rows, self.y, b, first).above;
@@ -666,26 +681,26 @@ impl<'a> PairDiffs<'a> {
                         break;
                     }
                     if out.len() == cap {
-                        return (above, None);
+                        return (above, out, false);
                     }
                     out.push(d);
                     j += 1;
                 }
             }
-            (above, Some(out))
+            (above, out, true)
         });
         let f_b = self.len() - halves.iter().map(|h| h.0).sum::<u64>();
-        let mut band: Option<Vec<f64>> = Some(Vec::new());
-        for (_, half) in halves {
-            band = match (band, half) {
-                (Some(mut all), Some(part)) if all.len() + part.len() <= cap => {
-                    all.extend(part);
-                    Some(all)
-                }
-                _ => None,
-            };
+        let mut band = Vec::new();
+        let mut complete = true;
+        for (_, part, whole) in halves {
+            complete &= whole;
+            band.extend(part);
         }
-        (f_b, band)
+        if band.len() > cap {
+            band.truncate(cap);
+            complete = false;
+        }
+        (f_b, band, complete)
     }
 
     /// The `k`-th smallest difference (0-based) for each `k` of `ks` (each
@@ -778,6 +793,7 @@ impl<'a> PairDiffs<'a> {
         // bands to list next round.
         let mut listed: Vec<((f64, f64), Vec<f64>)> = Vec::new();
         let mut requests: Vec<(f64, f64)> = Vec::new();
+        let mut pivots: Vec<(f64, f64)> = Vec::new();
         let mut first = Vec::new();
         loop {
             proposals.sort_unstable_by(f64::total_cmp);
@@ -788,11 +804,27 @@ impl<'a> PairDiffs<'a> {
                 proposals.clear();
             }
             for (lo, hi) in requests.drain(..) {
-                let (f_hi, band) = self.band(lo, hi, 2 * self.band_limit as usize, &mut first);
+                let (f_hi, band, complete) =
+                    self.band(lo, hi, 2 * self.band_limit as usize, &mut first);
                 known.push((hi, f_hi));
-                if let Some(band) = band {
+                if complete {
                     known.push((lo, f_hi - band.len() as u64));
                     listed.push(((lo, hi), band));
+                }
+            }
+            for (lo, hi) in pivots.drain(..) {
+                // Stalled on a run of equal differences: count at a real
+                // difference of the bracket (the median of the first few
+                // listed) and just below it. Either it is the answer, or the
+                // bracket loses at least that value's run.
+                let (_, mut some, _) = self.band(lo, hi, PIVOT_CANDIDATES, &mut first);
+                let middle = some.len() / 2;
+                if let Some((_, &mut d, _)) =
+                    (!some.is_empty()).then(|| some.select_nth_unstable_by(middle, f64::total_cmp))
+                {
+                    let points = [next_down(d), d];
+                    let counts = self.count_many(&points);
+                    known.extend(points.into_iter().zip(counts));
                 }
             }
             // The last rank that proposed points, and its bracket.
@@ -819,69 +851,76 @@ impl<'a> PairDiffs<'a> {
                 {
                     continue;
                 }
-                leader = Some((k, a, b));
-                let bisect = match *prev {
-                    Some(before) if before == width => {
-                        // No progress: a run of equal differences? If every
-                        // difference below b counts at most k, the answer is b.
-                        let below_b = self.count_many(&[next_down(b)]);
-                        if below_b.first().is_some_and(|&c| c <= k) {
-                            *answer = Some(b);
-                            continue;
+                let action = 'decide: {
+                    if next_down(b) <= a {
+                        // No double between a and b: the answer is b.
+                        break 'decide Probe::Answer(b);
+                    }
+                    let bisect = match *prev {
+                        Some(before) if before == width => {
+                            // No progress: a run of equal differences.
+                            *prev = Some(width);
+                            break 'decide Probe::Pivot(a, b);
                         }
-                        true
-                    }
-                    Some(before) => width * 2 > before,
-                    None => false,
-                };
-                // The first time, aim one point at the rank itself: it lands
-                // close, and the counts of nearby ranks then give the local
-                // slope for the two points aimed around it next round.
-                let first_aim = prev.is_none();
-                *prev = Some(if first_aim { u64::MAX } else { width });
-                let inside = |t: f64| t > a && t < b;
-                if bisect {
+                        Some(before) => width * 2 > before,
+                        None => false,
+                    };
+                    // The first time, aim one point at the rank itself: it
+                    // lands close, and the counts of nearby ranks then give
+                    // the local slope for the two points aimed around it
+                    // next round.
+                    let first_aim = prev.is_none();
+                    *prev = Some(if first_aim { u64::MAX } else { width });
+                    let inside = |t: f64| t > a && t < b;
                     let mid = 0.5 * (a + b);
-                    if !inside(mid) {
-                        // a and b are adjacent doubles: the answer is b.
-                        *answer = Some(b);
-                        continue;
-                    }
-                    proposals.push(mid);
-                } else {
                     let at = |rank: f64| {
                         let frac = (rank - fa as f64) / (fb - fa) as f64;
                         a + (b - a) * frac.clamp(0.0, 1.0)
                     };
-                    if !first_aim {
+                    if bisect || (first_aim && !inside(at(k as f64 + 0.5))) {
+                        if inside(mid) {
+                            Probe::Count(mid)
+                        } else {
+                            // a and b are adjacent doubles: the answer is b.
+                            Probe::Answer(b)
+                        }
+                    } else if first_aim {
+                        Probe::Count(at(k as f64 + 0.5))
+                    } else {
                         // Two points aimed around the rank, and the
                         // differences between them listed in the same walk
                         // (given up if there are too many): when they
                         // bracket the rank, the search is over.
                         let lo = Some(at(k as f64 + 0.5 - margin)).filter(|&t| inside(t));
                         let hi = Some(at(k as f64 + 0.5 + margin)).filter(|&t| inside(t));
-                        requests.push((lo.unwrap_or(a), hi.unwrap_or(b)));
-                        continue;
+                        Probe::List(lo.unwrap_or(a), hi.unwrap_or(b))
                     }
-                    let aimed = vec![at(k as f64 + 0.5)];
-                    let mid = 0.5 * (a + b);
-                    match aimed.into_iter().filter(|&t| inside(t)).collect::<Vec<_>>() {
-                        hits if !hits.is_empty() => proposals.extend(hits),
-                        _ if inside(mid) => proposals.push(mid),
-                        _ => {
-                            *answer = Some(b);
-                            continue;
-                        }
+                };
+                match action {
+                    Probe::Answer(value) => *answer = Some(value),
+                    Probe::Count(t) => {
+                        proposals.push(t);
+                        leader = Some((k, a, b));
+                    }
+                    Probe::List(lo, hi) => {
+                        requests.push((lo, hi));
+                        leader = Some((k, a, b));
+                    }
+                    Probe::Pivot(lo, hi) => {
+                        pivots.push((lo, hi));
+                        leader = Some((k, a, b));
                     }
                 }
             }
-            if proposals.is_empty() && requests.is_empty() {
+            if proposals.is_empty() && requests.is_empty() && pivots.is_empty() {
                 break;
             }
         }
 
         // Select each remaining rank within a listed band that covers its
-        // bracket, listing the bracket if none does.
+        // bracket, listing the bracket if none does. Every rank left here
+        // has at most `band_limit` differences in its bracket: the loop
+        // above only ends when no rank needs another probe.
         for (&k, answer) in order.iter().zip(answers.iter_mut()) {
             if answer.is_some() {
                 continue;
@@ -890,8 +929,8 @@ impl<'a> PairDiffs<'a> {
             let index = match listed.iter().position(|((lo, hi), _)| *lo <= a && b <= *hi) {
                 Some(index) => index,
                 None => {
-                    let (_, band) = self.band(a, b, usize::MAX, &mut first);
-                    listed.push(((a, b), band.unwrap_or_default()));
+                    let (_, band, _) = self.band(a, b, 2 * self.band_limit as usize, &mut first);
+                    listed.push(((a, b), band));
                     listed.len() - 1
                 }
             };
