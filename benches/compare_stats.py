@@ -5,7 +5,7 @@ with numpy arrays) against scipy.stats.mannwhitneyu, same data, same run.
     .venv/bin/pip install scipy numpy
     (cd bindings-python && ../.venv/bin/maturin develop --release)
     cargo build --release -p rollgate-benches --bin stats_timing
-    .venv/bin/python benches/compare_stats.py [--n 1000000] [--repeats 5]
+    .venv/bin/python benches/compare_stats.py [--n 1000000] [--repeats 5] [--rounded]
 
 scipy computes the U statistic and p-value only (no Hodges-Lehmann estimate
 or interval: it has none); rollgate computes U, the tie-corrected p-value,
@@ -42,10 +42,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--rounded", action="store_true", help="round the samples to integers (heavy ties, like latencies in whole ms)"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(42)
     x = rng.lognormal(3.0, 0.5, args.n) * 1.001
     y = rng.lognormal(3.0, 0.5, args.n)
+    if args.rounded:
+        x, y = np.round(x), np.round(y)
 
     t_scipy, ref = best_of(
         lambda: stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True),

@@ -785,6 +785,19 @@ impl<'a> PairDiffs<'a> {
             }
         }
         let mut proposals: Vec<f64> = spans.iter().flat_map(|&(a, b)| [a, b]).flatten().collect();
+        // A value drawn more than once is probably a run of equal
+        // differences (rounded data): counting just below it too often
+        // settles the ranks inside the run at once.
+        let drawn = |t: f64| {
+            let from = sample.partition_point(|&v| v < t);
+            sample.get(from + 1).is_some_and(|&v| v == t)
+        };
+        let runs: Vec<f64> = proposals
+            .iter()
+            .filter(|&&t| drawn(t))
+            .map(|&t| next_down(t))
+            .collect();
+        proposals.extend(runs);
 
         let mut answers: Vec<Option<f64>> = vec![None; order.len()];
         let mut previous: Vec<Option<u64>> = vec![None; order.len()];
@@ -907,7 +920,9 @@ impl<'a> PairDiffs<'a> {
                         leader = Some((k, a, b));
                     }
                     Probe::Pivot(lo, hi) => {
-                        pivots.push((lo, hi));
+                        if !pivots.contains(&(lo, hi)) {
+                            pivots.push((lo, hi));
+                        }
                         leader = Some((k, a, b));
                     }
                 }
