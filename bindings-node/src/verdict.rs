@@ -166,7 +166,7 @@ pub fn mann_whitney<'env>(
 ) -> napi::Result<Unknown<'env>> {
     let (x, y) = (sample(env, x, "x")?, sample(env, y, "y")?);
     let (alt, level) = options(env, alternative, confidence)?;
-    let result = rollgate::mann_whitney(&x, &y, alt, level).or_throw(env)?;
+    let result = rollgate::mann_whitney_owned(x, y, alt, level).or_throw(env)?;
     to_js(env, &result)
 }
 

@@ -162,7 +162,7 @@ fn mann_whitney(
     let (x, y) = (sample(x, "x")?, sample(y, "y")?);
     let alt = self::alternative(py, alternative)?;
     let result = py
-        .detach(|| rollgate::mann_whitney(&x, &y, alt, confidence))
+        .detach(|| rollgate::mann_whitney_owned(x, y, alt, confidence))
         .raise(py)?;
     to_py(py, &result)
 }

@@ -79,7 +79,7 @@ pub use rollout::{
 };
 pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
-    quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
+    mann_whitney_owned, quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
 };
 pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
 pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};

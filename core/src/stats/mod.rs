@@ -28,7 +28,7 @@ pub mod sequential;
 pub mod welch;
 
 pub use ks::{ks_test, KsTest};
-pub use mann_whitney::{mann_whitney, MannWhitney};
+pub use mann_whitney::{mann_whitney, mann_whitney_owned, MannWhitney};
 pub use multiple::{adjust_p_values, Correction};
 pub use proportions::{compare_proportions, compare_rates, ProportionTest, RateTest};
 pub use quantile::{compare_quantiles, quantile_ci, QuantileComparison, QuantileInterval};
@@ -239,27 +239,42 @@ pub(crate) fn sort_values(values: Vec<f64>) -> Vec<f64> {
     keys.into_iter().map(from_order_key).collect()
 }
 
-/// Both samples [`sorted`]; large samples are sorted on two threads.
-///
-/// Above [`PARALLEL_SORT_MIN`] values in total, `y` is sorted on a scoped
-/// worker thread while the calling thread sorts `x`. If the thread cannot be
-/// started (or fails), the work is done on the calling thread: the result is
-/// the same either way.
+/// Both samples [`sorted`]; large samples are sorted on two threads (see
+/// [`sort_pair`]).
 pub(crate) fn sorted_pair(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    sort_pair(x.to_vec(), y.to_vec())
+}
+
+/// Both samples sorted, each in its own allocation ([`sort_values`]).
+///
+/// From [`PARALLEL_SORT_MIN`] values in total, `y` is sorted on a scoped
+/// worker thread while the calling thread sorts `x`. If the thread cannot be
+/// started, the calling thread sorts both: the result is the same either way.
+pub(crate) fn sort_pair(x: Vec<f64>, mut y: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
     if x.len() + y.len() < PARALLEL_SORT_MIN {
-        return (sorted(x), sorted(y));
+        return (sort_values(x), sort_values(y));
     }
-    std::thread::scope(|scope| {
+    let slot = &mut y;
+    let outcome = std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("rollgate-sort".into())
-            .spawn_scoped(scope, || sorted(y));
-        let xs = sorted(x);
-        let ys = worker
-            .ok()
-            .and_then(|handle| handle.join().ok())
-            .unwrap_or_else(|| sorted(y));
-        (xs, ys)
-    })
+            .spawn_scoped(scope, move || *slot = sort_values(std::mem::take(slot)));
+        match worker {
+            // The closure never ran: `y` is untouched.
+            Err(_) => Err(x),
+            Ok(handle) => {
+                let xs = sort_values(x);
+                Ok((xs, handle.join()))
+            }
+        }
+    });
+    match outcome {
+        Err(x) => (sort_values(x), sort_values(y)),
+        Ok((xs, Ok(()))) => (xs, y),
+        // A panic in the worker is raised here, as it would have been had
+        // this thread done the sorting (sorting does not panic).
+        Ok((_, Err(payload))) => std::panic::resume_unwind(payload),
+    }
 }
 
 /// Total sample size from which [`sorted_pair`] uses a second thread: below
