@@ -96,6 +96,49 @@ pub struct ServiceTiming {
     pub slack: u64,
 }
 
+/// [`ServiceOrder`] with services as positions in the plan's `services`
+/// list; see [`ServiceGraph::order_indices`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedOrder {
+    /// Deployment waves; positions ordered by id within a wave.
+    pub waves: Vec<Vec<usize>>,
+    /// Rollback waves; positions ordered by id within a wave.
+    pub rollback_waves: Vec<Vec<usize>>,
+    /// Timings and the critical path.
+    pub critical_path: IndexedCriticalPath,
+}
+
+/// [`CriticalPath`] with services as positions in the plan's `services`
+/// list; see [`ServiceGraph::critical_path_indices`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedCriticalPath {
+    /// Total time from start until the last service finishes, in seconds.
+    pub makespan_seconds: u64,
+    /// The chain of services, first to last, whose durations add up to the
+    /// makespan.
+    pub path: Vec<usize>,
+    /// Timings of every service, ordered by earliest start, then id.
+    pub services: Vec<IndexedTiming>,
+}
+
+/// [`ServiceTiming`] of the service at position `index` of the plan's
+/// `services` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedTiming {
+    /// Position of the service in the plan's `services` list.
+    pub index: usize,
+    /// Earliest time it can start: when its last dependency finishes.
+    pub earliest_start: u64,
+    /// `earliest_start` plus its deploy duration.
+    pub earliest_finish: u64,
+    /// Latest start that does not delay the makespan.
+    pub latest_start: u64,
+    /// Latest finish that does not delay the makespan.
+    pub latest_finish: u64,
+    /// `latest_start - earliest_start`; zero on a critical path.
+    pub slack: u64,
+}
+
 /// Which services are affected if a service fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlastRadius {
@@ -169,61 +212,88 @@ impl ServiceGraph {
         // services the arena and the table stay cache-resident, so resolving
         // each dependency costs a hash and a short compare, not cache misses.
         let bytes: usize = plan.services.iter().map(|s| s.id.len()).sum();
-        let mut ids = IdArena::with_capacity(n, bytes);
-        for (i, service) in plan.services.iter().enumerate() {
-            if service.id.is_empty() {
-                return Err(Error::InvalidInput {
-                    path: format!("/services/{i}/id"),
-                    message: "service id must not be empty".into(),
-                });
+        let Some(mut ids) = IdArena::with_capacity(n, bytes) else {
+            return Err(Error::InvalidInput {
+                path: "/services".into(),
+                message: format!("service ids too long ({bytes} bytes in all)"),
+            });
+        };
+        let mut hashes = [0u64; BATCH];
+        for (c, chunk) in plan.services.chunks(BATCH).enumerate() {
+            for (h, service) in hashes.iter_mut().zip(chunk) {
+                *h = ids.hash(&service.id);
             }
-            if let Some(first) = ids.push(&service.id) {
-                return Err(Error::DuplicateId {
-                    path: format!("/services/{i}/id"),
-                    id: service.id.clone(),
-                    first_path: format!("/services/{first}/id"),
-                });
+            ids.prefetch(hashes.get(..chunk.len()).unwrap_or(&[]));
+            for (k, (service, &hash)) in chunk.iter().zip(&hashes).enumerate() {
+                let i = c * BATCH + k;
+                if service.id.is_empty() {
+                    return Err(Error::InvalidInput {
+                        path: format!("/services/{i}/id"),
+                        message: "service id must not be empty".into(),
+                    });
+                }
+                if let Some(first) = ids.push(&service.id, hash) {
+                    return Err(Error::DuplicateId {
+                        path: format!("/services/{i}/id"),
+                        id: service.id.clone(),
+                        first_path: format!("/services/{first}/id"),
+                    });
+                }
             }
         }
-
         let edge_count: usize = plan.services.iter().map(|s| s.depends_on.len()).sum();
+        // Resolve every name first (batched, see `IdArena::find_all`), then
+        // check in plan order so the first error found is the one reported.
+        let dep_targets = ids.find_all(
+            plan.services
+                .iter()
+                .flat_map(|s| s.depends_on.iter().map(String::as_str)),
+            edge_count,
+        );
         let mut dep_offsets = Vec::with_capacity(n + 1);
-        let mut dep_targets: Vec<u32> = Vec::with_capacity(edge_count);
-        let mut indegree_rev = vec![0u32; n];
         dep_offsets.push(0u32);
+        // `last_seen[t] == i + 1` when service `i` already depends on `t`.
+        let mut last_seen = vec![0u32; n];
+        let mut edge = 0usize;
         for (i, service) in plan.services.iter().enumerate() {
-            let first_edge = dep_targets.len();
+            let first_edge = edge;
+            let mark = i as u32 + 1;
             for (j, dep) in service.depends_on.iter().enumerate() {
                 let path = || format!("/services/{i}/depends_on/{j}");
-                if *dep == service.id {
+                let target = dep_targets.get(edge).copied().unwrap_or(u32::MAX);
+                edge += 1;
+                if target as usize == i {
                     return Err(Error::SelfDependency {
                         path: path(),
                         service: service.id.clone(),
                     });
                 }
-                let Some(target) = ids.find(dep) else {
+                let Some(seen) = last_seen.get_mut(target as usize) else {
                     return Err(Error::UnknownDependency {
                         path: path(),
                         service: service.id.clone(),
                         dependency: dep.clone(),
                     });
                 };
-                // Compare indices, not strings: the earlier targets of this
-                // service are the tail of `dep_targets`.
-                let earlier = dep_targets.get(first_edge..).unwrap_or(&[]);
-                if let Some(k) = earlier.iter().position(|&t| t == target) {
+                if *seen == mark {
+                    let earlier = dep_targets.get(first_edge..edge).unwrap_or(&[]);
+                    let k = earlier.iter().position(|&t| t == target).unwrap_or(0);
                     return Err(Error::DuplicateId {
                         path: path(),
                         id: dep.clone(),
                         first_path: format!("/services/{i}/depends_on/{k}"),
                     });
                 }
-                dep_targets.push(target);
-                if let Some(c) = indegree_rev.get_mut(target as usize) {
-                    *c += 1;
-                }
+                *seen = mark;
             }
-            dep_offsets.push(dep_targets.len() as u32);
+            dep_offsets.push(edge as u32);
+        }
+        drop(last_seen);
+        let mut indegree_rev = vec![0u32; n];
+        for &t in &dep_targets {
+            if let Some(c) = indegree_rev.get_mut(t as usize) {
+                *c += 1;
+            }
         }
 
         // Reverse adjacency (dependents), by counting sort.
@@ -552,10 +622,11 @@ impl ServiceGraph {
         groups
     }
 
-    fn group_sorted(&self, keys: &[u32]) -> Vec<Vec<String>> {
-        self.buckets(keys)
-            .into_iter()
-            .map(|g| g.into_iter().map(|v| self.id_of(v).to_string()).collect())
+    /// Ids of the services at these positions.
+    fn names(&self, indices: &[usize]) -> Vec<String> {
+        indices
+            .iter()
+            .map(|&v| self.ids.get(v).unwrap_or("").to_string())
             .collect()
     }
 
@@ -567,6 +638,29 @@ impl ServiceGraph {
     /// assert_eq!(order.rollback_waves, [["b"], ["a"]]);
     /// ```
     pub fn order(&self) -> ServiceOrder {
+        let order = self.order_indices();
+        ServiceOrder {
+            waves: order.waves.iter().map(|w| self.names(w)).collect(),
+            rollback_waves: order.rollback_waves.iter().map(|w| self.names(w)).collect(),
+            critical_path: self.critical_path_of(order.critical_path),
+        }
+    }
+
+    /// [`ServiceGraph::order`] with services as positions in the plan's
+    /// `services` list instead of ids: the same waves, orderings and timings,
+    /// without a `String` per entry. For callers that map positions to their
+    /// own objects (language bindings); [`ServiceGraph::id`] gives the ids.
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "b", "depends_on": ["a"]}, {"id": "a"}]}"#).unwrap();
+    /// let graph = rollgate::ServiceGraph::new(&plan).unwrap();
+    /// let order = graph.order_indices();
+    /// assert_eq!(order.waves, [[1], [0]]);
+    /// assert_eq!(order.rollback_waves, [[0], [1]]);
+    /// assert_eq!(order.critical_path.path, [1, 0]);
+    /// assert_eq!(graph.id(order.critical_path.services[0].index), Some("a"));
+    /// ```
+    pub fn order_indices(&self) -> IndexedOrder {
         let n = self.ids.len();
         // Rollback layer: 0 for services nothing depends on, else 1 + the
         // largest rollback layer of its dependents (reverse topological pass).
@@ -582,10 +676,16 @@ impl ServiceGraph {
                 *slot = h;
             }
         }
-        ServiceOrder {
-            waves: self.group_sorted(&self.layer),
-            rollback_waves: self.group_sorted(&height),
-            critical_path: self.critical_path(),
+        let widen = |groups: Vec<Vec<u32>>| -> Vec<Vec<usize>> {
+            groups
+                .into_iter()
+                .map(|g| g.into_iter().map(|v| v as usize).collect())
+                .collect()
+        };
+        IndexedOrder {
+            waves: widen(self.buckets(&self.layer)),
+            rollback_waves: widen(self.buckets(&height)),
+            critical_path: self.critical_path_indices(),
         }
     }
 
@@ -600,38 +700,72 @@ impl ServiceGraph {
     /// assert_eq!(cp.path, ["a", "c"]);
     /// ```
     pub fn critical_path(&self) -> CriticalPath {
+        self.critical_path_of(self.critical_path_indices())
+    }
+
+    fn critical_path_of(&self, cp: IndexedCriticalPath) -> CriticalPath {
+        CriticalPath {
+            makespan_seconds: cp.makespan_seconds,
+            path: self.names(&cp.path),
+            services: cp
+                .services
+                .into_iter()
+                .map(|t| ServiceTiming {
+                    id: self.ids.get(t.index).unwrap_or("").to_string(),
+                    earliest_start: t.earliest_start,
+                    earliest_finish: t.earliest_finish,
+                    latest_start: t.latest_start,
+                    latest_finish: t.latest_finish,
+                    slack: t.slack,
+                })
+                .collect(),
+        }
+    }
+
+    /// [`ServiceGraph::critical_path`] with services as positions in the
+    /// plan's `services` list instead of ids.
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [
+    ///     {"id": "a", "deploy_duration": 10}, {"id": "b", "deploy_duration": 5},
+    ///     {"id": "c", "depends_on": ["a", "b"], "deploy_duration": 1}]}"#).unwrap();
+    /// let cp = rollgate::ServiceGraph::new(&plan).unwrap().critical_path_indices();
+    /// assert_eq!(cp.path, [0, 2]);
+    /// assert_eq!(cp.services[2].index, 2);
+    /// assert_eq!(cp.services[2].earliest_start, 10);
+    /// ```
+    pub fn critical_path_indices(&self) -> IndexedCriticalPath {
         let n = self.ids.len();
-        let dur = |v: u32| self.durations.get(v as usize).copied().unwrap_or(0);
+        // Indexed by node throughout; `self.durations` likewise.
         let mut finish = vec![0u64; n];
         let mut start = vec![0u64; n];
         for &v in &self.topo {
-            let s = self
-                .deps(v)
+            let v = v as usize;
+            let s = csr(&self.dep_offsets, &self.dep_targets, v)
                 .iter()
                 .map(|&d| finish.get(d as usize).copied().unwrap_or(0))
                 .max()
                 .unwrap_or(0);
-            if let (Some(st), Some(f)) = (start.get_mut(v as usize), finish.get_mut(v as usize)) {
+            let dur = self.durations.get(v).copied().unwrap_or(0);
+            if let (Some(st), Some(f)) = (start.get_mut(v), finish.get_mut(v)) {
                 *st = s;
-                *f = s.saturating_add(dur(v));
+                *f = s.saturating_add(dur);
             }
         }
         let makespan = finish.iter().copied().max().unwrap_or(0);
         let mut latest_finish = vec![makespan; n];
         for &v in self.topo.iter().rev() {
-            let lf = self
-                .revs(v)
+            let v = v as usize;
+            let lf = csr(&self.rev_offsets, &self.rev_targets, v)
                 .iter()
                 .map(|&w| {
-                    latest_finish
-                        .get(w as usize)
-                        .copied()
-                        .unwrap_or(makespan)
-                        .saturating_sub(dur(w))
+                    let w = w as usize;
+                    let lf = latest_finish.get(w).copied().unwrap_or(makespan);
+                    lf.saturating_sub(self.durations.get(w).copied().unwrap_or(0))
                 })
                 .min()
                 .unwrap_or(makespan);
-            if let Some(slot) = latest_finish.get_mut(v as usize) {
+            if let Some(slot) = latest_finish.get_mut(v) {
                 *slot = lf;
             }
         }
@@ -650,7 +784,7 @@ impl ServiceGraph {
             .filter(|&v| self.revs(v).is_empty())
             .reduce(|a, b| if better(b, a) { b } else { a });
         while let Some(v) = current {
-            path.push(self.id_of(v).to_string());
+            path.push(v as usize);
             current = self
                 .deps(v)
                 .iter()
@@ -659,22 +793,16 @@ impl ServiceGraph {
         }
         path.reverse();
 
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            start
-                .get(a as usize)
-                .cmp(&start.get(b as usize))
-                .then_with(|| self.rank_of(a).cmp(&self.rank_of(b)))
-        });
-        let services = order
+        let services = self
+            .by_start_then_id(&start)
             .into_iter()
             .map(|v| {
                 let i = v as usize;
                 let es = start.get(i).copied().unwrap_or(0);
                 let lf = latest_finish.get(i).copied().unwrap_or(makespan);
-                let ls = lf.saturating_sub(dur(v));
-                ServiceTiming {
-                    id: self.id_of(v).to_string(),
+                let ls = lf.saturating_sub(self.durations.get(i).copied().unwrap_or(0));
+                IndexedTiming {
+                    index: i,
                     earliest_start: es,
                     earliest_finish: finish.get(i).copied().unwrap_or(0),
                     latest_start: ls,
@@ -683,10 +811,37 @@ impl ServiceGraph {
                 }
             })
             .collect();
-        CriticalPath {
+        IndexedCriticalPath {
             makespan_seconds: makespan,
             path,
             services,
+        }
+    }
+
+    /// Nodes ordered by `start`, then id. Sorts packed `start << bits | rank`
+    /// words when they fit in 64 bits (always, short of durations of
+    /// millions of years), so comparisons are single integer compares.
+    fn by_start_then_id(&self, start: &[u64]) -> Vec<u32> {
+        let n = self.ids.len();
+        let bits = usize::BITS - n.leading_zeros();
+        let max_start = start.iter().copied().max().unwrap_or(0);
+        if bits < 64 && max_start.checked_shr(64 - bits).unwrap_or(0) == 0 {
+            let mut keys: Vec<u64> = start
+                .iter()
+                .zip(&self.rank)
+                .map(|(&s, &r)| s << bits | u64::from(r))
+                .collect();
+            keys.sort_unstable();
+            let mask = (1u64 << bits) - 1;
+            keys.into_iter()
+                .map(|k| self.by_rank.get((k & mask) as usize).copied().unwrap_or(0))
+                .collect()
+        } else {
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_unstable_by_key(|&v| {
+                (start.get(v as usize).copied().unwrap_or(0), self.rank_of(v))
+            });
+            order
         }
     }
 
@@ -890,27 +1045,48 @@ impl ServiceGraph {
     }
 }
 
-/// All ids packed into one string, with a hash index (node indices only,
-/// no second copy of any id). Hashing uses foldhash with a per-process seed:
-/// fast, resistant to crafted collisions, and invisible in results (nothing
-/// iterates the table).
+/// All ids packed into one string, with an open-addressing hash index over
+/// them. Hashing uses foldhash with a per-process seed: fast, resistant to
+/// crafted collisions, and invisible in results (nothing iterates the table).
+///
+/// Resolving 500,000 dependency names is bound by cache misses, not by
+/// hashing, so the index is laid out for few of them: a slot holds 32 bits
+/// of the hash and the offset of a record `[len: u32][index: u32][bytes]`, so
+/// a lookup touches one slot (linear probing, load at most 1/2) and one
+/// record. `text` and `ends` keep the ids contiguous for index → id.
 #[derive(Debug, Clone)]
 struct IdArena {
-    bytes: String,
-    /// `ends[i]` is where id `i` ends in `bytes`; it starts where `i - 1` ends.
+    text: String,
+    /// `ends[i]` is where id `i` ends in `text`; it starts where `i - 1` ends.
     ends: Vec<u32>,
-    table: hashbrown::HashTable<u32>,
+    /// `tag << 32 | (record offset + 1)`; 0 is an empty slot.
+    slots: Vec<u64>,
+    records: Vec<u8>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+/// Bytes of a record's header: length, then index.
+const RECORD_HEADER: usize = 8;
+
+/// Lookups whose memory accesses are issued together.
+const BATCH: usize = 16;
+
 impl IdArena {
-    fn with_capacity(n: usize, bytes: usize) -> Self {
-        IdArena {
-            bytes: String::with_capacity(bytes),
-            ends: Vec::with_capacity(n),
-            table: hashbrown::HashTable::with_capacity(n),
-            hasher: hashbrown::DefaultHashBuilder::default(),
+    /// An arena for `n` ids of `bytes` bytes in all, or `None` if they do not
+    /// fit 32-bit offsets.
+    fn with_capacity(n: usize, bytes: usize) -> Option<Self> {
+        let record_bytes = bytes.checked_add(n.checked_mul(RECORD_HEADER)?)?;
+        if record_bytes >= u32::MAX as usize {
+            return None;
         }
+        let slots = n.checked_mul(2)?.max(16).checked_next_power_of_two()?;
+        Some(IdArena {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+            slots: vec![0; slots],
+            records: Vec::with_capacity(record_bytes),
+            hasher: hashbrown::DefaultHashBuilder::default(),
+        })
     }
 
     fn len(&self) -> usize {
@@ -927,40 +1103,119 @@ impl IdArena {
             Some(prev) => *self.ends.get(prev)? as usize,
             None => 0,
         };
-        self.bytes.get(start..end)
+        self.text.get(start..end)
     }
 
     fn at(&self, i: u32) -> &str {
         self.get(i as usize).unwrap_or("")
     }
 
-    /// Appends an id; returns the index already holding it instead, if any.
-    fn push(&mut self, id: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(id);
-        if let Some(&existing) = self.table.find(hash, |&j| self.at(j) == id) {
-            return Some(existing);
+    /// The slot holding `id`, or the empty slot where it belongs, with the
+    /// slot's value and, if found, the id's index.
+    fn probe(&self, id: &str, hash: u64) -> (usize, u64, Option<u32>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let tag = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let Some(&slot) = self.slots.get(pos) else {
+                // Unreachable: `pos` is masked and the table is never full.
+                return (pos, tag, None);
+            };
+            if slot == 0 {
+                return (pos, tag, None);
+            }
+            if slot >> 32 == tag {
+                let offset = (slot as u32).wrapping_sub(1) as usize;
+                if let Some(index) = self.record_matches(offset, id.as_bytes()) {
+                    return (pos, tag, Some(index));
+                }
+            }
+            pos = (pos + 1) & mask;
         }
-        let i = self.ends.len() as u32;
-        self.bytes.push_str(id);
-        self.ends.push(self.bytes.len() as u32);
-        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
-        let id_of = |j: u32| -> &str {
-            let end = ends.get(j as usize).copied().unwrap_or(0) as usize;
-            let start = (j as usize)
-                .checked_sub(1)
-                .and_then(|p| ends.get(p).copied())
-                .unwrap_or(0) as usize;
-            bytes.get(start..end).unwrap_or("")
-        };
-        self.table
-            .insert_unique(hash, i, |&j| hasher.hash_one(id_of(j)));
+    }
+
+    /// The index stored in the record at `offset` if its bytes are `id`.
+    fn record_matches(&self, offset: usize, id: &[u8]) -> Option<u32> {
+        let header = self.records.get(offset..offset + RECORD_HEADER)?;
+        let (len, index) = header.split_at(4);
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        if len != id.len() {
+            return None;
+        }
+        let start = offset + RECORD_HEADER;
+        if self.records.get(start..start + len)? != id {
+            return None;
+        }
+        Some(u32::from_le_bytes(index.try_into().ok()?))
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    /// Loads the first slot and record that looking up these hashes will
+    /// touch, all at once: the loads are independent, so the processor
+    /// overlaps their cache misses instead of waiting for each in turn.
+    fn prefetch(&self, hashes: &[u64]) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slots = [0u64; BATCH];
+        for (slot, &hash) in slots.iter_mut().zip(hashes) {
+            *slot = self.slots.get(hash as usize & mask).copied().unwrap_or(0);
+        }
+        let mut sink = 0u8;
+        for &slot in slots.iter().take(hashes.len()) {
+            let offset = (slot as u32).wrapping_sub(1) as usize;
+            sink ^= self.records.get(offset).copied().unwrap_or(0);
+        }
+        std::hint::black_box(sink);
+    }
+
+    /// Appends an id (whose [`IdArena::hash`] is `hash`); returns the index
+    /// already holding it instead, if any.
+    fn push(&mut self, id: &str, hash: u64) -> Option<u32> {
+        let (pos, tag, found) = self.probe(id, hash);
+        if found.is_some() {
+            return found;
+        }
+        let index = self.ends.len() as u32;
+        let offset = self.records.len();
+        self.records
+            .extend_from_slice(&(id.len() as u32).to_le_bytes());
+        self.records.extend_from_slice(&index.to_le_bytes());
+        self.records.extend_from_slice(id.as_bytes());
+        if let Some(slot) = self.slots.get_mut(pos) {
+            *slot = tag << 32 | (offset as u64 + 1);
+        }
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
         None
     }
 
     fn find(&self, id: &str) -> Option<u32> {
-        self.table
-            .find(self.hasher.hash_one(id), |&j| self.at(j) == id)
-            .copied()
+        self.probe(id, self.hash(id)).2
+    }
+
+    /// The index of every id, in order (`u32::MAX` where unknown), looked
+    /// up [`BATCH`] at a time.
+    fn find_all<'a>(&self, ids: impl Iterator<Item = &'a str>, capacity: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(capacity);
+        let mut batch: Vec<(&str, u64)> = Vec::with_capacity(BATCH);
+        let mut hashes = [0u64; BATCH];
+        let mut ids = ids.peekable();
+        while ids.peek().is_some() {
+            batch.clear();
+            batch.extend(ids.by_ref().take(BATCH).map(|id| (id, self.hash(id))));
+            for (h, &(_, hash)) in hashes.iter_mut().zip(&batch) {
+                *h = hash;
+            }
+            self.prefetch(hashes.get(..batch.len()).unwrap_or(&[]));
+            out.extend(
+                batch
+                    .iter()
+                    .map(|&(id, hash)| self.probe(id, hash).2.unwrap_or(u32::MAX)),
+            );
+        }
+        out
     }
 }
 
