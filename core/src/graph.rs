@@ -47,6 +47,8 @@ pub struct ServiceGraph {
     by_rank: Vec<u32>,
     /// Nodes in a topological order: by wave, then id.
     topo: Vec<u32>,
+    /// Where each wave starts in `topo`, then the end.
+    wave_offsets: Vec<u32>,
     /// Deployment wave of each node: 0 with no dependencies, else 1 + the
     /// largest wave of its dependencies.
     layer: Vec<u32>,
@@ -208,18 +210,20 @@ impl ServiceGraph {
                 message: format!("too many services ({n})"),
             });
         }
-        // Ids packed into one arena with a hash index over it: at 100,000
-        // services the arena and the table stay cache-resident, so resolving
-        // each dependency costs a hash and a short compare, not cache misses.
-        let bytes: usize = plan.services.iter().map(|s| s.id.len()).sum();
-        let Some(mut ids) = IdArena::with_capacity(n, bytes) else {
-            return Err(Error::InvalidInput {
-                path: "/services".into(),
-                message: format!("service ids too long ({bytes} bytes in all)"),
-            });
-        };
+        // Two passes over the plan: the first registers the ids (and copies
+        // what the analyses need per service), the second resolves every
+        // dependency name. Checks then run on indices, in plan order, so the
+        // first error found is the one reported. Both passes work in
+        // batches (see `IdArena::prefetch`).
+        let mut ids = IdArena::with_capacity(n);
+        let mut durations = Vec::with_capacity(n);
+        let mut customer_facing = Vec::with_capacity(n);
+        let mut dep_offsets = Vec::with_capacity(n + 1);
+        dep_offsets.push(0u32);
+        let mut edge_count = 0usize;
         let mut hashes = [0u64; BATCH];
         for (c, chunk) in plan.services.chunks(BATCH).enumerate() {
+            touch(chunk.iter().map(|s| s.id.as_str()));
             for (h, service) in hashes.iter_mut().zip(chunk) {
                 *h = ids.hash(&service.id);
             }
@@ -232,69 +236,61 @@ impl ServiceGraph {
                         message: "service id must not be empty".into(),
                     });
                 }
-                if let Some(first) = ids.push(&service.id, hash) {
-                    return Err(Error::DuplicateId {
-                        path: format!("/services/{i}/id"),
-                        id: service.id.clone(),
-                        first_path: format!("/services/{first}/id"),
+                match ids.push(&service.id, hash) {
+                    Ok(()) => {}
+                    Err(Some(first)) => {
+                        return Err(Error::DuplicateId {
+                            path: format!("/services/{i}/id"),
+                            id: service.id.clone(),
+                            first_path: format!("/services/{first}/id"),
+                        })
+                    }
+                    Err(None) => {
+                        return Err(Error::InvalidInput {
+                            path: format!("/services/{i}/id"),
+                            message: "service ids too long in all (4 GiB or more)".into(),
+                        })
+                    }
+                }
+                durations.push(service.deploy_duration.as_secs());
+                customer_facing.push(service.customer_facing);
+                edge_count += service.depends_on.len();
+                if edge_count >= u32::MAX as usize {
+                    return Err(Error::InvalidInput {
+                        path: "/services".into(),
+                        message: format!("too many dependencies ({edge_count})"),
                     });
                 }
+                dep_offsets.push(edge_count as u32);
             }
         }
-        let edge_count: usize = plan.services.iter().map(|s| s.depends_on.len()).sum();
-        // Resolve every name first (batched, see `IdArena::find_all`), then
-        // check in plan order so the first error found is the one reported.
         let dep_targets = ids.find_all(
             plan.services
                 .iter()
                 .flat_map(|s| s.depends_on.iter().map(String::as_str)),
             edge_count,
         );
-        let mut dep_offsets = Vec::with_capacity(n + 1);
-        dep_offsets.push(0u32);
-        // `last_seen[t] == i + 1` when service `i` already depends on `t`.
-        let mut last_seen = vec![0u32; n];
-        let mut edge = 0usize;
-        for (i, service) in plan.services.iter().enumerate() {
-            let first_edge = edge;
+        // Per node: the last service (+ 1) found depending on it, and how
+        // many depend on it.
+        let mut seen_and_indegree = vec![(0u32, 0u32); n];
+        for (i, pair) in dep_offsets.windows(2).enumerate() {
+            let (first_edge, end) = match *pair {
+                [a, b] => (a as usize, b as usize),
+                _ => continue,
+            };
             let mark = i as u32 + 1;
-            for (j, dep) in service.depends_on.iter().enumerate() {
-                let path = || format!("/services/{i}/depends_on/{j}");
-                let target = dep_targets.get(edge).copied().unwrap_or(u32::MAX);
-                edge += 1;
-                if target as usize == i {
-                    return Err(Error::SelfDependency {
-                        path: path(),
-                        service: service.id.clone(),
-                    });
+            let targets = dep_targets.get(first_edge..end).unwrap_or(&[]);
+            for (j, &target) in targets.iter().enumerate() {
+                match seen_and_indegree.get_mut(target as usize) {
+                    Some((seen, indegree)) if *seen != mark && target as usize != i => {
+                        *seen = mark;
+                        *indegree += 1;
+                    }
+                    _ => return Err(self_unknown_or_repeated(plan, i, j, targets)),
                 }
-                let Some(seen) = last_seen.get_mut(target as usize) else {
-                    return Err(Error::UnknownDependency {
-                        path: path(),
-                        service: service.id.clone(),
-                        dependency: dep.clone(),
-                    });
-                };
-                if *seen == mark {
-                    let earlier = dep_targets.get(first_edge..edge).unwrap_or(&[]);
-                    let k = earlier.iter().position(|&t| t == target).unwrap_or(0);
-                    return Err(Error::DuplicateId {
-                        path: path(),
-                        id: dep.clone(),
-                        first_path: format!("/services/{i}/depends_on/{k}"),
-                    });
-                }
-                *seen = mark;
-            }
-            dep_offsets.push(edge as u32);
-        }
-        drop(last_seen);
-        let mut indegree_rev = vec![0u32; n];
-        for &t in &dep_targets {
-            if let Some(c) = indegree_rev.get_mut(t as usize) {
-                *c += 1;
             }
         }
+        let indegree_rev: Vec<u32> = seen_and_indegree.into_iter().map(|(_, d)| d).collect();
 
         // Reverse adjacency (dependents), by counting sort.
         let mut rev_offsets = Vec::with_capacity(n + 1);
@@ -327,12 +323,8 @@ impl ServiceGraph {
 
         let mut graph = ServiceGraph {
             ids,
-            durations: plan
-                .services
-                .iter()
-                .map(|s| s.deploy_duration.as_secs())
-                .collect(),
-            customer_facing: plan.services.iter().map(|s| s.customer_facing).collect(),
+            durations,
+            customer_facing,
             dep_offsets,
             dep_targets,
             rev_offsets,
@@ -340,6 +332,7 @@ impl ServiceGraph {
             rank,
             by_rank: sorted,
             topo: Vec::new(),
+            wave_offsets: Vec::new(),
             layer: Vec::new(),
         };
         graph.layer_or_cycle(plan)?;
@@ -468,37 +461,44 @@ impl ServiceGraph {
     /// cycle when some nodes are never freed.
     fn layer_or_cycle(&mut self, plan: &Plan) -> Result<()> {
         let n = self.ids.len();
-        let mut remaining: Vec<u32> = (0..n).map(|v| self.deps(v as u32).len() as u32).collect();
-        let mut layer = vec![0u32; n];
-        // FIFO Kahn: each node is queued once, when its last dependency is placed.
-        let mut queue: Vec<u32> = (0..n as u32)
-            .filter(|&v| remaining.get(v as usize) == Some(&0))
+        // Per node: dependencies not yet placed, and wave (one array, so an
+        // edge costs one cache miss, not two).
+        let mut state: Vec<(u32, u32)> = self
+            .dep_offsets
+            .windows(2)
+            .map(|w| match *w {
+                [a, b] => (b - a, 0),
+                _ => (0, 0),
+            })
             .collect();
-        queue.reserve(n.saturating_sub(queue.len()));
+        // FIFO Kahn: each node is queued once, when its last dependency is placed.
+        let mut queue: Vec<u32> = Vec::with_capacity(n);
+        queue.extend((0..n as u32).filter(|&v| state.get(v as usize).is_some_and(|s| s.0 == 0)));
         let mut head = 0;
         while let Some(&v) = queue.get(head) {
             head += 1;
-            let next_layer = layer.get(v as usize).copied().unwrap_or(0) + 1;
+            let next_layer = state.get(v as usize).map_or(0, |s| s.1) + 1;
             for &w in self.revs(v) {
-                let w = w as usize;
-                if let Some(l) = layer.get_mut(w) {
-                    *l = (*l).max(next_layer);
-                }
-                if let Some(r) = remaining.get_mut(w) {
-                    *r -= 1;
-                    if *r == 0 {
-                        queue.push(w as u32);
+                if let Some((remaining, layer)) = state.get_mut(w as usize) {
+                    *layer = (*layer).max(next_layer);
+                    *remaining -= 1;
+                    if *remaining == 0 {
+                        queue.push(w);
                     }
                 }
             }
         }
         if queue.len() < n {
+            let remaining: Vec<u32> = state.iter().map(|s| s.0).collect();
             return Err(self.cycle_error(plan, &remaining));
         }
+        drop(queue);
+        self.layer = state.into_iter().map(|s| s.1).collect();
         // Topological order: by wave, then id (a dependency is always in an
         // earlier wave).
-        self.topo = self.buckets(&layer).into_iter().flatten().collect();
-        self.layer = layer;
+        let (topo, wave_offsets) = self.grouped(&self.layer);
+        self.topo = topo;
+        self.wave_offsets = wave_offsets;
         Ok(())
     }
 
@@ -606,28 +606,66 @@ impl ServiceGraph {
         }
     }
 
-    /// Groups node indices by `keys[v]`; each group comes out sorted by id
-    /// because nodes are visited in id order.
-    fn buckets(&self, keys: &[u32]) -> Vec<Vec<u32>> {
-        let count = keys.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
-        let mut groups: Vec<Vec<u32>> = vec![Vec::new(); count];
-        for &v in &self.by_rank {
-            if let Some(g) = keys
-                .get(v as usize)
-                .and_then(|&k| groups.get_mut(k as usize))
-            {
-                g.push(v);
+    /// Nodes grouped by `keys[v]` (groups in ascending key order, each in id
+    /// order), by counting sort: the nodes, and where each group starts, then
+    /// the end.
+    fn grouped(&self, keys: &[u32]) -> (Vec<u32>, Vec<u32>) {
+        let groups = keys.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
+        let mut offsets = vec![0u32; groups + 1];
+        for &k in keys {
+            if let Some(c) = offsets.get_mut(k as usize + 1) {
+                *c += 1;
             }
         }
-        groups
+        let mut acc = 0;
+        for c in &mut offsets {
+            acc += *c;
+            *c = acc;
+        }
+        let mut fill: Vec<u32> = offsets.iter().take(groups).copied().collect();
+        let mut out = vec![0u32; keys.len()];
+        for &v in &self.by_rank {
+            let Some(slot) = keys.get(v as usize).and_then(|&k| fill.get_mut(k as usize)) else {
+                continue;
+            };
+            if let Some(o) = out.get_mut(*slot as usize) {
+                *o = v;
+            }
+            *slot += 1;
+        }
+        (out, offsets)
+    }
+
+    /// `nodes` cut at `offsets` (see [`ServiceGraph::grouped`]).
+    fn groups<'a>(nodes: &'a [u32], offsets: &'a [u32]) -> impl Iterator<Item = &'a [u32]> + 'a {
+        offsets.windows(2).map(move |w| match *w {
+            [a, b] => nodes.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        })
+    }
+
+    /// Rollback layer of each node: 0 for services nothing depends on, else
+    /// 1 + the largest rollback layer of its dependents (reverse topological
+    /// pass).
+    fn heights(&self) -> Vec<u32> {
+        let mut height = vec![0u32; self.ids.len()];
+        for &v in self.topo.iter().rev() {
+            let h = self
+                .revs(v)
+                .iter()
+                .map(|&w| height.get(w as usize).copied().unwrap_or(0) + 1)
+                .max()
+                .unwrap_or(0);
+            if let Some(slot) = height.get_mut(v as usize) {
+                *slot = h;
+            }
+        }
+        height
     }
 
     /// Ids of the services at these positions.
-    fn names(&self, indices: &[usize]) -> Vec<String> {
-        indices
-            .iter()
-            .map(|&v| self.ids.get(v).unwrap_or("").to_string())
-            .collect()
+    fn names(&self, nodes: &[u32]) -> Vec<String> {
+        nodes.iter().map(|&v| self.id_of(v).to_string()).collect()
     }
 
     /// Waves, rollback waves and critical path; see [`order_services`].
@@ -638,11 +676,15 @@ impl ServiceGraph {
     /// assert_eq!(order.rollback_waves, [["b"], ["a"]]);
     /// ```
     pub fn order(&self) -> ServiceOrder {
-        let order = self.order_indices();
+        let (rollback, rollback_offsets) = self.grouped(&self.heights());
         ServiceOrder {
-            waves: order.waves.iter().map(|w| self.names(w)).collect(),
-            rollback_waves: order.rollback_waves.iter().map(|w| self.names(w)).collect(),
-            critical_path: self.critical_path_of(order.critical_path),
+            waves: Self::groups(&self.topo, &self.wave_offsets)
+                .map(|g| self.names(g))
+                .collect(),
+            rollback_waves: Self::groups(&rollback, &rollback_offsets)
+                .map(|g| self.names(g))
+                .collect(),
+            critical_path: self.critical_path(),
         }
     }
 
@@ -661,30 +703,15 @@ impl ServiceGraph {
     /// assert_eq!(graph.id(order.critical_path.services[0].index), Some("a"));
     /// ```
     pub fn order_indices(&self) -> IndexedOrder {
-        let n = self.ids.len();
-        // Rollback layer: 0 for services nothing depends on, else 1 + the
-        // largest rollback layer of its dependents (reverse topological pass).
-        let mut height = vec![0u32; n];
-        for &v in self.topo.iter().rev() {
-            let h = self
-                .revs(v)
-                .iter()
-                .map(|&w| height.get(w as usize).copied().unwrap_or(0) + 1)
-                .max()
-                .unwrap_or(0);
-            if let Some(slot) = height.get_mut(v as usize) {
-                *slot = h;
-            }
-        }
-        let widen = |groups: Vec<Vec<u32>>| -> Vec<Vec<usize>> {
-            groups
-                .into_iter()
-                .map(|g| g.into_iter().map(|v| v as usize).collect())
-                .collect()
-        };
+        let widen = |g: &[u32]| -> Vec<usize> { g.iter().map(|&v| v as usize).collect() };
+        let (rollback, rollback_offsets) = self.grouped(&self.heights());
         IndexedOrder {
-            waves: widen(self.buckets(&self.layer)),
-            rollback_waves: widen(self.buckets(&height)),
+            waves: Self::groups(&self.topo, &self.wave_offsets)
+                .map(widen)
+                .collect(),
+            rollback_waves: Self::groups(&rollback, &rollback_offsets)
+                .map(widen)
+                .collect(),
             critical_path: self.critical_path_indices(),
         }
     }
@@ -700,23 +727,23 @@ impl ServiceGraph {
     /// assert_eq!(cp.path, ["a", "c"]);
     /// ```
     pub fn critical_path(&self) -> CriticalPath {
-        self.critical_path_of(self.critical_path_indices())
-    }
-
-    fn critical_path_of(&self, cp: IndexedCriticalPath) -> CriticalPath {
+        let raw = self.critical_path_raw();
         CriticalPath {
-            makespan_seconds: cp.makespan_seconds,
-            path: self.names(&cp.path),
-            services: cp
-                .services
-                .into_iter()
-                .map(|t| ServiceTiming {
-                    id: self.ids.get(t.index).unwrap_or("").to_string(),
-                    earliest_start: t.earliest_start,
-                    earliest_finish: t.earliest_finish,
-                    latest_start: t.latest_start,
-                    latest_finish: t.latest_finish,
-                    slack: t.slack,
+            makespan_seconds: raw.makespan,
+            path: self.names(&raw.path),
+            services: raw
+                .order
+                .iter()
+                .map(|&v| {
+                    let t = raw.timing(v);
+                    ServiceTiming {
+                        id: self.id_of(v).to_string(),
+                        earliest_start: t.earliest_start,
+                        earliest_finish: t.earliest_finish,
+                        latest_start: t.latest_start,
+                        latest_finish: t.latest_finish,
+                        slack: t.slack,
+                    }
                 })
                 .collect(),
         }
@@ -735,6 +762,15 @@ impl ServiceGraph {
     /// assert_eq!(cp.services[2].earliest_start, 10);
     /// ```
     pub fn critical_path_indices(&self) -> IndexedCriticalPath {
+        let raw = self.critical_path_raw();
+        IndexedCriticalPath {
+            makespan_seconds: raw.makespan,
+            path: raw.path.iter().map(|&v| v as usize).collect(),
+            services: raw.order.iter().map(|&v| raw.timing(v)).collect(),
+        }
+    }
+
+    fn critical_path_raw(&self) -> RawCriticalPath {
         let n = self.ids.len();
         // Indexed by node throughout; `self.durations` likewise.
         let mut finish = vec![0u64; n];
@@ -753,20 +789,21 @@ impl ServiceGraph {
             }
         }
         let makespan = finish.iter().copied().max().unwrap_or(0);
+        // Latest finish of each node: the smallest latest start of its
+        // dependents. Latest starts are kept too, so each edge reads one value.
         let mut latest_finish = vec![makespan; n];
+        let mut latest_start = vec![makespan; n];
         for &v in self.topo.iter().rev() {
             let v = v as usize;
             let lf = csr(&self.rev_offsets, &self.rev_targets, v)
                 .iter()
-                .map(|&w| {
-                    let w = w as usize;
-                    let lf = latest_finish.get(w).copied().unwrap_or(makespan);
-                    lf.saturating_sub(self.durations.get(w).copied().unwrap_or(0))
-                })
+                .map(|&w| latest_start.get(w as usize).copied().unwrap_or(makespan))
                 .min()
                 .unwrap_or(makespan);
-            if let Some(slot) = latest_finish.get_mut(v) {
-                *slot = lf;
+            let ls = lf.saturating_sub(self.durations.get(v).copied().unwrap_or(0));
+            if let (Some(f), Some(s)) = (latest_finish.get_mut(v), latest_start.get_mut(v)) {
+                *f = lf;
+                *s = ls;
             }
         }
         // The path ends at the service, among those nothing depends on, that
@@ -784,7 +821,7 @@ impl ServiceGraph {
             .filter(|&v| self.revs(v).is_empty())
             .reduce(|a, b| if better(b, a) { b } else { a });
         while let Some(v) = current {
-            path.push(v as usize);
+            path.push(v);
             current = self
                 .deps(v)
                 .iter()
@@ -792,48 +829,34 @@ impl ServiceGraph {
                 .reduce(|a, b| if better(b, a) { b } else { a });
         }
         path.reverse();
-
-        let services = self
-            .by_start_then_id(&start)
-            .into_iter()
-            .map(|v| {
-                let i = v as usize;
-                let es = start.get(i).copied().unwrap_or(0);
-                let lf = latest_finish.get(i).copied().unwrap_or(makespan);
-                let ls = lf.saturating_sub(self.durations.get(i).copied().unwrap_or(0));
-                IndexedTiming {
-                    index: i,
-                    earliest_start: es,
-                    earliest_finish: finish.get(i).copied().unwrap_or(0),
-                    latest_start: ls,
-                    latest_finish: lf,
-                    slack: ls.saturating_sub(es),
-                }
-            })
-            .collect();
-        IndexedCriticalPath {
-            makespan_seconds: makespan,
+        let order = self.by_start_then_id(&start);
+        RawCriticalPath {
+            makespan,
             path,
-            services,
+            order,
+            start,
+            finish,
+            latest_start,
+            latest_finish,
         }
     }
 
     /// Nodes ordered by `start`, then id. Sorts packed `start << bits | rank`
     /// words when they fit in 64 bits (always, short of durations of
-    /// millions of years), so comparisons are single integer compares.
+    /// millions of years), by radix sort.
     fn by_start_then_id(&self, start: &[u64]) -> Vec<u32> {
         let n = self.ids.len();
         let bits = usize::BITS - n.leading_zeros();
         let max_start = start.iter().copied().max().unwrap_or(0);
         if bits < 64 && max_start.checked_shr(64 - bits).unwrap_or(0) == 0 {
-            let mut keys: Vec<u64> = start
+            let keys: Vec<u64> = start
                 .iter()
                 .zip(&self.rank)
                 .map(|(&s, &r)| s << bits | u64::from(r))
                 .collect();
-            keys.sort_unstable();
             let mask = (1u64 << bits) - 1;
-            keys.into_iter()
+            radix_sort(keys)
+                .into_iter()
                 .map(|k| self.by_rank.get((k & mask) as usize).copied().unwrap_or(0))
                 .collect()
         } else {
@@ -1069,24 +1092,20 @@ struct IdArena {
 const RECORD_HEADER: usize = 8;
 
 /// Lookups whose memory accesses are issued together.
-const BATCH: usize = 16;
+const BATCH: usize = 32;
 
 impl IdArena {
-    /// An arena for `n` ids of `bytes` bytes in all, or `None` if they do not
-    /// fit 32-bit offsets.
-    fn with_capacity(n: usize, bytes: usize) -> Option<Self> {
-        let record_bytes = bytes.checked_add(n.checked_mul(RECORD_HEADER)?)?;
-        if record_bytes >= u32::MAX as usize {
-            return None;
-        }
-        let slots = n.checked_mul(2)?.max(16).checked_next_power_of_two()?;
-        Some(IdArena {
-            text: String::with_capacity(bytes),
+    /// An arena for `n` ids (`n < u32::MAX`).
+    fn with_capacity(n: usize) -> Self {
+        // At most half full: short probe sequences, and never full.
+        let slots = n.saturating_mul(2).max(16).next_power_of_two();
+        IdArena {
+            text: String::with_capacity(n * 8),
             ends: Vec::with_capacity(n),
             slots: vec![0; slots],
-            records: Vec::with_capacity(record_bytes),
+            records: Vec::with_capacity(n * (RECORD_HEADER + 8)),
             hasher: hashbrown::DefaultHashBuilder::default(),
-        })
+        }
     }
 
     fn len(&self) -> usize {
@@ -1143,7 +1162,7 @@ impl IdArena {
             return None;
         }
         let start = offset + RECORD_HEADER;
-        if self.records.get(start..start + len)? != id {
+        if !bytes_eq(self.records.get(start..start + len)?, id) {
             return None;
         }
         Some(u32::from_le_bytes(index.try_into().ok()?))
@@ -1170,12 +1189,17 @@ impl IdArena {
         std::hint::black_box(sink);
     }
 
-    /// Appends an id (whose [`IdArena::hash`] is `hash`); returns the index
-    /// already holding it instead, if any.
-    fn push(&mut self, id: &str, hash: u64) -> Option<u32> {
+    /// Appends an id (whose [`IdArena::hash`] is `hash`). Fails with the
+    /// index already holding it, or with `None` if the ids no longer fit
+    /// 32-bit offsets.
+    fn push(&mut self, id: &str, hash: u64) -> std::result::Result<(), Option<u32>> {
         let (pos, tag, found) = self.probe(id, hash);
         if found.is_some() {
-            return found;
+            return Err(found);
+        }
+        let limit = u32::MAX as usize - RECORD_HEADER;
+        if self.records.len() + id.len() >= limit || self.text.len() + id.len() >= limit {
+            return Err(None);
         }
         let index = self.ends.len() as u32;
         let offset = self.records.len();
@@ -1188,7 +1212,7 @@ impl IdArena {
         }
         self.text.push_str(id);
         self.ends.push(self.text.len() as u32);
-        None
+        Ok(())
     }
 
     fn find(&self, id: &str) -> Option<u32> {
@@ -1199,24 +1223,150 @@ impl IdArena {
     /// up [`BATCH`] at a time.
     fn find_all<'a>(&self, ids: impl Iterator<Item = &'a str>, capacity: usize) -> Vec<u32> {
         let mut out = Vec::with_capacity(capacity);
-        let mut batch: Vec<(&str, u64)> = Vec::with_capacity(BATCH);
+        let mut ids = ids;
+        // Software pipeline: the strings of the next batch are loaded while
+        // the current batch is hashed and looked up.
+        let mut next: Vec<&str> = Vec::with_capacity(BATCH);
+        next.extend(ids.by_ref().take(BATCH));
+        touch(next.iter().copied());
+        let mut batch: Vec<&str> = Vec::with_capacity(BATCH);
         let mut hashes = [0u64; BATCH];
-        let mut ids = ids.peekable();
-        while ids.peek().is_some() {
-            batch.clear();
-            batch.extend(ids.by_ref().take(BATCH).map(|id| (id, self.hash(id))));
-            for (h, &(_, hash)) in hashes.iter_mut().zip(&batch) {
-                *h = hash;
+        while !next.is_empty() {
+            std::mem::swap(&mut batch, &mut next);
+            next.clear();
+            next.extend(ids.by_ref().take(BATCH));
+            touch(next.iter().copied());
+            for (h, id) in hashes.iter_mut().zip(&batch) {
+                *h = self.hash(id);
             }
-            self.prefetch(hashes.get(..batch.len()).unwrap_or(&[]));
+            let hashes = hashes.get(..batch.len()).unwrap_or(&[]);
+            self.prefetch(hashes);
             out.extend(
                 batch
                     .iter()
-                    .map(|&(id, hash)| self.probe(id, hash).2.unwrap_or(u32::MAX)),
+                    .zip(hashes)
+                    .map(|(id, &hash)| self.probe(id, hash).2.unwrap_or(u32::MAX)),
             );
         }
         out
     }
+}
+
+/// The error for dependency `j` of service `i`, whose dependencies resolved
+/// to `targets` (`u32::MAX` for unknown names): a self dependency, an unknown
+/// name or a repeat of an earlier dependency.
+fn self_unknown_or_repeated(plan: &Plan, i: usize, j: usize, targets: &[u32]) -> Error {
+    let path = format!("/services/{i}/depends_on/{j}");
+    let service = plan.services.get(i);
+    let id = service.map(|s| s.id.clone()).unwrap_or_default();
+    let dep = service
+        .and_then(|s| s.depends_on.get(j))
+        .cloned()
+        .unwrap_or_default();
+    let target = targets.get(j).copied().unwrap_or(u32::MAX);
+    if target as usize == i {
+        Error::SelfDependency { path, service: id }
+    } else if target == u32::MAX {
+        Error::UnknownDependency {
+            path,
+            service: id,
+            dependency: dep,
+        }
+    } else {
+        let k = targets.iter().position(|&t| t == target).unwrap_or(0);
+        Error::DuplicateId {
+            path,
+            id: dep,
+            first_path: format!("/services/{i}/depends_on/{k}"),
+        }
+    }
+}
+
+/// Timings of every node, and the path; see [`ServiceGraph::critical_path`].
+struct RawCriticalPath {
+    makespan: u64,
+    path: Vec<u32>,
+    /// Nodes by earliest start, then id.
+    order: Vec<u32>,
+    start: Vec<u64>,
+    finish: Vec<u64>,
+    latest_start: Vec<u64>,
+    latest_finish: Vec<u64>,
+}
+
+impl RawCriticalPath {
+    fn timing(&self, v: u32) -> IndexedTiming {
+        let i = v as usize;
+        let earliest_start = self.start.get(i).copied().unwrap_or(0);
+        let latest_start = self.latest_start.get(i).copied().unwrap_or(0);
+        IndexedTiming {
+            index: i,
+            earliest_start,
+            earliest_finish: self.finish.get(i).copied().unwrap_or(0),
+            latest_start,
+            latest_finish: self.latest_finish.get(i).copied().unwrap_or(0),
+            slack: latest_start.saturating_sub(earliest_start),
+        }
+    }
+}
+
+/// Sorts 64-bit keys: least significant digit first, 8 bits a pass,
+/// skipping the digits in which all keys agree.
+fn radix_sort(keys: Vec<u64>) -> Vec<u64> {
+    let (any, all) = keys
+        .iter()
+        .fold((0u64, u64::MAX), |(o, a), &k| (o | k, a & k));
+    let varying = any ^ all;
+    let mut src = keys;
+    let mut dst = vec![0u64; src.len()];
+    for shift in (0..64).step_by(8) {
+        if (varying >> shift) & 0xff == 0 {
+            continue;
+        }
+        let mut counts = [0usize; 256];
+        for &k in &src {
+            if let Some(c) = counts.get_mut(((k >> shift) & 0xff) as usize) {
+                *c += 1;
+            }
+        }
+        let mut acc = 0;
+        for c in &mut counts {
+            let here = *c;
+            *c = acc;
+            acc += here;
+        }
+        for &k in &src {
+            if let Some(c) = counts.get_mut(((k >> shift) & 0xff) as usize) {
+                if let Some(d) = dst.get_mut(*c) {
+                    *d = k;
+                }
+                *c += 1;
+            }
+        }
+        std::mem::swap(&mut src, &mut dst);
+    }
+    src
+}
+
+/// `a == b`, without a call to `memcmp` for short ids (the common case).
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Loads the first byte of each string, all at once (see
+/// [`IdArena::prefetch`]): the strings of a plan are separate allocations,
+/// scattered over the heap.
+fn touch<'a>(ids: impl Iterator<Item = &'a str>) {
+    let sink = ids.fold(0u8, |acc, id| {
+        acc ^ id.as_bytes().first().copied().unwrap_or(0)
+    });
+    std::hint::black_box(sink);
 }
 
 fn csr<'a>(offsets: &[u32], targets: &'a [u32], v: usize) -> &'a [u32] {

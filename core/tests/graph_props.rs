@@ -373,3 +373,55 @@ fn huge_durations_keep_the_timing_order() {
     assert_eq!(cp.makespan_seconds, big + 1);
     assert_eq!(cp.path, ["a", "b"]);
 }
+
+/// The first problem in plan order (service, then dependency) is the one
+/// reported, whatever its kind, with the path of the dependency.
+#[test]
+fn first_dependency_error_in_plan_order_wins() {
+    let check = |deps: &[&str], code: &str, path: &str| {
+        let plan = Plan {
+            name: "p".into(),
+            services: vec![
+                service("c".into(), vec![], 1),
+                service("a".into(), deps.iter().map(|d| d.to_string()).collect(), 1),
+                service("b".into(), vec!["nope".into()], 1),
+            ],
+            ..Plan::default()
+        };
+        let err = rollgate::order_services(&plan).unwrap_err();
+        assert_eq!((err.code(), err.path()), (code, path), "{deps:?}");
+        err
+    };
+    check(&["b", "a"], "self_dependency", "/services/1/depends_on/1");
+    check(
+        &["b", "x", "b"],
+        "unknown_dependency",
+        "/services/1/depends_on/1",
+    );
+    check(
+        &["x", "a"],
+        "unknown_dependency",
+        "/services/1/depends_on/0",
+    );
+    check(&["a", "x"], "self_dependency", "/services/1/depends_on/0");
+    check(
+        &["c", "b", "c", "x"],
+        "duplicate_id",
+        "/services/1/depends_on/2",
+    );
+    check(
+        &["b", "a", "b"],
+        "self_dependency",
+        "/services/1/depends_on/1",
+    );
+    check(&["c"], "unknown_dependency", "/services/2/depends_on/0");
+    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2") {
+        rollgate::Error::DuplicateId { id, first_path, .. } => {
+            assert_eq!(
+                (id.as_str(), first_path.as_str()),
+                ("b", "/services/1/depends_on/1")
+            );
+        }
+        other => panic!("{other}"),
+    }
+}
