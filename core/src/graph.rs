@@ -18,7 +18,23 @@ use std::hash::BuildHasher;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{Plan, Service};
+use crate::wire::DurationSecs;
+
+/// What a [`ServiceGraph`] needs of one service, borrowed: see
+/// [`ServiceGraph::from_refs`]. The fields mean what the same fields of
+/// [`Service`] mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceRef<'a> {
+    /// Unique, non-empty id.
+    pub id: &'a str,
+    /// Ids of the services that must be deployed before this one.
+    pub depends_on: &'a [&'a str],
+    /// How long one deployment of this service takes.
+    pub deploy_duration: DurationSecs,
+    /// Whether customers talk to this service directly.
+    pub customer_facing: bool,
+}
 
 /// A validated dependency graph of a plan's services.
 ///
@@ -203,7 +219,33 @@ impl ServiceGraph {
     /// }
     /// ```
     pub fn new(plan: &Plan) -> Result<ServiceGraph> {
-        let n = plan.services.len();
+        Self::build(plan.services.as_slice())
+    }
+
+    /// Builds the graph from borrowed services, as [`ServiceGraph::new`]
+    /// does from a plan's: same checks, same errors with the same paths
+    /// (`services[i]` is `/services/i` of the plan). For callers that hold
+    /// the ids in their own objects (language bindings), so that no
+    /// `String` per id and dependency need be made.
+    ///
+    /// ```
+    /// use rollgate::{DurationSecs, ServiceGraph, ServiceRef};
+    /// let services = [
+    ///     ServiceRef { id: "db", depends_on: &[], deploy_duration: DurationSecs(60), customer_facing: false },
+    ///     ServiceRef { id: "api", depends_on: &["db"], deploy_duration: DurationSecs(30), customer_facing: true },
+    /// ];
+    /// let graph = ServiceGraph::from_refs(&services).unwrap();
+    /// assert_eq!(graph.order().waves, [["db"], ["api"]]);
+    /// let bad = [ServiceRef { id: "a", depends_on: &["b"], deploy_duration: DurationSecs(0), customer_facing: false }];
+    /// let err = ServiceGraph::from_refs(&bad).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("unknown_dependency", "/services/0/depends_on/0"));
+    /// ```
+    pub fn from_refs(services: &[ServiceRef<'_>]) -> Result<ServiceGraph> {
+        Self::build(services)
+    }
+
+    fn build<S: Services + ?Sized>(services: &S) -> Result<ServiceGraph> {
+        let n = services.count();
         if n >= u32::MAX as usize {
             return Err(Error::InvalidInput {
                 path: "/services".into(),
@@ -222,26 +264,27 @@ impl ServiceGraph {
         dep_offsets.push(0u32);
         let mut edge_count = 0usize;
         let mut hashes = [0u64; BATCH];
-        for (c, chunk) in plan.services.chunks(BATCH).enumerate() {
-            touch(chunk.iter().map(|s| s.id.as_str()));
-            for (h, service) in hashes.iter_mut().zip(chunk) {
-                *h = ids.hash(&service.id);
+        for start in (0..n).step_by(BATCH) {
+            let chunk = start..(start + BATCH).min(n);
+            touch(chunk.clone().map(|i| services.id(i)));
+            for (h, i) in hashes.iter_mut().zip(chunk.clone()) {
+                *h = ids.hash(services.id(i));
             }
             ids.prefetch(hashes.get(..chunk.len()).unwrap_or(&[]));
-            for (k, (service, &hash)) in chunk.iter().zip(&hashes).enumerate() {
-                let i = c * BATCH + k;
-                if service.id.is_empty() {
+            for (i, &hash) in chunk.zip(&hashes) {
+                let id = services.id(i);
+                if id.is_empty() {
                     return Err(Error::InvalidInput {
                         path: format!("/services/{i}/id"),
                         message: "service id must not be empty".into(),
                     });
                 }
-                match ids.push(&service.id, hash) {
+                match ids.push(id, hash) {
                     Ok(()) => {}
                     Err(Some(first)) => {
                         return Err(Error::DuplicateId {
                             path: format!("/services/{i}/id"),
-                            id: service.id.clone(),
+                            id: id.to_string(),
                             first_path: format!("/services/{first}/id"),
                         })
                     }
@@ -252,9 +295,9 @@ impl ServiceGraph {
                         })
                     }
                 }
-                durations.push(service.deploy_duration.as_secs());
-                customer_facing.push(service.customer_facing);
-                edge_count += service.depends_on.len();
+                durations.push(services.duration(i));
+                customer_facing.push(services.customer_facing(i));
+                edge_count += services.dep_count(i);
                 if edge_count >= u32::MAX as usize {
                     return Err(Error::InvalidInput {
                         path: "/services".into(),
@@ -264,12 +307,7 @@ impl ServiceGraph {
                 dep_offsets.push(edge_count as u32);
             }
         }
-        let dep_targets = ids.find_all(
-            plan.services
-                .iter()
-                .flat_map(|s| s.depends_on.iter().map(String::as_str)),
-            edge_count,
-        );
+        let dep_targets = ids.find_all(services.all_deps(), edge_count);
         // Per node: the last service (+ 1) found depending on it, and how
         // many depend on it.
         let mut seen_and_indegree = vec![(0u32, 0u32); n];
@@ -286,7 +324,7 @@ impl ServiceGraph {
                         *seen = mark;
                         *indegree += 1;
                     }
-                    _ => return Err(self_unknown_or_repeated(plan, i, j, targets)),
+                    _ => return Err(self_unknown_or_repeated(services, i, j, targets)),
                 }
             }
         }
@@ -335,7 +373,7 @@ impl ServiceGraph {
             wave_offsets: Vec::new(),
             layer: Vec::new(),
         };
-        graph.layer_or_cycle(plan)?;
+        graph.layer_or_cycle()?;
         Ok(graph)
     }
 
@@ -459,7 +497,7 @@ impl ServiceGraph {
     /// Kahn's algorithm over the dependents adjacency: computes the layers and
     /// a topological order (ties by id via a rank-keyed heap), or reports a
     /// cycle when some nodes are never freed.
-    fn layer_or_cycle(&mut self, plan: &Plan) -> Result<()> {
+    fn layer_or_cycle(&mut self) -> Result<()> {
         let n = self.ids.len();
         // Per node: dependencies not yet placed, and wave (one array, so an
         // edge costs one cache miss, not two).
@@ -490,7 +528,7 @@ impl ServiceGraph {
         }
         if queue.len() < n {
             let remaining: Vec<u32> = state.iter().map(|s| s.0).collect();
-            return Err(self.cycle_error(plan, &remaining));
+            return Err(self.cycle_error(&remaining));
         }
         drop(queue);
         self.layer = state.into_iter().map(|s| s.1).collect();
@@ -506,7 +544,7 @@ impl ServiceGraph {
     /// strongly connected component, and the shortest cycle through the
     /// smallest such id (neighbours explored in id order), so that the report
     /// does not depend on input order.
-    fn cycle_error(&self, plan: &Plan, remaining: &[u32]) -> Error {
+    fn cycle_error(&self, remaining: &[u32]) -> Error {
         use petgraph::graph::{DiGraph, NodeIndex};
         // Only nodes Kahn could not free can be on a cycle.
         let stuck: Vec<u32> = (0..self.ids.len() as u32)
@@ -590,11 +628,9 @@ impl ServiceGraph {
             .collect();
         let path = match (cycle_nodes.first(), cycle_nodes.get(1)) {
             (Some(&a), Some(&b)) => {
-                let j = plan
-                    .services
-                    .get(a as usize)
-                    .and_then(|s| s.depends_on.iter().position(|d| d == self.id_of(b)))
-                    .unwrap_or(0);
+                // Dependencies are distinct, so the position of the target
+                // is the position of the name.
+                let j = self.deps(a).iter().position(|&d| d == b).unwrap_or(0);
                 format!("/services/{a}/depends_on/{j}")
             }
             _ => format!("/services/{start}"),
@@ -1255,14 +1291,15 @@ impl IdArena {
 /// The error for dependency `j` of service `i`, whose dependencies resolved
 /// to `targets` (`u32::MAX` for unknown names): a self dependency, an unknown
 /// name or a repeat of an earlier dependency.
-fn self_unknown_or_repeated(plan: &Plan, i: usize, j: usize, targets: &[u32]) -> Error {
+fn self_unknown_or_repeated<S: Services + ?Sized>(
+    services: &S,
+    i: usize,
+    j: usize,
+    targets: &[u32],
+) -> Error {
     let path = format!("/services/{i}/depends_on/{j}");
-    let service = plan.services.get(i);
-    let id = service.map(|s| s.id.clone()).unwrap_or_default();
-    let dep = service
-        .and_then(|s| s.depends_on.get(j))
-        .cloned()
-        .unwrap_or_default();
+    let id = services.id(i).to_string();
+    let dep = services.dep(i, j).to_string();
     let target = targets.get(j).copied().unwrap_or(u32::MAX);
     if target as usize == i {
         Error::SelfDependency { path, service: id }
@@ -1279,6 +1316,72 @@ fn self_unknown_or_repeated(plan: &Plan, i: usize, j: usize, targets: &[u32]) ->
             id: dep,
             first_path: format!("/services/{i}/depends_on/{k}"),
         }
+    }
+}
+
+/// What building a graph reads of a list of services.
+trait Services {
+    fn count(&self) -> usize;
+    fn id(&self, i: usize) -> &str;
+    fn dep_count(&self, i: usize) -> usize;
+    fn dep(&self, i: usize, j: usize) -> &str;
+    /// Every dependency name, service by service.
+    fn all_deps(&self) -> impl Iterator<Item = &str>;
+    fn duration(&self, i: usize) -> u64;
+    fn customer_facing(&self, i: usize) -> bool;
+}
+
+impl Services for [Service] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.get(i).map_or("", |s| s.id.as_str())
+    }
+    fn dep_count(&self, i: usize) -> usize {
+        self.get(i).map_or(0, |s| s.depends_on.len())
+    }
+    fn dep(&self, i: usize, j: usize) -> &str {
+        self.get(i)
+            .and_then(|s| s.depends_on.get(j))
+            .map_or("", String::as_str)
+    }
+    fn all_deps(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+            .flat_map(|s| s.depends_on.iter().map(String::as_str))
+    }
+    fn duration(&self, i: usize) -> u64 {
+        self.get(i).map_or(0, |s| s.deploy_duration.as_secs())
+    }
+    fn customer_facing(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|s| s.customer_facing)
+    }
+}
+
+impl Services for [ServiceRef<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.get(i).map_or("", |s| s.id)
+    }
+    fn dep_count(&self, i: usize) -> usize {
+        self.get(i).map_or(0, |s| s.depends_on.len())
+    }
+    fn dep(&self, i: usize, j: usize) -> &str {
+        self.get(i)
+            .and_then(|s| s.depends_on.get(j))
+            .copied()
+            .unwrap_or("")
+    }
+    fn all_deps(&self) -> impl Iterator<Item = &str> {
+        self.iter().flat_map(|s| s.depends_on.iter().copied())
+    }
+    fn duration(&self, i: usize) -> u64 {
+        self.get(i).map_or(0, |s| s.deploy_duration.as_secs())
+    }
+    fn customer_facing(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|s| s.customer_facing)
     }
 }
 
