@@ -11,7 +11,7 @@
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::Deserialize;
 
@@ -251,23 +251,38 @@ fn fast_service_fields<'py>(
     strs: &mut Vec<Bound<'py, PyString>>,
 ) -> Option<Entry> {
     let dict = obj.cast_exact::<PyDict>().ok()?;
+    let py = obj.py();
     let mut id = None;
     let mut deps = None;
     let mut deploy_duration = rollgate::DurationSecs(0);
     let mut customer_facing = false;
     for (key, value) in dict.iter() {
         let key = key.cast_exact::<PyString>().ok()?;
-        match key.to_str().ok()? {
-            "id" => id = Some(value.cast_into_exact::<PyString>().ok()?),
-            "depends_on" => deps = Some(value.cast_into_exact::<PyList>().ok()?),
-            "deploy_duration" => {
-                deploy_duration = rollgate::DurationSecs::deserialize(PyDe(&value)).ok()?;
+        match field(py, key)? {
+            Field::Id => id = Some(value.cast_into_exact::<PyString>().ok()?),
+            Field::DependsOn => deps = Some(value.cast_into_exact::<PyList>().ok()?),
+            Field::DeployDuration => {
+                // An int reaches the same visitor method (`visit_i64`) as
+                // through the generic reader, without its type dispatch.
+                let int = value
+                    .cast_exact::<PyInt>()
+                    .ok()
+                    .and_then(|i| i.extract::<i64>().ok());
+                deploy_duration =
+                    match int {
+                        Some(v) => rollgate::DurationSecs::deserialize(
+                            serde::de::value::I64Deserializer::<serde::de::value::Error>::new(v),
+                        )
+                        .ok()?,
+                        None => rollgate::DurationSecs::deserialize(PyDe(&value)).ok()?,
+                    };
             }
-            "stateful" => {
+            Field::Stateful => {
                 value.cast_exact::<PyBool>().ok()?;
             }
-            "customer_facing" => customer_facing = value.cast_exact::<PyBool>().ok()?.is_true(),
-            _ => return None,
+            Field::CustomerFacing => {
+                customer_facing = value.cast_exact::<PyBool>().ok()?.is_true();
+            }
         }
     }
     strs.push(id?);
@@ -284,6 +299,39 @@ fn fast_service_fields<'py>(
         deploy_duration,
         customer_facing,
     })
+}
+
+/// The service fields the fast reader knows.
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    DependsOn,
+    DeployDuration,
+    Stateful,
+    CustomerFacing,
+}
+
+/// Which field a key names, if one the fast reader knows. Keys written in
+/// Python source are interned, so they are usually these very objects.
+fn field(py: Python<'_>, key: &Bound<'_, PyString>) -> Option<Field> {
+    let known = [
+        (intern!(py, "id"), Field::Id),
+        (intern!(py, "depends_on"), Field::DependsOn),
+        (intern!(py, "deploy_duration"), Field::DeployDuration),
+        (intern!(py, "stateful"), Field::Stateful),
+        (intern!(py, "customer_facing"), Field::CustomerFacing),
+    ];
+    if let Some(&(_, f)) = known.iter().find(|(k, _)| key.is(k)) {
+        return Some(f);
+    }
+    match key.to_str().ok()? {
+        "id" => Some(Field::Id),
+        "depends_on" => Some(Field::DependsOn),
+        "deploy_duration" => Some(Field::DeployDuration),
+        "stateful" => Some(Field::Stateful),
+        "customer_facing" => Some(Field::CustomerFacing),
+        _ => None,
+    }
 }
 
 /// `order_services`'s result as Python objects, in the canonical shape of

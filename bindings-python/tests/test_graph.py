@@ -154,6 +154,8 @@ MIXED: dict[str, object] = {
         {"id": "web", "depends_on": ("api",), "customer_facing": True, "deploy_duration": "2m"},
         {"id": "batch", "depends_on": ["db"], "stateful": False, "customer_facing": False},
         {"deploy_duration": 5, "id": "cron", "depends_on": []},
+        # Keys built at run time are not interned: compared by value.
+        {"".join(["i", "d"]): "jobs", "".join(["depends_", "on"]): ["cron"], "_".join(["deploy", "duration"]): 7},
     ],
 }
 
@@ -173,7 +175,7 @@ def test_fast_and_generic_readers_agree() -> None:
     ):
         assert fn(MIXED) == fn(_generic(MIXED))  # type: ignore[operator]
     order = rollgate.order_services(MIXED)  # type: ignore[arg-type]
-    assert order["waves"] == [["cron", "db", "queue"], ["api", "batch"], ["web"]]
+    assert order["waves"] == [["cron", "db", "queue"], ["api", "batch", "jobs"], ["web"]]
     assert all(type(t["id"]) is str for t in order["critical_path"]["services"])
 
 
@@ -190,6 +192,9 @@ def test_fast_and_generic_readers_agree() -> None:
         [{"id": "a", "stateful": 1}],
         [{"id": "a", "customer_facing": "yes"}],
         [{"id": "a", "deploy_duration": -1}],
+        [{"id": "a", "deploy_duration": True}],
+        [{"id": "a", "deploy_duration": 2**70}],
+        [{"id": "a", "deploy_duration": 2**63}],
         [{"id": "a", "depends_on": None}],
         [{"depends_on": []}],
         [{"id": "a"}, "b"],

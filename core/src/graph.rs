@@ -13,7 +13,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -1204,8 +1204,13 @@ impl IdArena {
         Some(u32::from_le_bytes(index.try_into().ok()?))
     }
 
+    /// The id's bytes alone through foldhash (`str`'s `Hash` would add a
+    /// terminator byte: a second mixing round for nothing, as the table only
+    /// ever holds `str`s).
     fn hash(&self, id: &str) -> u64 {
-        self.hasher.hash_one(id)
+        let mut hasher = self.hasher.build_hasher();
+        hasher.write(id.as_bytes());
+        hasher.finish()
     }
 
     /// Loads the first slot and record that looking up these hashes will
