@@ -1136,10 +1136,10 @@ impl IdArena {
         // At most half full: short probe sequences, and never full.
         let slots = n.saturating_mul(2).max(16).next_power_of_two();
         IdArena {
-            text: String::with_capacity(n * 8),
+            text: String::with_capacity(n.saturating_mul(8)),
             ends: Vec::with_capacity(n),
             slots: vec![0; slots],
-            records: Vec::with_capacity(n * (RECORD_HEADER + 8)),
+            records: Vec::with_capacity(n.saturating_mul(RECORD_HEADER + 8)),
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
