@@ -21,16 +21,15 @@ use crate::de::PyDe;
 /// Deployment waves, rollback waves and critical path of a plan.
 #[pyfunction]
 fn order_services(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let (computed, id_objects) = with_services(plan, |services, id_objects| {
-        let computed = py.detach(|| {
+    let (graph, order) = with_services(plan, |services| {
+        py.detach(|| {
             let graph = rollgate::ServiceGraph::from_refs(services)?;
             let order = graph.order_indices();
             Ok((graph, order))
-        });
-        (computed, id_objects)
-    })?;
-    let (graph, order) = computed.raise(py)?;
-    order_to_py(py, &graph, &order, id_objects).map(Bound::unbind)
+        })
+    })?
+    .raise(py)?;
+    order_to_py(py, &graph, &order).map(Bound::unbind)
 }
 
 /// Transitive dependents of the requested services (default: all).
@@ -43,7 +42,7 @@ fn blast_radius(
 ) -> PyResult<Py<PyAny>> {
     // Errors in the order of the arguments, then the graph's.
     let result =
-        with_services(plan, |refs, _| -> PyResult<_> {
+        with_services(plan, |refs| -> PyResult<_> {
             let services: Option<Vec<String>> = match services {
                 Some(s) if !s.is_none() => Some(arg(s, "services")?),
                 _ => None,
@@ -63,7 +62,7 @@ fn schedule_services(
     plan: &Bound<'_, PyAny>,
     max_parallel: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
-    let result = with_services(plan, |refs, _| -> PyResult<_> {
+    let result = with_services(plan, |refs| -> PyResult<_> {
         let max_parallel = count(max_parallel, "max_parallel", 1)?;
         Ok(py.detach(|| rollgate::ServiceGraph::from_refs(refs)?.schedule(max_parallel)))
     })??
@@ -75,12 +74,10 @@ fn schedule_services(
 /// dependency names straight from the plan's Python `str` objects when the
 /// plan has the common shape (see [`fast_read`]), else from a plan read by
 /// the generic reader, which also reports every error (so meanings, codes
-/// and paths are those of the generic reader). `f` also gets, per service,
-/// the plan's own `str` object of its id where there is one (`str` is
-/// immutable: a result may share it).
-fn with_services<'py, R>(
-    obj: &Bound<'py, PyAny>,
-    f: impl FnOnce(&[rollgate::ServiceRef<'_>], Vec<Option<Bound<'py, PyString>>>) -> R,
+/// and paths are those of the generic reader).
+fn with_services<R>(
+    obj: &Bound<'_, PyAny>,
+    f: impl FnOnce(&[rollgate::ServiceRef<'_>]) -> R,
 ) -> PyResult<R> {
     if let Some(parts) = fast_read(obj) {
         // Every `str` was checked to be an exact `str`; one that is not valid
@@ -95,20 +92,7 @@ fn with_services<'py, R>(
                 })
                 .collect();
             let refs = refs_of(&parts.entries, &names, &owned_names, &parts.owned);
-            let mut next = 0;
-            let id_objects = parts
-                .entries
-                .iter()
-                .map(|entry| match *entry {
-                    Entry::Fast { deps, .. } => {
-                        let id = parts.strs.get(next).cloned();
-                        next += 1 + deps;
-                        id
-                    }
-                    Entry::Owned(_) => None,
-                })
-                .collect();
-            return Ok(f(&refs, id_objects));
+            return Ok(f(&refs));
         }
     }
     let plan: rollgate::Plan = doc(obj)?;
@@ -119,7 +103,7 @@ fn with_services<'py, R>(
         .collect();
     let entries: Vec<Entry> = (0..plan.services.len()).map(Entry::Owned).collect();
     let refs = refs_of(&entries, &[], &owned_names, &plan.services);
-    Ok(f(&refs, Vec::new()))
+    Ok(f(&refs))
 }
 
 /// One service of a plan read by [`fast_read`].
@@ -335,24 +319,18 @@ fn field(py: Python<'_>, key: &Bound<'_, PyString>) -> Option<Field> {
 }
 
 /// `order_services`'s result as Python objects, in the canonical shape of
-/// `rollgate::ServiceOrder`, with one `str` per service (the plan's own
-/// where given) shared by all the lists, one `int` per distinct time, and
+/// `rollgate::ServiceOrder`, with one `str` per service shared by all the
+/// lists (new objects: reusing the plan's own measured no faster, as they
+/// lie scattered among the plan's dicts), one `int` per distinct time, and
 /// the timing dicts copied from a template (presized: no growth while
 /// filling).
 fn order_to_py<'py>(
     py: Python<'py>,
     graph: &rollgate::ServiceGraph,
     order: &rollgate::IndexedOrder,
-    id_objects: Vec<Option<Bound<'py, PyString>>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut id_objects = id_objects.into_iter();
     let names: Vec<Bound<'py, PyString>> = (0..graph.len())
-        .map(|i| {
-            id_objects
-                .next()
-                .flatten()
-                .unwrap_or_else(|| PyString::new(py, graph.id(i).unwrap_or("")))
-        })
+        .map(|i| PyString::new(py, graph.id(i).unwrap_or("")))
         .collect();
     let empty = PyString::new(py, "");
     let name = |i: &usize| names.get(*i).unwrap_or(&empty).clone();
