@@ -139,3 +139,86 @@ def test_absurdly_deep_nesting_is_an_error_not_a_crash() -> None:
     assert "nested deeper than 128" in str(info.value)
     with pytest.raises(rollgate.InvalidPlanError):
         rollgate.order_services({"name": "p", "services": deep})  # type: ignore[typeddict-item]
+
+
+class _Id(str):
+    """A str subclass: read by the generic reader, same meaning."""
+
+
+MIXED: dict[str, object] = {
+    "name": "mixed",
+    "services": [
+        {"id": "db", "deploy_duration": "10m", "stateful": True, "owner": "data", "tags": ["core"]},
+        {"id": "queue", "deploy_duration": 45.0},
+        {"id": _Id("api"), "depends_on": ["db", _Id("queue")], "deploy_duration": 300},
+        {"id": "web", "depends_on": ("api",), "customer_facing": True, "deploy_duration": "2m"},
+        {"id": "batch", "depends_on": ["db"], "stateful": False, "customer_facing": False},
+        {"deploy_duration": 5, "id": "cron", "depends_on": []},
+        # Keys built at run time are not interned: compared by value.
+        {"".join(["i", "d"]): "jobs", "".join(["depends_", "on"]): ["cron"], "_".join(["deploy", "duration"]): 7},
+    ],
+}
+
+
+def _generic(plan: dict[str, object]) -> object:
+    # Not an exact dict: the binding's generic reader reads it.
+    import types
+
+    return types.MappingProxyType(plan)
+
+
+def test_fast_and_generic_readers_agree() -> None:
+    for fn in (
+        rollgate.order_services,
+        rollgate.blast_radius,
+        lambda p: rollgate.schedule_services(p, 2),
+    ):
+        assert fn(MIXED) == fn(_generic(MIXED))  # type: ignore[operator]
+    order = rollgate.order_services(MIXED)  # type: ignore[arg-type]
+    assert order["waves"] == [["cron", "db", "queue"], ["api", "batch", "jobs"], ["web"]]
+    assert all(type(t["id"]) is str for t in order["critical_path"]["services"])
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        [{"id": "a", "depends_on": ["b", "b"]}, {"id": "b"}],
+        [{"id": "a", "depends_on": ["b", "a"]}, {"id": "b"}],
+        [{"id": "a", "depends_on": ["c"]}, {"id": "b", "depends_on": ["b"]}],
+        [{"id": "a", "depends_on": ["b"]}, {"id": "b", "depends_on": ["a"]}],
+        [{"id": "a"}, {"id": "a", "owner": "x"}],
+        [{"id": ""}],
+        [{"id": "a", "depends_on": [1]}],
+        [{"id": "a", "stateful": 1}],
+        [{"id": "a", "customer_facing": "yes"}],
+        [{"id": "a", "deploy_duration": -1}],
+        [{"id": "a", "deploy_duration": True}],
+        [{"id": "a", "deploy_duration": 2**70}],
+        [{"id": "a", "deploy_duration": 2**63}],
+        [{"id": "a", "depends_on": None}],
+        [{"depends_on": []}],
+        [{"id": "a"}, "b"],
+        [{"id": "a", "depends_on": ["\ud800"]}],
+        [{1: "a"}],
+    ],
+)
+def test_fast_and_generic_readers_fail_alike(services: list[object]) -> None:
+    errors = []
+    for plan in ({"name": "p", "services": services}, _generic({"name": "p", "services": services})):
+        with pytest.raises(rollgate.RollgateError) as info:
+            rollgate.order_services(plan)  # type: ignore[arg-type]
+        errors.append((type(info.value), info.value.code, info.value.path, info.value.details, str(info.value)))
+    assert errors[0] == errors[1]
+
+
+def test_argument_errors_come_before_graph_errors() -> None:
+    cyclic = {"name": "p", "services": [{"id": "a", "depends_on": ["b"]}, {"id": "b", "depends_on": ["a"]}]}
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.blast_radius(cyclic, "a")  # type: ignore[arg-type]
+    assert info.value.path == "services"
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.schedule_services(cyclic, 0)  # type: ignore[arg-type]
+    assert info.value.path == "max_parallel"
+    with pytest.raises(rollgate.InvalidPlanError) as info:
+        rollgate.blast_radius(cyclic, ["a"])  # type: ignore[arg-type]
+    assert info.value.code == "dependency_cycle"

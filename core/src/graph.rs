@@ -13,12 +13,28 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{Plan, Service};
+use crate::wire::DurationSecs;
+
+/// What a [`ServiceGraph`] needs of one service, borrowed: see
+/// [`ServiceGraph::from_refs`]. The fields mean what the same fields of
+/// [`Service`] mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceRef<'a> {
+    /// Unique, non-empty id.
+    pub id: &'a str,
+    /// Ids of the services that must be deployed before this one.
+    pub depends_on: &'a [&'a str],
+    /// How long one deployment of this service takes.
+    pub deploy_duration: DurationSecs,
+    /// Whether customers talk to this service directly.
+    pub customer_facing: bool,
+}
 
 /// A validated dependency graph of a plan's services.
 ///
@@ -47,6 +63,8 @@ pub struct ServiceGraph {
     by_rank: Vec<u32>,
     /// Nodes in a topological order: by wave, then id.
     topo: Vec<u32>,
+    /// Where each wave starts in `topo`, then the end.
+    wave_offsets: Vec<u32>,
     /// Deployment wave of each node: 0 with no dependencies, else 1 + the
     /// largest wave of its dependencies.
     layer: Vec<u32>,
@@ -84,6 +102,49 @@ pub struct CriticalPath {
 pub struct ServiceTiming {
     /// Service id.
     pub id: String,
+    /// Earliest time it can start: when its last dependency finishes.
+    pub earliest_start: u64,
+    /// `earliest_start` plus its deploy duration.
+    pub earliest_finish: u64,
+    /// Latest start that does not delay the makespan.
+    pub latest_start: u64,
+    /// Latest finish that does not delay the makespan.
+    pub latest_finish: u64,
+    /// `latest_start - earliest_start`; zero on a critical path.
+    pub slack: u64,
+}
+
+/// [`ServiceOrder`] with services as positions in the plan's `services`
+/// list; see [`ServiceGraph::order_indices`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedOrder {
+    /// Deployment waves; positions ordered by id within a wave.
+    pub waves: Vec<Vec<usize>>,
+    /// Rollback waves; positions ordered by id within a wave.
+    pub rollback_waves: Vec<Vec<usize>>,
+    /// Timings and the critical path.
+    pub critical_path: IndexedCriticalPath,
+}
+
+/// [`CriticalPath`] with services as positions in the plan's `services`
+/// list; see [`ServiceGraph::critical_path_indices`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedCriticalPath {
+    /// Total time from start until the last service finishes, in seconds.
+    pub makespan_seconds: u64,
+    /// The chain of services, first to last, whose durations add up to the
+    /// makespan.
+    pub path: Vec<usize>,
+    /// Timings of every service, ordered by earliest start, then id.
+    pub services: Vec<IndexedTiming>,
+}
+
+/// [`ServiceTiming`] of the service at position `index` of the plan's
+/// `services` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedTiming {
+    /// Position of the service in the plan's `services` list.
+    pub index: usize,
     /// Earliest time it can start: when its last dependency finishes.
     pub earliest_start: u64,
     /// `earliest_start` plus its deploy duration.
@@ -158,73 +219,116 @@ impl ServiceGraph {
     /// }
     /// ```
     pub fn new(plan: &Plan) -> Result<ServiceGraph> {
-        let n = plan.services.len();
+        Self::build(plan.services.as_slice())
+    }
+
+    /// Builds the graph from borrowed services, as [`ServiceGraph::new`]
+    /// does from a plan's: same checks, same errors with the same paths
+    /// (`services[i]` is `/services/i` of the plan). For callers that hold
+    /// the ids in their own objects (language bindings), so that no
+    /// `String` per id and dependency need be made.
+    ///
+    /// ```
+    /// use rollgate::{DurationSecs, ServiceGraph, ServiceRef};
+    /// let services = [
+    ///     ServiceRef { id: "db", depends_on: &[], deploy_duration: DurationSecs(60), customer_facing: false },
+    ///     ServiceRef { id: "api", depends_on: &["db"], deploy_duration: DurationSecs(30), customer_facing: true },
+    /// ];
+    /// let graph = ServiceGraph::from_refs(&services).unwrap();
+    /// assert_eq!(graph.order().waves, [["db"], ["api"]]);
+    /// let bad = [ServiceRef { id: "a", depends_on: &["b"], deploy_duration: DurationSecs(0), customer_facing: false }];
+    /// let err = ServiceGraph::from_refs(&bad).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("unknown_dependency", "/services/0/depends_on/0"));
+    /// ```
+    pub fn from_refs(services: &[ServiceRef<'_>]) -> Result<ServiceGraph> {
+        Self::build(services)
+    }
+
+    fn build<S: Services + ?Sized>(services: &S) -> Result<ServiceGraph> {
+        let n = services.count();
         if n >= u32::MAX as usize {
             return Err(Error::InvalidInput {
                 path: "/services".into(),
                 message: format!("too many services ({n})"),
             });
         }
-        // Ids packed into one arena with a hash index over it: at 100,000
-        // services the arena and the table stay cache-resident, so resolving
-        // each dependency costs a hash and a short compare, not cache misses.
-        let bytes: usize = plan.services.iter().map(|s| s.id.len()).sum();
-        let mut ids = IdArena::with_capacity(n, bytes);
-        for (i, service) in plan.services.iter().enumerate() {
-            if service.id.is_empty() {
-                return Err(Error::InvalidInput {
-                    path: format!("/services/{i}/id"),
-                    message: "service id must not be empty".into(),
-                });
-            }
-            if let Some(first) = ids.push(&service.id) {
-                return Err(Error::DuplicateId {
-                    path: format!("/services/{i}/id"),
-                    id: service.id.clone(),
-                    first_path: format!("/services/{first}/id"),
-                });
-            }
-        }
-
-        let edge_count: usize = plan.services.iter().map(|s| s.depends_on.len()).sum();
+        // Two passes over the plan: the first registers the ids (and copies
+        // what the analyses need per service), the second resolves every
+        // dependency name. Checks then run on indices, in plan order, so the
+        // first error found is the one reported. Both passes work in
+        // batches (see `IdArena::prefetch`).
+        let mut ids = IdArena::with_capacity(n);
+        let mut durations = Vec::with_capacity(n);
+        let mut customer_facing = Vec::with_capacity(n);
         let mut dep_offsets = Vec::with_capacity(n + 1);
-        let mut dep_targets: Vec<u32> = Vec::with_capacity(edge_count);
-        let mut indegree_rev = vec![0u32; n];
         dep_offsets.push(0u32);
-        for (i, service) in plan.services.iter().enumerate() {
-            let first_edge = dep_targets.len();
-            for (j, dep) in service.depends_on.iter().enumerate() {
-                let path = || format!("/services/{i}/depends_on/{j}");
-                if *dep == service.id {
-                    return Err(Error::SelfDependency {
-                        path: path(),
-                        service: service.id.clone(),
+        let mut edge_count = 0usize;
+        let mut hashes = [0u64; BATCH];
+        for start in (0..n).step_by(BATCH) {
+            let chunk = start..(start + BATCH).min(n);
+            touch(chunk.clone().map(|i| services.id(i)));
+            for (h, i) in hashes.iter_mut().zip(chunk.clone()) {
+                *h = ids.hash(services.id(i));
+            }
+            ids.prefetch(hashes.get(..chunk.len()).unwrap_or(&[]));
+            for (i, &hash) in chunk.zip(&hashes) {
+                let id = services.id(i);
+                if id.is_empty() {
+                    return Err(Error::InvalidInput {
+                        path: format!("/services/{i}/id"),
+                        message: "service id must not be empty".into(),
                     });
                 }
-                let Some(target) = ids.find(dep) else {
-                    return Err(Error::UnknownDependency {
-                        path: path(),
-                        service: service.id.clone(),
-                        dependency: dep.clone(),
-                    });
-                };
-                // Compare indices, not strings: the earlier targets of this
-                // service are the tail of `dep_targets`.
-                let earlier = dep_targets.get(first_edge..).unwrap_or(&[]);
-                if let Some(k) = earlier.iter().position(|&t| t == target) {
-                    return Err(Error::DuplicateId {
-                        path: path(),
-                        id: dep.clone(),
-                        first_path: format!("/services/{i}/depends_on/{k}"),
+                match ids.push(id, hash) {
+                    Ok(()) => {}
+                    Err(Some(first)) => {
+                        return Err(Error::DuplicateId {
+                            path: format!("/services/{i}/id"),
+                            id: id.to_string(),
+                            first_path: format!("/services/{first}/id"),
+                        })
+                    }
+                    Err(None) => {
+                        return Err(Error::InvalidInput {
+                            path: format!("/services/{i}/id"),
+                            message: "service ids too long in all (4 GiB or more)".into(),
+                        })
+                    }
+                }
+                durations.push(services.duration(i));
+                customer_facing.push(services.customer_facing(i));
+                edge_count += services.dep_count(i);
+                if edge_count >= u32::MAX as usize {
+                    return Err(Error::InvalidInput {
+                        path: "/services".into(),
+                        message: format!("too many dependencies ({edge_count})"),
                     });
                 }
-                dep_targets.push(target);
-                if let Some(c) = indegree_rev.get_mut(target as usize) {
-                    *c += 1;
+                dep_offsets.push(edge_count as u32);
+            }
+        }
+        let dep_targets = ids.find_all(services.all_deps(), edge_count);
+        // Per node: the last service (+ 1) found depending on it, and how
+        // many depend on it.
+        let mut seen_and_indegree = vec![(0u32, 0u32); n];
+        for (i, pair) in dep_offsets.windows(2).enumerate() {
+            let (first_edge, end) = match *pair {
+                [a, b] => (a as usize, b as usize),
+                _ => continue,
+            };
+            let mark = i as u32 + 1;
+            let targets = dep_targets.get(first_edge..end).unwrap_or(&[]);
+            for (j, &target) in targets.iter().enumerate() {
+                match seen_and_indegree.get_mut(target as usize) {
+                    Some((seen, indegree)) if *seen != mark && target as usize != i => {
+                        *seen = mark;
+                        *indegree += 1;
+                    }
+                    _ => return Err(self_unknown_or_repeated(services, i, j, targets)),
                 }
             }
-            dep_offsets.push(dep_targets.len() as u32);
         }
+        let indegree_rev: Vec<u32> = seen_and_indegree.into_iter().map(|(_, d)| d).collect();
 
         // Reverse adjacency (dependents), by counting sort.
         let mut rev_offsets = Vec::with_capacity(n + 1);
@@ -257,12 +361,8 @@ impl ServiceGraph {
 
         let mut graph = ServiceGraph {
             ids,
-            durations: plan
-                .services
-                .iter()
-                .map(|s| s.deploy_duration.as_secs())
-                .collect(),
-            customer_facing: plan.services.iter().map(|s| s.customer_facing).collect(),
+            durations,
+            customer_facing,
             dep_offsets,
             dep_targets,
             rev_offsets,
@@ -270,9 +370,10 @@ impl ServiceGraph {
             rank,
             by_rank: sorted,
             topo: Vec::new(),
+            wave_offsets: Vec::new(),
             layer: Vec::new(),
         };
-        graph.layer_or_cycle(plan)?;
+        graph.layer_or_cycle()?;
         Ok(graph)
     }
 
@@ -396,39 +497,46 @@ impl ServiceGraph {
     /// Kahn's algorithm over the dependents adjacency: computes the layers and
     /// a topological order (ties by id via a rank-keyed heap), or reports a
     /// cycle when some nodes are never freed.
-    fn layer_or_cycle(&mut self, plan: &Plan) -> Result<()> {
+    fn layer_or_cycle(&mut self) -> Result<()> {
         let n = self.ids.len();
-        let mut remaining: Vec<u32> = (0..n).map(|v| self.deps(v as u32).len() as u32).collect();
-        let mut layer = vec![0u32; n];
-        // FIFO Kahn: each node is queued once, when its last dependency is placed.
-        let mut queue: Vec<u32> = (0..n as u32)
-            .filter(|&v| remaining.get(v as usize) == Some(&0))
+        // Per node: dependencies not yet placed, and wave (one array, so an
+        // edge costs one cache miss, not two).
+        let mut state: Vec<(u32, u32)> = self
+            .dep_offsets
+            .windows(2)
+            .map(|w| match *w {
+                [a, b] => (b - a, 0),
+                _ => (0, 0),
+            })
             .collect();
-        queue.reserve(n.saturating_sub(queue.len()));
+        // FIFO Kahn: each node is queued once, when its last dependency is placed.
+        let mut queue: Vec<u32> = Vec::with_capacity(n);
+        queue.extend((0..n as u32).filter(|&v| state.get(v as usize).is_some_and(|s| s.0 == 0)));
         let mut head = 0;
         while let Some(&v) = queue.get(head) {
             head += 1;
-            let next_layer = layer.get(v as usize).copied().unwrap_or(0) + 1;
+            let next_layer = state.get(v as usize).map_or(0, |s| s.1) + 1;
             for &w in self.revs(v) {
-                let w = w as usize;
-                if let Some(l) = layer.get_mut(w) {
-                    *l = (*l).max(next_layer);
-                }
-                if let Some(r) = remaining.get_mut(w) {
-                    *r -= 1;
-                    if *r == 0 {
-                        queue.push(w as u32);
+                if let Some((remaining, layer)) = state.get_mut(w as usize) {
+                    *layer = (*layer).max(next_layer);
+                    *remaining -= 1;
+                    if *remaining == 0 {
+                        queue.push(w);
                     }
                 }
             }
         }
         if queue.len() < n {
-            return Err(self.cycle_error(plan, &remaining));
+            let remaining: Vec<u32> = state.iter().map(|s| s.0).collect();
+            return Err(self.cycle_error(&remaining));
         }
+        drop(queue);
+        self.layer = state.into_iter().map(|s| s.1).collect();
         // Topological order: by wave, then id (a dependency is always in an
         // earlier wave).
-        self.topo = self.buckets(&layer).into_iter().flatten().collect();
-        self.layer = layer;
+        let (topo, wave_offsets) = self.grouped(&self.layer);
+        self.topo = topo;
+        self.wave_offsets = wave_offsets;
         Ok(())
     }
 
@@ -436,7 +544,7 @@ impl ServiceGraph {
     /// strongly connected component, and the shortest cycle through the
     /// smallest such id (neighbours explored in id order), so that the report
     /// does not depend on input order.
-    fn cycle_error(&self, plan: &Plan, remaining: &[u32]) -> Error {
+    fn cycle_error(&self, remaining: &[u32]) -> Error {
         use petgraph::graph::{DiGraph, NodeIndex};
         // Only nodes Kahn could not free can be on a cycle.
         let stuck: Vec<u32> = (0..self.ids.len() as u32)
@@ -520,11 +628,9 @@ impl ServiceGraph {
             .collect();
         let path = match (cycle_nodes.first(), cycle_nodes.get(1)) {
             (Some(&a), Some(&b)) => {
-                let j = plan
-                    .services
-                    .get(a as usize)
-                    .and_then(|s| s.depends_on.iter().position(|d| d == self.id_of(b)))
-                    .unwrap_or(0);
+                // Dependencies are distinct, so the position of the target
+                // is the position of the name.
+                let j = self.deps(a).iter().position(|&d| d == b).unwrap_or(0);
                 format!("/services/{a}/depends_on/{j}")
             }
             _ => format!("/services/{start}"),
@@ -536,41 +642,49 @@ impl ServiceGraph {
         }
     }
 
-    /// Groups node indices by `keys[v]`; each group comes out sorted by id
-    /// because nodes are visited in id order.
-    fn buckets(&self, keys: &[u32]) -> Vec<Vec<u32>> {
-        let count = keys.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
-        let mut groups: Vec<Vec<u32>> = vec![Vec::new(); count];
-        for &v in &self.by_rank {
-            if let Some(g) = keys
-                .get(v as usize)
-                .and_then(|&k| groups.get_mut(k as usize))
-            {
-                g.push(v);
+    /// Nodes grouped by `keys[v]` (groups in ascending key order, each in id
+    /// order), by counting sort: the nodes, and where each group starts, then
+    /// the end.
+    fn grouped(&self, keys: &[u32]) -> (Vec<u32>, Vec<u32>) {
+        let groups = keys.iter().map(|&k| k as usize + 1).max().unwrap_or(0);
+        let mut offsets = vec![0u32; groups + 1];
+        for &k in keys {
+            if let Some(c) = offsets.get_mut(k as usize + 1) {
+                *c += 1;
             }
         }
-        groups
+        let mut acc = 0;
+        for c in &mut offsets {
+            acc += *c;
+            *c = acc;
+        }
+        let mut fill: Vec<u32> = offsets.iter().take(groups).copied().collect();
+        let mut out = vec![0u32; keys.len()];
+        for &v in &self.by_rank {
+            let Some(slot) = keys.get(v as usize).and_then(|&k| fill.get_mut(k as usize)) else {
+                continue;
+            };
+            if let Some(o) = out.get_mut(*slot as usize) {
+                *o = v;
+            }
+            *slot += 1;
+        }
+        (out, offsets)
     }
 
-    fn group_sorted(&self, keys: &[u32]) -> Vec<Vec<String>> {
-        self.buckets(keys)
-            .into_iter()
-            .map(|g| g.into_iter().map(|v| self.id_of(v).to_string()).collect())
-            .collect()
+    /// `nodes` cut at `offsets` (see [`ServiceGraph::grouped`]).
+    fn groups<'a>(nodes: &'a [u32], offsets: &'a [u32]) -> impl Iterator<Item = &'a [u32]> + 'a {
+        offsets.windows(2).map(move |w| match *w {
+            [a, b] => nodes.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        })
     }
 
-    /// Waves, rollback waves and critical path; see [`order_services`].
-    ///
-    /// ```
-    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "a"}, {"id": "b", "depends_on": ["a"]}]}"#).unwrap();
-    /// let order = rollgate::ServiceGraph::new(&plan).unwrap().order();
-    /// assert_eq!(order.rollback_waves, [["b"], ["a"]]);
-    /// ```
-    pub fn order(&self) -> ServiceOrder {
-        let n = self.ids.len();
-        // Rollback layer: 0 for services nothing depends on, else 1 + the
-        // largest rollback layer of its dependents (reverse topological pass).
-        let mut height = vec![0u32; n];
+    /// Rollback layer of each node: 0 for services nothing depends on, else
+    /// 1 + the largest rollback layer of its dependents (reverse topological
+    /// pass).
+    fn heights(&self) -> Vec<u32> {
+        let mut height = vec![0u32; self.ids.len()];
         for &v in self.topo.iter().rev() {
             let h = self
                 .revs(v)
@@ -582,10 +696,59 @@ impl ServiceGraph {
                 *slot = h;
             }
         }
+        height
+    }
+
+    /// Ids of the services at these positions.
+    fn names(&self, nodes: &[u32]) -> Vec<String> {
+        nodes.iter().map(|&v| self.id_of(v).to_string()).collect()
+    }
+
+    /// Waves, rollback waves and critical path; see [`order_services`].
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "a"}, {"id": "b", "depends_on": ["a"]}]}"#).unwrap();
+    /// let order = rollgate::ServiceGraph::new(&plan).unwrap().order();
+    /// assert_eq!(order.rollback_waves, [["b"], ["a"]]);
+    /// ```
+    pub fn order(&self) -> ServiceOrder {
+        let (rollback, rollback_offsets) = self.grouped(&self.heights());
         ServiceOrder {
-            waves: self.group_sorted(&self.layer),
-            rollback_waves: self.group_sorted(&height),
+            waves: Self::groups(&self.topo, &self.wave_offsets)
+                .map(|g| self.names(g))
+                .collect(),
+            rollback_waves: Self::groups(&rollback, &rollback_offsets)
+                .map(|g| self.names(g))
+                .collect(),
             critical_path: self.critical_path(),
+        }
+    }
+
+    /// [`ServiceGraph::order`] with services as positions in the plan's
+    /// `services` list instead of ids: the same waves, orderings and timings,
+    /// without a `String` per entry. For callers that map positions to their
+    /// own objects (language bindings); [`ServiceGraph::id`] gives the ids.
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "b", "depends_on": ["a"]}, {"id": "a"}]}"#).unwrap();
+    /// let graph = rollgate::ServiceGraph::new(&plan).unwrap();
+    /// let order = graph.order_indices();
+    /// assert_eq!(order.waves, [[1], [0]]);
+    /// assert_eq!(order.rollback_waves, [[0], [1]]);
+    /// assert_eq!(order.critical_path.path, [1, 0]);
+    /// assert_eq!(graph.id(order.critical_path.services[0].index), Some("a"));
+    /// ```
+    pub fn order_indices(&self) -> IndexedOrder {
+        let widen = |g: &[u32]| -> Vec<usize> { g.iter().map(|&v| v as usize).collect() };
+        let (rollback, rollback_offsets) = self.grouped(&self.heights());
+        IndexedOrder {
+            waves: Self::groups(&self.topo, &self.wave_offsets)
+                .map(widen)
+                .collect(),
+            rollback_waves: Self::groups(&rollback, &rollback_offsets)
+                .map(widen)
+                .collect(),
+            critical_path: self.critical_path_indices(),
         }
     }
 
@@ -600,39 +763,83 @@ impl ServiceGraph {
     /// assert_eq!(cp.path, ["a", "c"]);
     /// ```
     pub fn critical_path(&self) -> CriticalPath {
+        let raw = self.critical_path_raw();
+        CriticalPath {
+            makespan_seconds: raw.makespan,
+            path: self.names(&raw.path),
+            services: raw
+                .order
+                .iter()
+                .map(|&v| {
+                    let t = raw.timing(v);
+                    ServiceTiming {
+                        id: self.id_of(v).to_string(),
+                        earliest_start: t.earliest_start,
+                        earliest_finish: t.earliest_finish,
+                        latest_start: t.latest_start,
+                        latest_finish: t.latest_finish,
+                        slack: t.slack,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// [`ServiceGraph::critical_path`] with services as positions in the
+    /// plan's `services` list instead of ids.
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [
+    ///     {"id": "a", "deploy_duration": 10}, {"id": "b", "deploy_duration": 5},
+    ///     {"id": "c", "depends_on": ["a", "b"], "deploy_duration": 1}]}"#).unwrap();
+    /// let cp = rollgate::ServiceGraph::new(&plan).unwrap().critical_path_indices();
+    /// assert_eq!(cp.path, [0, 2]);
+    /// assert_eq!(cp.services[2].index, 2);
+    /// assert_eq!(cp.services[2].earliest_start, 10);
+    /// ```
+    pub fn critical_path_indices(&self) -> IndexedCriticalPath {
+        let raw = self.critical_path_raw();
+        IndexedCriticalPath {
+            makespan_seconds: raw.makespan,
+            path: raw.path.iter().map(|&v| v as usize).collect(),
+            services: raw.order.iter().map(|&v| raw.timing(v)).collect(),
+        }
+    }
+
+    fn critical_path_raw(&self) -> RawCriticalPath {
         let n = self.ids.len();
-        let dur = |v: u32| self.durations.get(v as usize).copied().unwrap_or(0);
+        // Indexed by node throughout; `self.durations` likewise.
         let mut finish = vec![0u64; n];
         let mut start = vec![0u64; n];
         for &v in &self.topo {
-            let s = self
-                .deps(v)
+            let v = v as usize;
+            let s = csr(&self.dep_offsets, &self.dep_targets, v)
                 .iter()
                 .map(|&d| finish.get(d as usize).copied().unwrap_or(0))
                 .max()
                 .unwrap_or(0);
-            if let (Some(st), Some(f)) = (start.get_mut(v as usize), finish.get_mut(v as usize)) {
+            let dur = self.durations.get(v).copied().unwrap_or(0);
+            if let (Some(st), Some(f)) = (start.get_mut(v), finish.get_mut(v)) {
                 *st = s;
-                *f = s.saturating_add(dur(v));
+                *f = s.saturating_add(dur);
             }
         }
         let makespan = finish.iter().copied().max().unwrap_or(0);
+        // Latest finish of each node: the smallest latest start of its
+        // dependents. Latest starts are kept too, so each edge reads one value.
         let mut latest_finish = vec![makespan; n];
+        let mut latest_start = vec![makespan; n];
         for &v in self.topo.iter().rev() {
-            let lf = self
-                .revs(v)
+            let v = v as usize;
+            let lf = csr(&self.rev_offsets, &self.rev_targets, v)
                 .iter()
-                .map(|&w| {
-                    latest_finish
-                        .get(w as usize)
-                        .copied()
-                        .unwrap_or(makespan)
-                        .saturating_sub(dur(w))
-                })
+                .map(|&w| latest_start.get(w as usize).copied().unwrap_or(makespan))
                 .min()
                 .unwrap_or(makespan);
-            if let Some(slot) = latest_finish.get_mut(v as usize) {
-                *slot = lf;
+            let ls = lf.saturating_sub(self.durations.get(v).copied().unwrap_or(0));
+            if let (Some(f), Some(s)) = (latest_finish.get_mut(v), latest_start.get_mut(v)) {
+                *f = lf;
+                *s = ls;
             }
         }
         // The path ends at the service, among those nothing depends on, that
@@ -650,7 +857,7 @@ impl ServiceGraph {
             .filter(|&v| self.revs(v).is_empty())
             .reduce(|a, b| if better(b, a) { b } else { a });
         while let Some(v) = current {
-            path.push(self.id_of(v).to_string());
+            path.push(v);
             current = self
                 .deps(v)
                 .iter()
@@ -658,35 +865,42 @@ impl ServiceGraph {
                 .reduce(|a, b| if better(b, a) { b } else { a });
         }
         path.reverse();
-
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            start
-                .get(a as usize)
-                .cmp(&start.get(b as usize))
-                .then_with(|| self.rank_of(a).cmp(&self.rank_of(b)))
-        });
-        let services = order
-            .into_iter()
-            .map(|v| {
-                let i = v as usize;
-                let es = start.get(i).copied().unwrap_or(0);
-                let lf = latest_finish.get(i).copied().unwrap_or(makespan);
-                let ls = lf.saturating_sub(dur(v));
-                ServiceTiming {
-                    id: self.id_of(v).to_string(),
-                    earliest_start: es,
-                    earliest_finish: finish.get(i).copied().unwrap_or(0),
-                    latest_start: ls,
-                    latest_finish: lf,
-                    slack: ls.saturating_sub(es),
-                }
-            })
-            .collect();
-        CriticalPath {
-            makespan_seconds: makespan,
+        let order = self.by_start_then_id(&start);
+        RawCriticalPath {
+            makespan,
             path,
-            services,
+            order,
+            start,
+            finish,
+            latest_start,
+            latest_finish,
+        }
+    }
+
+    /// Nodes ordered by `start`, then id. Sorts packed `start << bits | rank`
+    /// words when they fit in 64 bits (always, short of durations of
+    /// millions of years), by radix sort.
+    fn by_start_then_id(&self, start: &[u64]) -> Vec<u32> {
+        let n = self.ids.len();
+        let bits = usize::BITS - n.leading_zeros();
+        let max_start = start.iter().copied().max().unwrap_or(0);
+        if bits < 64 && max_start.checked_shr(64 - bits).unwrap_or(0) == 0 {
+            let keys: Vec<u64> = start
+                .iter()
+                .zip(&self.rank)
+                .map(|(&s, &r)| s << bits | u64::from(r))
+                .collect();
+            let mask = (1u64 << bits) - 1;
+            radix_sort(keys)
+                .into_iter()
+                .map(|k| self.by_rank.get((k & mask) as usize).copied().unwrap_or(0))
+                .collect()
+        } else {
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_unstable_by_key(|&v| {
+                (start.get(v as usize).copied().unwrap_or(0), self.rank_of(v))
+            });
+            order
         }
     }
 
@@ -890,25 +1104,42 @@ impl ServiceGraph {
     }
 }
 
-/// All ids packed into one string, with a hash index (node indices only,
-/// no second copy of any id). Hashing uses foldhash with a per-process seed:
-/// fast, resistant to crafted collisions, and invisible in results (nothing
-/// iterates the table).
+/// All ids packed into one string, with an open-addressing hash index over
+/// them. Hashing uses foldhash with a per-process seed: fast, resistant to
+/// crafted collisions, and invisible in results (nothing iterates the table).
+///
+/// Resolving 500,000 dependency names is bound by cache misses, not by
+/// hashing, so the index is laid out for few of them: a slot holds 32 bits
+/// of the hash and the offset of a record `[len: u32][index: u32][bytes]`, so
+/// a lookup touches one slot (linear probing, load at most 1/2) and one
+/// record. `text` and `ends` keep the ids contiguous for index → id.
 #[derive(Debug, Clone)]
 struct IdArena {
-    bytes: String,
-    /// `ends[i]` is where id `i` ends in `bytes`; it starts where `i - 1` ends.
+    text: String,
+    /// `ends[i]` is where id `i` ends in `text`; it starts where `i - 1` ends.
     ends: Vec<u32>,
-    table: hashbrown::HashTable<u32>,
+    /// `tag << 32 | (record offset + 1)`; 0 is an empty slot.
+    slots: Vec<u64>,
+    records: Vec<u8>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+/// Bytes of a record's header: length, then index.
+const RECORD_HEADER: usize = 8;
+
+/// Lookups whose memory accesses are issued together.
+const BATCH: usize = 32;
+
 impl IdArena {
-    fn with_capacity(n: usize, bytes: usize) -> Self {
+    /// An arena for `n` ids (`n < u32::MAX`).
+    fn with_capacity(n: usize) -> Self {
+        // At most half full: short probe sequences, and never full.
+        let slots = n.saturating_mul(2).max(16).next_power_of_two();
         IdArena {
-            bytes: String::with_capacity(bytes),
+            text: String::with_capacity(n.saturating_mul(8)),
             ends: Vec::with_capacity(n),
-            table: hashbrown::HashTable::with_capacity(n),
+            slots: vec![0; slots],
+            records: Vec::with_capacity(n.saturating_mul(RECORD_HEADER + 8)),
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
@@ -927,41 +1158,323 @@ impl IdArena {
             Some(prev) => *self.ends.get(prev)? as usize,
             None => 0,
         };
-        self.bytes.get(start..end)
+        self.text.get(start..end)
     }
 
     fn at(&self, i: u32) -> &str {
         self.get(i as usize).unwrap_or("")
     }
 
-    /// Appends an id; returns the index already holding it instead, if any.
-    fn push(&mut self, id: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(id);
-        if let Some(&existing) = self.table.find(hash, |&j| self.at(j) == id) {
-            return Some(existing);
+    /// The slot holding `id`, or the empty slot where it belongs, with the
+    /// slot's value and, if found, the id's index.
+    fn probe(&self, id: &str, hash: u64) -> (usize, u64, Option<u32>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let tag = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let Some(&slot) = self.slots.get(pos) else {
+                // Unreachable: `pos` is masked and the table is never full.
+                return (pos, tag, None);
+            };
+            if slot == 0 {
+                return (pos, tag, None);
+            }
+            if slot >> 32 == tag {
+                let offset = (slot as u32).wrapping_sub(1) as usize;
+                if let Some(index) = self.record_matches(offset, id.as_bytes()) {
+                    return (pos, tag, Some(index));
+                }
+            }
+            pos = (pos + 1) & mask;
         }
-        let i = self.ends.len() as u32;
-        self.bytes.push_str(id);
-        self.ends.push(self.bytes.len() as u32);
-        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
-        let id_of = |j: u32| -> &str {
-            let end = ends.get(j as usize).copied().unwrap_or(0) as usize;
-            let start = (j as usize)
-                .checked_sub(1)
-                .and_then(|p| ends.get(p).copied())
-                .unwrap_or(0) as usize;
-            bytes.get(start..end).unwrap_or("")
-        };
-        self.table
-            .insert_unique(hash, i, |&j| hasher.hash_one(id_of(j)));
-        None
+    }
+
+    /// The index stored in the record at `offset` if its bytes are `id`.
+    fn record_matches(&self, offset: usize, id: &[u8]) -> Option<u32> {
+        let header = self.records.get(offset..offset + RECORD_HEADER)?;
+        let (len, index) = header.split_at(4);
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        if len != id.len() {
+            return None;
+        }
+        let start = offset + RECORD_HEADER;
+        if !bytes_eq(self.records.get(start..start + len)?, id) {
+            return None;
+        }
+        Some(u32::from_le_bytes(index.try_into().ok()?))
+    }
+
+    /// The id's bytes alone through foldhash (`str`'s `Hash` would add a
+    /// terminator byte: a second mixing round for nothing, as the table only
+    /// ever holds `str`s).
+    fn hash(&self, id: &str) -> u64 {
+        let mut hasher = self.hasher.build_hasher();
+        hasher.write(id.as_bytes());
+        hasher.finish()
+    }
+
+    /// Loads the first slot and record that looking up these hashes will
+    /// touch, all at once: the loads are independent, so the processor
+    /// overlaps their cache misses instead of waiting for each in turn.
+    fn prefetch(&self, hashes: &[u64]) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slots = [0u64; BATCH];
+        for (slot, &hash) in slots.iter_mut().zip(hashes) {
+            *slot = self.slots.get(hash as usize & mask).copied().unwrap_or(0);
+        }
+        let mut sink = 0u8;
+        for &slot in slots.iter().take(hashes.len()) {
+            let offset = (slot as u32).wrapping_sub(1) as usize;
+            sink ^= self.records.get(offset).copied().unwrap_or(0);
+        }
+        std::hint::black_box(sink);
+    }
+
+    /// Appends an id (whose [`IdArena::hash`] is `hash`). Fails with the
+    /// index already holding it, or with `None` if the ids no longer fit
+    /// 32-bit offsets.
+    fn push(&mut self, id: &str, hash: u64) -> std::result::Result<(), Option<u32>> {
+        let (pos, tag, found) = self.probe(id, hash);
+        if found.is_some() {
+            return Err(found);
+        }
+        let limit = u32::MAX as usize - RECORD_HEADER;
+        if self.records.len() + id.len() >= limit || self.text.len() + id.len() >= limit {
+            return Err(None);
+        }
+        let index = self.ends.len() as u32;
+        let offset = self.records.len();
+        self.records
+            .extend_from_slice(&(id.len() as u32).to_le_bytes());
+        self.records.extend_from_slice(&index.to_le_bytes());
+        self.records.extend_from_slice(id.as_bytes());
+        if let Some(slot) = self.slots.get_mut(pos) {
+            *slot = tag << 32 | (offset as u64 + 1);
+        }
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
+        Ok(())
     }
 
     fn find(&self, id: &str) -> Option<u32> {
-        self.table
-            .find(self.hasher.hash_one(id), |&j| self.at(j) == id)
-            .copied()
+        self.probe(id, self.hash(id)).2
     }
+
+    /// The index of every id, in order (`u32::MAX` where unknown), looked
+    /// up [`BATCH`] at a time.
+    fn find_all<'a>(&self, ids: impl Iterator<Item = &'a str>, capacity: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(capacity);
+        let mut ids = ids;
+        // Software pipeline: the strings of the next batch are loaded while
+        // the current batch is hashed and looked up.
+        let mut next: Vec<&str> = Vec::with_capacity(BATCH);
+        next.extend(ids.by_ref().take(BATCH));
+        touch(next.iter().copied());
+        let mut batch: Vec<&str> = Vec::with_capacity(BATCH);
+        let mut hashes = [0u64; BATCH];
+        while !next.is_empty() {
+            std::mem::swap(&mut batch, &mut next);
+            next.clear();
+            next.extend(ids.by_ref().take(BATCH));
+            touch(next.iter().copied());
+            for (h, id) in hashes.iter_mut().zip(&batch) {
+                *h = self.hash(id);
+            }
+            let hashes = hashes.get(..batch.len()).unwrap_or(&[]);
+            self.prefetch(hashes);
+            out.extend(
+                batch
+                    .iter()
+                    .zip(hashes)
+                    .map(|(id, &hash)| self.probe(id, hash).2.unwrap_or(u32::MAX)),
+            );
+        }
+        out
+    }
+}
+
+/// The error for dependency `j` of service `i`, whose dependencies resolved
+/// to `targets` (`u32::MAX` for unknown names): a self dependency, an unknown
+/// name or a repeat of an earlier dependency.
+fn self_unknown_or_repeated<S: Services + ?Sized>(
+    services: &S,
+    i: usize,
+    j: usize,
+    targets: &[u32],
+) -> Error {
+    let path = format!("/services/{i}/depends_on/{j}");
+    let id = services.id(i).to_string();
+    let dep = services.dep(i, j).to_string();
+    let target = targets.get(j).copied().unwrap_or(u32::MAX);
+    if target as usize == i {
+        Error::SelfDependency { path, service: id }
+    } else if target == u32::MAX {
+        Error::UnknownDependency {
+            path,
+            service: id,
+            dependency: dep,
+        }
+    } else {
+        let k = targets.iter().position(|&t| t == target).unwrap_or(0);
+        Error::DuplicateId {
+            path,
+            id: dep,
+            first_path: format!("/services/{i}/depends_on/{k}"),
+        }
+    }
+}
+
+/// What building a graph reads of a list of services.
+trait Services {
+    fn count(&self) -> usize;
+    fn id(&self, i: usize) -> &str;
+    fn dep_count(&self, i: usize) -> usize;
+    fn dep(&self, i: usize, j: usize) -> &str;
+    /// Every dependency name, service by service.
+    fn all_deps(&self) -> impl Iterator<Item = &str>;
+    fn duration(&self, i: usize) -> u64;
+    fn customer_facing(&self, i: usize) -> bool;
+}
+
+impl Services for [Service] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.get(i).map_or("", |s| s.id.as_str())
+    }
+    fn dep_count(&self, i: usize) -> usize {
+        self.get(i).map_or(0, |s| s.depends_on.len())
+    }
+    fn dep(&self, i: usize, j: usize) -> &str {
+        self.get(i)
+            .and_then(|s| s.depends_on.get(j))
+            .map_or("", String::as_str)
+    }
+    fn all_deps(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+            .flat_map(|s| s.depends_on.iter().map(String::as_str))
+    }
+    fn duration(&self, i: usize) -> u64 {
+        self.get(i).map_or(0, |s| s.deploy_duration.as_secs())
+    }
+    fn customer_facing(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|s| s.customer_facing)
+    }
+}
+
+impl Services for [ServiceRef<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        self.get(i).map_or("", |s| s.id)
+    }
+    fn dep_count(&self, i: usize) -> usize {
+        self.get(i).map_or(0, |s| s.depends_on.len())
+    }
+    fn dep(&self, i: usize, j: usize) -> &str {
+        self.get(i)
+            .and_then(|s| s.depends_on.get(j))
+            .copied()
+            .unwrap_or("")
+    }
+    fn all_deps(&self) -> impl Iterator<Item = &str> {
+        self.iter().flat_map(|s| s.depends_on.iter().copied())
+    }
+    fn duration(&self, i: usize) -> u64 {
+        self.get(i).map_or(0, |s| s.deploy_duration.as_secs())
+    }
+    fn customer_facing(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|s| s.customer_facing)
+    }
+}
+
+/// Timings of every node, and the path; see [`ServiceGraph::critical_path`].
+struct RawCriticalPath {
+    makespan: u64,
+    path: Vec<u32>,
+    /// Nodes by earliest start, then id.
+    order: Vec<u32>,
+    start: Vec<u64>,
+    finish: Vec<u64>,
+    latest_start: Vec<u64>,
+    latest_finish: Vec<u64>,
+}
+
+impl RawCriticalPath {
+    fn timing(&self, v: u32) -> IndexedTiming {
+        let i = v as usize;
+        let earliest_start = self.start.get(i).copied().unwrap_or(0);
+        let latest_start = self.latest_start.get(i).copied().unwrap_or(0);
+        IndexedTiming {
+            index: i,
+            earliest_start,
+            earliest_finish: self.finish.get(i).copied().unwrap_or(0),
+            latest_start,
+            latest_finish: self.latest_finish.get(i).copied().unwrap_or(0),
+            slack: latest_start.saturating_sub(earliest_start),
+        }
+    }
+}
+
+/// Sorts 64-bit keys: least significant digit first, 8 bits a pass,
+/// skipping the digits in which all keys agree.
+fn radix_sort(keys: Vec<u64>) -> Vec<u64> {
+    let (any, all) = keys
+        .iter()
+        .fold((0u64, u64::MAX), |(o, a), &k| (o | k, a & k));
+    let varying = any ^ all;
+    let mut src = keys;
+    let mut dst = vec![0u64; src.len()];
+    for shift in (0..64).step_by(8) {
+        if (varying >> shift) & 0xff == 0 {
+            continue;
+        }
+        let mut counts = [0usize; 256];
+        for &k in &src {
+            if let Some(c) = counts.get_mut(((k >> shift) & 0xff) as usize) {
+                *c += 1;
+            }
+        }
+        let mut acc = 0;
+        for c in &mut counts {
+            let here = *c;
+            *c = acc;
+            acc += here;
+        }
+        for &k in &src {
+            if let Some(c) = counts.get_mut(((k >> shift) & 0xff) as usize) {
+                if let Some(d) = dst.get_mut(*c) {
+                    *d = k;
+                }
+                *c += 1;
+            }
+        }
+        std::mem::swap(&mut src, &mut dst);
+    }
+    src
+}
+
+/// `a == b`, without a call to `memcmp` for short ids (the common case).
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Loads the first byte of each string, all at once (see
+/// [`IdArena::prefetch`]): the strings of a plan are separate allocations,
+/// scattered over the heap.
+fn touch<'a>(ids: impl Iterator<Item = &'a str>) {
+    let sink = ids.fold(0u8, |acc, id| {
+        acc ^ id.as_bytes().first().copied().unwrap_or(0)
+    });
+    std::hint::black_box(sink);
 }
 
 fn csr<'a>(offsets: &[u32], targets: &'a [u32], v: usize) -> &'a [u32] {

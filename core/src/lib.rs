@@ -64,8 +64,9 @@ pub use changelog::{
 pub use error::{Error, ErrorFamily, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
 pub use graph::{
-    blast_radius, order_services, schedule_services, BlastRadius, CriticalPath, ParallelSchedule,
-    ScheduledService, ServiceBlast, ServiceGraph, ServiceOrder, ServiceTiming,
+    blast_radius, order_services, schedule_services, BlastRadius, CriticalPath,
+    IndexedCriticalPath, IndexedOrder, IndexedTiming, ParallelSchedule, ScheduledService,
+    ServiceBlast, ServiceGraph, ServiceOrder, ServiceRef, ServiceTiming,
 };
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
 pub use risk::{

@@ -136,6 +136,57 @@ proptest! {
     }
 
     #[test]
+    fn timings_match_their_definitions(plan in dag()) {
+        let cp = rollgate::order_services(&plan).unwrap().critical_path;
+        let by_id: HashMap<&str, &Service> = plan.services.iter().map(|s| (s.id.as_str(), s)).collect();
+        let timing: HashMap<&str, &rollgate::ServiceTiming> = cp.services.iter().map(|t| (t.id.as_str(), t)).collect();
+        prop_assert_eq!(timing.len(), plan.services.len());
+        let dur = |id: &str| by_id[id].deploy_duration.as_secs();
+        let makespan = cp.services.iter().map(|t| t.earliest_finish).max().unwrap_or(0);
+        prop_assert_eq!(makespan, cp.makespan_seconds);
+        for s in &plan.services {
+            let t = timing[s.id.as_str()];
+            let es = s.depends_on.iter().map(|d| timing[d.as_str()].earliest_finish).max().unwrap_or(0);
+            prop_assert_eq!(t.earliest_start, es);
+            prop_assert_eq!(t.earliest_finish, es + dur(&s.id));
+            let lf = plan.services.iter()
+                .filter(|w| w.depends_on.contains(&s.id))
+                .map(|w| timing[w.id.as_str()].latest_start)
+                .min()
+                .unwrap_or(makespan);
+            prop_assert_eq!(t.latest_finish, lf);
+            prop_assert_eq!(t.latest_start, lf - dur(&s.id));
+            prop_assert_eq!(t.slack, t.latest_start - t.earliest_start);
+        }
+        for pair in cp.services.windows(2) {
+            prop_assert!((pair[0].earliest_start, &pair[0].id) < (pair[1].earliest_start, &pair[1].id));
+        }
+    }
+
+    #[test]
+    fn indexed_order_is_the_order_by_position(plan in dag()) {
+        let graph = rollgate::ServiceGraph::new(&plan).unwrap();
+        let order = graph.order();
+        let indexed = graph.order_indices();
+        let id = |i: &usize| plan.services[*i].id.clone();
+        let names = |waves: &[Vec<usize>]| -> Vec<Vec<String>> {
+            waves.iter().map(|w| w.iter().map(id).collect()).collect()
+        };
+        prop_assert_eq!(names(&indexed.waves), order.waves);
+        prop_assert_eq!(names(&indexed.rollback_waves), order.rollback_waves);
+        let cp = indexed.critical_path;
+        prop_assert_eq!(cp.makespan_seconds, order.critical_path.makespan_seconds);
+        prop_assert_eq!(cp.path.iter().map(id).collect::<Vec<_>>(), order.critical_path.path);
+        for (t, named) in cp.services.iter().zip(&order.critical_path.services) {
+            prop_assert_eq!(id(&t.index), named.id.clone());
+            prop_assert_eq!(
+                (t.earliest_start, t.earliest_finish, t.latest_start, t.latest_finish, t.slack),
+                (named.earliest_start, named.earliest_finish, named.latest_start, named.latest_finish, named.slack)
+            );
+        }
+    }
+
+    #[test]
     fn bounded_schedules_respect_dependencies_and_the_bound(plan in dag(), k in 1usize..5) {
         let schedule = rollgate::schedule_services(&plan, k).unwrap();
         let slot: HashMap<&str, (u64, u64)> = schedule.services.iter().map(|s| (s.id.as_str(), (s.start, s.finish))).collect();
@@ -295,4 +346,82 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
             .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// Starts too large to pack with the id rank into one 64-bit sort key take
+/// the general path, with the same order: by earliest start, then id.
+#[test]
+fn huge_durations_keep_the_timing_order() {
+    let big = 1u64 << 62;
+    let plan = Plan {
+        name: "huge".into(),
+        services: vec![
+            service("b".into(), vec!["a".into()], 1),
+            service("c".into(), vec![], 0),
+            service("a".into(), vec![], big),
+            service("d".into(), vec!["c".into()], big),
+        ],
+        ..Plan::default()
+    };
+    let cp = rollgate::order_services(&plan).unwrap().critical_path;
+    let order: Vec<(&str, u64)> = cp
+        .services
+        .iter()
+        .map(|t| (t.id.as_str(), t.earliest_start))
+        .collect();
+    assert_eq!(order, [("a", 0), ("c", 0), ("d", 0), ("b", big)]);
+    assert_eq!(cp.makespan_seconds, big + 1);
+    assert_eq!(cp.path, ["a", "b"]);
+}
+
+/// The first problem in plan order (service, then dependency) is the one
+/// reported, whatever its kind, with the path of the dependency.
+#[test]
+fn first_dependency_error_in_plan_order_wins() {
+    let check = |deps: &[&str], code: &str, path: &str| {
+        let plan = Plan {
+            name: "p".into(),
+            services: vec![
+                service("c".into(), vec![], 1),
+                service("a".into(), deps.iter().map(|d| d.to_string()).collect(), 1),
+                service("b".into(), vec!["nope".into()], 1),
+            ],
+            ..Plan::default()
+        };
+        let err = rollgate::order_services(&plan).unwrap_err();
+        assert_eq!((err.code(), err.path()), (code, path), "{deps:?}");
+        err
+    };
+    check(&["b", "a"], "self_dependency", "/services/1/depends_on/1");
+    check(
+        &["b", "x", "b"],
+        "unknown_dependency",
+        "/services/1/depends_on/1",
+    );
+    check(
+        &["x", "a"],
+        "unknown_dependency",
+        "/services/1/depends_on/0",
+    );
+    check(&["a", "x"], "self_dependency", "/services/1/depends_on/0");
+    check(
+        &["c", "b", "c", "x"],
+        "duplicate_id",
+        "/services/1/depends_on/2",
+    );
+    check(
+        &["b", "a", "b"],
+        "self_dependency",
+        "/services/1/depends_on/1",
+    );
+    check(&["c"], "unknown_dependency", "/services/2/depends_on/0");
+    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2") {
+        rollgate::Error::DuplicateId { id, first_path, .. } => {
+            assert_eq!(
+                (id.as_str(), first_path.as_str()),
+                ("b", "/services/1/depends_on/1")
+            );
+        }
+        other => panic!("{other}"),
+    }
 }
