@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::{
     bound, check_confidence, check_sample, check_size, norm_cdf, norm_quantile, norm_sf, sort_pair,
-    sorted_pair, Alternative, SplitMix64,
+    Alternative, SplitMix64,
 };
 use crate::error::Result;
 
@@ -100,19 +100,8 @@ pub fn mann_whitney(
     alternative: Alternative,
     confidence: f64,
 ) -> Result<MannWhitney> {
-    check_size(x, 1, "x")?;
-    check_size(y, 1, "y")?;
-    check_sample(x, "x")?;
-    check_sample(y, "y")?;
-    check_confidence(confidence, "confidence")?;
-    let (xs, ys) = sorted_pair(x, y);
-    Ok(mann_whitney_sorted(
-        &xs,
-        &ys,
-        alternative,
-        confidence,
-        false,
-    ))
+    // Sorting needs a copy of each sample anyway.
+    mann_whitney_owned(x.to_vec(), y.to_vec(), alternative, confidence)
 }
 
 /// [`mann_whitney`] taking ownership of the samples, which are then sorted
