@@ -78,6 +78,78 @@ fn side(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Sample> {
     read(obj, path)
 }
 
+/// Reads a number argument: an `int`, a `float` or anything with
+/// `__float__` (numpy scalars), but not a `bool` or a `str`; otherwise a
+/// canary `invalid_config` error whose path is the argument's name (as in
+/// Node), not pyo3's `TypeError`.
+fn number(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let py = obj.py();
+    let value = if obj.is_instance_of::<pyo3::types::PyBool>()
+        || obj.is_instance_of::<pyo3::types::PyString>()
+    {
+        None
+    } else {
+        obj.extract::<f64>().ok()
+    };
+    value
+        .ok_or_else(|| rollgate::Error::InvalidConfig {
+            path: name.to_string(),
+            message: format!(
+                "expected a number, got {}",
+                obj.get_type()
+                    .name()
+                    .map_or_else(|_| "another type".to_string(), |n| n.to_string())
+            ),
+        })
+        .raise(py)
+}
+
+/// Reads a text argument (an option name), like [`number`].
+fn text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    match obj.cast::<pyo3::types::PyString>() {
+        Ok(s) => Ok(s.to_str()?.to_string()),
+        Err(_) => Err(rollgate::Error::InvalidConfig {
+            path: name.to_string(),
+            message: format!(
+                "expected a string, got {}",
+                obj.get_type()
+                    .name()
+                    .map_or_else(|_| "another type".to_string(), |n| n.to_string())
+            ),
+        })
+        .raise(obj.py()),
+    }
+}
+
+/// One `from_py_with` reader per argument name, so that a wrong type is an
+/// error naming the argument.
+macro_rules! readers {
+    ($($fn_name:ident: $ty:ty = $read:ident($name:literal);)*) => {
+        $(
+            #[doc = concat!("Reads the `", $name, "` argument.")]
+            fn $fn_name(obj: &Bound<'_, PyAny>) -> PyResult<$ty> {
+                $read(obj, $name)
+            }
+        )*
+    };
+}
+
+readers! {
+    confidence_arg: f64 = number("confidence");
+    quantile_arg: f64 = number("quantile");
+    events_x_arg: f64 = number("events_x");
+    events_y_arg: f64 = number("events_y");
+    trials_x_arg: f64 = number("trials_x");
+    trials_y_arg: f64 = number("trials_y");
+    exposure_x_arg: f64 = number("exposure_x");
+    exposure_y_arg: f64 = number("exposure_y");
+    allocation_arg: f64 = number("allocation");
+    concentration_arg: f64 = number("concentration");
+    alpha_arg: f64 = number("alpha");
+    alternative_arg: String = text("alternative");
+    method_arg: String = text("method");
+}
+
 fn alternative(py: Python<'_>, text: &str) -> PyResult<Alternative> {
     Alternative::parse(text, "alternative").raise(py)
 }
@@ -151,16 +223,16 @@ fn judge_canary(
 
 /// Mann-Whitney U test with the Hodges-Lehmann shift `x − y` and its interval.
 #[pyfunction]
-#[pyo3(signature = (x, y, alternative = "two-sided", confidence = 0.95))]
+#[pyo3(signature = (x, y, alternative = "two-sided".to_string(), confidence = 0.95), text_signature = "(x, y, alternative='two-sided', confidence=0.95)")]
 fn mann_whitney(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
-    alternative: &str,
-    confidence: f64,
+    #[pyo3(from_py_with = alternative_arg)] alternative: String,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
     let (x, y) = (sample(x, "x")?, sample(y, "y")?);
-    let alt = self::alternative(py, alternative)?;
+    let alt = self::alternative(py, &alternative)?;
     let result = py
         .detach(|| rollgate::mann_whitney_owned(x, y, alt, confidence))
         .raise(py)?;
@@ -169,16 +241,16 @@ fn mann_whitney(
 
 /// Welch's t-test of `mean(x) − mean(y)`.
 #[pyfunction]
-#[pyo3(signature = (x, y, alternative = "two-sided", confidence = 0.95))]
+#[pyo3(signature = (x, y, alternative = "two-sided".to_string(), confidence = 0.95), text_signature = "(x, y, alternative='two-sided', confidence=0.95)")]
 fn welch_t_test(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
-    alternative: &str,
-    confidence: f64,
+    #[pyo3(from_py_with = alternative_arg)] alternative: String,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
     let (x, y) = (sample(x, "x")?, sample(y, "y")?);
-    let alt = self::alternative(py, alternative)?;
+    let alt = self::alternative(py, &alternative)?;
     let result = py
         .detach(|| rollgate::welch_t_test(&x, &y, alt, confidence))
         .raise(py)?;
@@ -195,17 +267,17 @@ fn ks_test(py: Python<'_>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResu
 
 /// Compares two proportions (Fisher's exact test or the score test).
 #[pyfunction]
-#[pyo3(signature = (events_x, trials_x, events_y, trials_y, alternative = "two-sided", confidence = 0.95))]
+#[pyo3(signature = (events_x, trials_x, events_y, trials_y, alternative = "two-sided".to_string(), confidence = 0.95), text_signature = "(events_x, trials_x, events_y, trials_y, alternative='two-sided', confidence=0.95)")]
 fn compare_proportions(
     py: Python<'_>,
-    events_x: f64,
-    trials_x: f64,
-    events_y: f64,
-    trials_y: f64,
-    alternative: &str,
-    confidence: f64,
+    #[pyo3(from_py_with = events_x_arg)] events_x: f64,
+    #[pyo3(from_py_with = trials_x_arg)] trials_x: f64,
+    #[pyo3(from_py_with = events_y_arg)] events_y: f64,
+    #[pyo3(from_py_with = trials_y_arg)] trials_y: f64,
+    #[pyo3(from_py_with = alternative_arg)] alternative: String,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
-    let alt = self::alternative(py, alternative)?;
+    let alt = self::alternative(py, &alternative)?;
     let result =
         rollgate::compare_proportions(events_x, trials_x, events_y, trials_y, alt, confidence)
             .raise(py)?;
@@ -214,17 +286,17 @@ fn compare_proportions(
 
 /// Compares two Poisson rates (exact conditional binomial test).
 #[pyfunction]
-#[pyo3(signature = (events_x, exposure_x, events_y, exposure_y, alternative = "two-sided", confidence = 0.95))]
+#[pyo3(signature = (events_x, exposure_x, events_y, exposure_y, alternative = "two-sided".to_string(), confidence = 0.95), text_signature = "(events_x, exposure_x, events_y, exposure_y, alternative='two-sided', confidence=0.95)")]
 fn compare_rates(
     py: Python<'_>,
-    events_x: f64,
-    exposure_x: f64,
-    events_y: f64,
-    exposure_y: f64,
-    alternative: &str,
-    confidence: f64,
+    #[pyo3(from_py_with = events_x_arg)] events_x: f64,
+    #[pyo3(from_py_with = exposure_x_arg)] exposure_x: f64,
+    #[pyo3(from_py_with = events_y_arg)] events_y: f64,
+    #[pyo3(from_py_with = exposure_y_arg)] exposure_y: f64,
+    #[pyo3(from_py_with = alternative_arg)] alternative: String,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
-    let alt = self::alternative(py, alternative)?;
+    let alt = self::alternative(py, &alternative)?;
     let result =
         rollgate::compare_rates(events_x, exposure_x, events_y, exposure_y, alt, confidence)
             .raise(py)?;
@@ -237,8 +309,8 @@ fn compare_rates(
 fn quantile_ci(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
-    quantile: f64,
-    confidence: f64,
+    #[pyo3(from_py_with = quantile_arg)] quantile: f64,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
     let x = sample(x, "x")?;
     let result = py
@@ -249,17 +321,17 @@ fn quantile_ci(
 
 /// Compares one quantile (e.g. p99) of `x` and `y`.
 #[pyfunction]
-#[pyo3(signature = (x, y, quantile, alternative = "two-sided", confidence = 0.95))]
+#[pyo3(signature = (x, y, quantile, alternative = "two-sided".to_string(), confidence = 0.95), text_signature = "(x, y, quantile, alternative='two-sided', confidence=0.95)")]
 fn compare_quantiles(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
-    quantile: f64,
-    alternative: &str,
-    confidence: f64,
+    #[pyo3(from_py_with = quantile_arg)] quantile: f64,
+    #[pyo3(from_py_with = alternative_arg)] alternative: String,
+    #[pyo3(from_py_with = confidence_arg)] confidence: f64,
 ) -> PyResult<Py<PyAny>> {
     let (x, y) = (sample(x, "x")?, sample(y, "y")?);
-    let alt = self::alternative(py, alternative)?;
+    let alt = self::alternative(py, &alternative)?;
     let result = py
         .detach(|| rollgate::compare_quantiles(&x, &y, quantile, alt, confidence))
         .raise(py)?;
@@ -268,14 +340,14 @@ fn compare_quantiles(
 
 /// Holm or Benjamini-Hochberg adjusted p-values, in input order.
 #[pyfunction]
-#[pyo3(signature = (p_values, method = "holm"))]
+#[pyo3(signature = (p_values, method = "holm".to_string()), text_signature = "(p_values, method='holm')")]
 fn adjust_p_values(
     py: Python<'_>,
     p_values: &Bound<'_, PyAny>,
-    method: &str,
+    #[pyo3(from_py_with = method_arg)] method: String,
 ) -> PyResult<Py<PyAny>> {
     let p = sample(p_values, "p_values")?;
-    let method = Correction::parse(method, "method").raise(py)?;
+    let method = Correction::parse(&method, "method").raise(py)?;
     let result = rollgate::adjust_p_values(&p, method).raise(py)?;
     to_py(py, &result)
 }
@@ -286,9 +358,9 @@ fn adjust_p_values(
 fn sequential_count_test(
     py: Python<'_>,
     looks: &Bound<'_, PyAny>,
-    allocation: f64,
-    concentration: f64,
-    alpha: f64,
+    #[pyo3(from_py_with = allocation_arg)] allocation: f64,
+    #[pyo3(from_py_with = concentration_arg)] concentration: f64,
+    #[pyo3(from_py_with = alpha_arg)] alpha: f64,
 ) -> PyResult<Py<PyAny>> {
     let looks: Vec<[f64; 2]> = read(looks, "looks")?;
     let result =

@@ -154,6 +154,35 @@ def test_canary_errors(call: object, code: str, path: str) -> None:
     assert info.value.path == path, str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: rollgate.compare_proportions("a", 10, 0, 10), "events_x"),
+        (lambda: rollgate.compare_rates(1, 10, 0, {}), "exposure_y"),
+        (lambda: rollgate.quantile_ci([1, 2, 3], "0.5"), "quantile"),
+        (lambda: rollgate.mann_whitney([1, 2], [3, 4], "two-sided", "high"), "confidence"),
+        (lambda: rollgate.welch_t_test([1, 2], [3, 4], confidence=True), "confidence"),
+        (lambda: rollgate.mann_whitney([1, 2], [3, 4], alternative=5), "alternative"),
+        (lambda: rollgate.adjust_p_values([0.1], method=None), "method"),
+        (lambda: rollgate.sequential_count_test([[1, 2]], 0.5, "x"), "concentration"),
+    ],
+)
+def test_a_wrong_type_for_an_argument_is_a_canary_error_naming_it(call: object, path: str) -> None:
+    # As in Node: not pyo3's TypeError, but the canary family with the
+    # argument's name as the path.
+    with pytest.raises(InvalidCanaryError) as info:
+        call()  # type: ignore[operator]
+    assert (info.value.code, info.value.path) == ("invalid_config", path), str(info.value)
+    assert "expected a" in str(info.value)
+
+
+def test_numeric_arguments_accept_ints_and_numpy_scalars() -> None:
+    a = rollgate.compare_proportions(np.int64(3), 100, 1, np.float64(100.0), confidence=np.float32(0.9))
+    b = rollgate.compare_proportions(3, 100, 1, 100.0, confidence=float(np.float32(0.9)))
+    assert a == b
+    assert rollgate.mann_whitney([1.0, 2.0], [3.0, 4.0])["confidence"] == 0.95
+
+
 def test_unknown_metric_names_it() -> None:
     with pytest.raises(InvalidCanaryError) as info:
         rollgate.judge_canary({"metrics": []}, {"cpu": {"baseline": [1.0], "canary": [1.0]}})
