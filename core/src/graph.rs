@@ -14,6 +14,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +69,14 @@ pub struct ServiceGraph {
     /// Deployment wave of each node: 0 with no dependencies, else 1 + the
     /// largest wave of its dependencies.
     layer: Vec<u32>,
+    /// Graphs of at least this many services analyse on two threads (see
+    /// [`join`]); [`PARALLEL_MIN_SERVICES`] but for tests.
+    parallel_min: usize,
 }
+
+/// Plans of at least this many services are built and analysed on two
+/// threads: below it, starting a thread costs more than it saves.
+const PARALLEL_MIN_SERVICES: usize = 32_768;
 
 /// Deployment order of a plan's services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,7 +227,7 @@ impl ServiceGraph {
     /// }
     /// ```
     pub fn new(plan: &Plan) -> Result<ServiceGraph> {
-        Self::build(plan.services.as_slice())
+        Self::build(plan.services.as_slice(), PARALLEL_MIN_SERVICES)
     }
 
     /// Builds the graph from borrowed services, as [`ServiceGraph::new`]
@@ -241,10 +249,14 @@ impl ServiceGraph {
     /// assert_eq!((err.code(), err.path()), ("unknown_dependency", "/services/0/depends_on/0"));
     /// ```
     pub fn from_refs(services: &[ServiceRef<'_>]) -> Result<ServiceGraph> {
-        Self::build(services)
+        Self::build(services, PARALLEL_MIN_SERVICES)
     }
 
-    fn build<S: Services + ?Sized>(services: &S) -> Result<ServiceGraph> {
+    /// Builds the graph, on two threads from `parallel_min` services.
+    fn build<S: Services + Sync + ?Sized>(
+        services: &S,
+        parallel_min: usize,
+    ) -> Result<ServiceGraph> {
         let n = services.count();
         if n >= u32::MAX as usize {
             return Err(Error::InvalidInput {
@@ -307,51 +319,31 @@ impl ServiceGraph {
                 dep_offsets.push(edge_count as u32);
             }
         }
-        let dep_targets = ids.find_all(services.all_deps(), edge_count);
-        // Per node: the last service (+ 1) found depending on it, and how
-        // many depend on it.
-        let mut seen_and_indegree = vec![(0u32, 0u32); n];
-        for (i, pair) in dep_offsets.windows(2).enumerate() {
-            let (first_edge, end) = match *pair {
-                [a, b] => (a as usize, b as usize),
-                _ => continue,
-            };
-            let mark = i as u32 + 1;
-            let targets = dep_targets.get(first_edge..end).unwrap_or(&[]);
-            for (j, &target) in targets.iter().enumerate() {
-                match seen_and_indegree.get_mut(target as usize) {
-                    Some((seen, indegree)) if *seen != mark && target as usize != i => {
-                        *seen = mark;
-                        *indegree += 1;
-                    }
-                    _ => return Err(self_unknown_or_repeated(services, i, j, targets)),
-                }
-            }
-        }
-        let indegree_rev: Vec<u32> = seen_and_indegree.into_iter().map(|(_, d)| d).collect();
-
-        // Reverse adjacency (dependents), by counting sort.
-        let mut rev_offsets = Vec::with_capacity(n + 1);
-        rev_offsets.push(0u32);
-        let mut acc = 0u32;
-        for c in &indegree_rev {
-            acc += c;
-            rev_offsets.push(acc);
-        }
-        let mut fill: Vec<u32> = rev_offsets.iter().take(n).copied().collect();
-        let mut rev_targets = vec![0u32; dep_targets.len()];
-        for v in 0..n {
-            for &d in csr(&dep_offsets, &dep_targets, v) {
-                if let Some(slot) = fill.get_mut(d as usize) {
-                    if let Some(t) = rev_targets.get_mut(*slot as usize) {
-                        *t = v as u32;
-                    }
-                    *slot += 1;
-                }
-            }
-        }
-
-        let sorted = sorted_by_id(&ids);
+        let dep_targets = if n >= parallel_min {
+            // Two halves of the edges, each resolved against the (now
+            // read-only) table on its own thread; errors are still reported
+            // below, in plan order, from the joined result.
+            let half = (edge_count / 2) as u32;
+            let k = dep_offsets.partition_point(|&o| o < half).min(n);
+            let split = dep_offsets.get(k).map_or(edge_count, |&o| o as usize);
+            let ids = &ids;
+            let (second, mut first) = join(
+                true,
+                || ids.find_all(services.deps_in(k..n), edge_count - split),
+                || ids.find_all(services.deps_in(0..k), edge_count),
+            );
+            first.extend_from_slice(&second);
+            first
+        } else {
+            ids.find_all(services.deps_in(0..n), edge_count)
+        };
+        // Checks and dependents on this thread while the other sorts the ids.
+        let (sorted, reverse) = join(
+            n >= parallel_min,
+            || sorted_by_id(&ids),
+            || reverse_adjacency(services, &dep_offsets, &dep_targets),
+        );
+        let (rev_offsets, rev_targets) = reverse?;
         let mut rank = vec![0u32; n];
         for (r, &v) in sorted.iter().enumerate() {
             if let Some(slot) = rank.get_mut(v as usize) {
@@ -372,6 +364,7 @@ impl ServiceGraph {
             topo: Vec::new(),
             wave_offsets: Vec::new(),
             layer: Vec::new(),
+            parallel_min,
         };
         graph.layer_or_cycle()?;
         Ok(graph)
@@ -712,16 +705,32 @@ impl ServiceGraph {
     /// assert_eq!(order.rollback_waves, [["b"], ["a"]]);
     /// ```
     pub fn order(&self) -> ServiceOrder {
-        let (rollback, rollback_offsets) = self.grouped(&self.heights());
+        // The timings on one thread, the waves on the other; then the
+        // timing records on both.
+        let (raw, (waves, rollback_waves)) = join(
+            self.threaded(),
+            || self.critical_path_raw(),
+            || {
+                let waves = Self::groups(&self.topo, &self.wave_offsets)
+                    .map(|g| self.names(g))
+                    .collect();
+                let (rollback, rollback_offsets) = self.grouped(&self.heights());
+                let rollback_waves = Self::groups(&rollback, &rollback_offsets)
+                    .map(|g| self.names(g))
+                    .collect();
+                (waves, rollback_waves)
+            },
+        );
         ServiceOrder {
-            waves: Self::groups(&self.topo, &self.wave_offsets)
-                .map(|g| self.names(g))
-                .collect(),
-            rollback_waves: Self::groups(&rollback, &rollback_offsets)
-                .map(|g| self.names(g))
-                .collect(),
-            critical_path: self.critical_path(),
+            waves,
+            rollback_waves,
+            critical_path: self.critical_path_named(raw),
         }
+    }
+
+    /// Whether analyses run on two threads (see [`join`]).
+    fn threaded(&self) -> bool {
+        self.ids.len() >= self.parallel_min
     }
 
     /// [`ServiceGraph::order`] with services as positions in the plan's
@@ -740,15 +749,24 @@ impl ServiceGraph {
     /// ```
     pub fn order_indices(&self) -> IndexedOrder {
         let widen = |g: &[u32]| -> Vec<usize> { g.iter().map(|&v| v as usize).collect() };
-        let (rollback, rollback_offsets) = self.grouped(&self.heights());
+        let (critical_path, (waves, rollback_waves)) = join(
+            self.threaded(),
+            || self.critical_path_indices(),
+            || {
+                let waves = Self::groups(&self.topo, &self.wave_offsets)
+                    .map(widen)
+                    .collect();
+                let (rollback, rollback_offsets) = self.grouped(&self.heights());
+                let rollback_waves = Self::groups(&rollback, &rollback_offsets)
+                    .map(widen)
+                    .collect();
+                (waves, rollback_waves)
+            },
+        );
         IndexedOrder {
-            waves: Self::groups(&self.topo, &self.wave_offsets)
-                .map(widen)
-                .collect(),
-            rollback_waves: Self::groups(&rollback, &rollback_offsets)
-                .map(widen)
-                .collect(),
-            critical_path: self.critical_path_indices(),
+            waves,
+            rollback_waves,
+            critical_path,
         }
     }
 
@@ -763,25 +781,38 @@ impl ServiceGraph {
     /// assert_eq!(cp.path, ["a", "c"]);
     /// ```
     pub fn critical_path(&self) -> CriticalPath {
-        let raw = self.critical_path_raw();
+        self.critical_path_named(self.critical_path_raw())
+    }
+
+    /// [`CriticalPath`] from the raw timings: one `String` per service,
+    /// the second half of them made on another thread (when threaded).
+    fn critical_path_named(&self, raw: RawCriticalPath) -> CriticalPath {
+        let timing = |&v: &u32| {
+            let t = raw.timing(v);
+            ServiceTiming {
+                id: self.id_of(v).to_string(),
+                earliest_start: t.earliest_start,
+                earliest_finish: t.earliest_finish,
+                latest_start: t.latest_start,
+                latest_finish: t.latest_finish,
+                slack: t.slack,
+            }
+        };
+        let (head, tail) = raw.order.split_at(raw.order.len() / 2);
+        let (rest, mut services) = join(
+            self.threaded(),
+            || tail.iter().map(timing).collect::<Vec<_>>(),
+            || {
+                let mut services = Vec::with_capacity(raw.order.len());
+                services.extend(head.iter().map(timing));
+                services
+            },
+        );
+        services.extend(rest);
         CriticalPath {
             makespan_seconds: raw.makespan,
             path: self.names(&raw.path),
-            services: raw
-                .order
-                .iter()
-                .map(|&v| {
-                    let t = raw.timing(v);
-                    ServiceTiming {
-                        id: self.id_of(v).to_string(),
-                        earliest_start: t.earliest_start,
-                        earliest_finish: t.earliest_finish,
-                        latest_start: t.latest_start,
-                        latest_finish: t.latest_finish,
-                        slack: t.slack,
-                    }
-                })
-                .collect(),
+            services,
         }
     }
 
@@ -1293,6 +1324,60 @@ impl IdArena {
     }
 }
 
+/// Checks every dependency of every service, in plan order (the first
+/// self dependency, repeated dependency or unknown name is the error), and
+/// builds the dependents adjacency (CSR offsets and targets).
+fn reverse_adjacency<S: Services + ?Sized>(
+    services: &S,
+    dep_offsets: &[u32],
+    dep_targets: &[u32],
+) -> Result<(Vec<u32>, Vec<u32>)> {
+    let n = services.count();
+    // Per node: the last service (+ 1) found depending on it, and how
+    // many depend on it.
+    let mut seen_and_indegree = vec![(0u32, 0u32); n];
+    for (i, pair) in dep_offsets.windows(2).enumerate() {
+        let (first_edge, end) = match *pair {
+            [a, b] => (a as usize, b as usize),
+            _ => continue,
+        };
+        let mark = i as u32 + 1;
+        let targets = dep_targets.get(first_edge..end).unwrap_or(&[]);
+        for (j, &target) in targets.iter().enumerate() {
+            match seen_and_indegree.get_mut(target as usize) {
+                Some((seen, indegree)) if *seen != mark && target as usize != i => {
+                    *seen = mark;
+                    *indegree += 1;
+                }
+                _ => return Err(self_unknown_or_repeated(services, i, j, targets)),
+            }
+        }
+    }
+    let indegree_rev: Vec<u32> = seen_and_indegree.into_iter().map(|(_, d)| d).collect();
+
+    // Reverse adjacency (dependents), by counting sort.
+    let mut rev_offsets = Vec::with_capacity(n + 1);
+    rev_offsets.push(0u32);
+    let mut acc = 0u32;
+    for c in &indegree_rev {
+        acc += c;
+        rev_offsets.push(acc);
+    }
+    let mut fill: Vec<u32> = rev_offsets.iter().take(n).copied().collect();
+    let mut rev_targets = vec![0u32; dep_targets.len()];
+    for v in 0..n {
+        for &d in csr(dep_offsets, dep_targets, v) {
+            if let Some(slot) = fill.get_mut(d as usize) {
+                if let Some(t) = rev_targets.get_mut(*slot as usize) {
+                    *t = v as u32;
+                }
+                *slot += 1;
+            }
+        }
+    }
+    Ok((rev_offsets, rev_targets))
+}
+
 /// The error for dependency `j` of service `i`, whose dependencies resolved
 /// to `targets` (`u32::MAX` for unknown names): a self dependency, an unknown
 /// name or a repeat of an earlier dependency.
@@ -1330,8 +1415,8 @@ trait Services {
     fn id(&self, i: usize) -> &str;
     fn dep_count(&self, i: usize) -> usize;
     fn dep(&self, i: usize, j: usize) -> &str;
-    /// Every dependency name, service by service.
-    fn all_deps(&self) -> impl Iterator<Item = &str>;
+    /// Every dependency name of the services in `range`, service by service.
+    fn deps_in(&self, range: Range<usize>) -> impl Iterator<Item = &str>;
     fn duration(&self, i: usize) -> u64;
     fn customer_facing(&self, i: usize) -> bool;
 }
@@ -1351,8 +1436,10 @@ impl Services for [Service] {
             .and_then(|s| s.depends_on.get(j))
             .map_or("", String::as_str)
     }
-    fn all_deps(&self) -> impl Iterator<Item = &str> {
-        self.iter()
+    fn deps_in(&self, range: Range<usize>) -> impl Iterator<Item = &str> {
+        self.get(range)
+            .unwrap_or(&[])
+            .iter()
             .flat_map(|s| s.depends_on.iter().map(String::as_str))
     }
     fn duration(&self, i: usize) -> u64 {
@@ -1379,8 +1466,11 @@ impl Services for [ServiceRef<'_>] {
             .copied()
             .unwrap_or("")
     }
-    fn all_deps(&self) -> impl Iterator<Item = &str> {
-        self.iter().flat_map(|s| s.depends_on.iter().copied())
+    fn deps_in(&self, range: Range<usize>) -> impl Iterator<Item = &str> {
+        self.get(range)
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|s| s.depends_on.iter().copied())
     }
     fn duration(&self, i: usize) -> u64 {
         self.get(i).map_or(0, |s| s.deploy_duration.as_secs())
@@ -1454,6 +1544,34 @@ fn radix_sort(keys: Vec<u64>) -> Vec<u64> {
         std::mem::swap(&mut src, &mut dst);
     }
     src
+}
+
+/// Runs `a` and `b` and returns both results: `a` on a second thread when
+/// `parallel` (on the calling thread if no thread can be started), `b` on
+/// the calling thread. Results do not depend on which thread ran what. A
+/// panic in `a` is raised again here, never turned into a result (the
+/// library does not panic, so this does not happen).
+fn join<RA: Send, RB>(
+    parallel: bool,
+    a: impl Fn() -> RA + Sync,
+    b: impl FnOnce() -> RB,
+) -> (RA, RB) {
+    if !parallel {
+        let ra = a();
+        return (ra, b());
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().spawn_scoped(scope, &a);
+        let rb = b();
+        let ra = match worker {
+            Ok(handle) => match handle.join() {
+                Ok(ra) => ra,
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            Err(_) => a(),
+        };
+        (ra, rb)
+    })
 }
 
 /// `a == b`, without a call to `memcmp` for short ids (the common case).
@@ -1560,4 +1678,239 @@ pub fn blast_radius(plan: &Plan, services: Option<&[String]>) -> Result<BlastRad
 /// ```
 pub fn schedule_services(plan: &Plan, max_parallel: usize) -> Result<ParallelSchedule> {
     ServiceGraph::new(plan)?.schedule(max_parallel)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The two-thread paths (threshold lowered to run on tiny plans) against
+    //! the single-thread ones: same graphs, same results, same first error.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Everything observable of a graph, single-threaded or not.
+    fn observe(graph: &ServiceGraph) -> impl PartialEq + std::fmt::Debug {
+        (
+            graph.order(),
+            graph.order_indices(),
+            graph.critical_path(),
+            graph.critical_path_indices(),
+            graph.blast_radius(None),
+            graph.schedule(2),
+            graph.topological_order().collect::<Vec<_>>(),
+            (0..graph.len())
+                .map(|i| {
+                    (
+                        graph.dependencies(i).collect(),
+                        graph.dependents(i).collect(),
+                    )
+                })
+                .collect::<Vec<(Vec<_>, Vec<_>)>>(),
+        )
+    }
+
+    /// Builds single-threaded and with every threshold that takes the
+    /// threaded paths, from owned and from borrowed services; checks that
+    /// all agree and returns the single-threaded outcome.
+    fn check_same(services: &[Service]) -> std::result::Result<(), TestCaseError> {
+        let refs_deps: Vec<Vec<&str>> = services
+            .iter()
+            .map(|s| s.depends_on.iter().map(String::as_str).collect())
+            .collect();
+        let refs: Vec<ServiceRef<'_>> = services
+            .iter()
+            .zip(&refs_deps)
+            .map(|(s, d)| ServiceRef {
+                id: &s.id,
+                depends_on: d,
+                deploy_duration: s.deploy_duration,
+                customer_facing: s.customer_facing,
+            })
+            .collect();
+        let single = ServiceGraph::build(services, usize::MAX);
+        let expected = single.as_ref().map(observe);
+        prop_assert!(!single.as_ref().is_ok_and(ServiceGraph::threaded));
+        for threshold in [0, 1, services.len()] {
+            let threaded = ServiceGraph::build(services, threshold);
+            let on_two = services.len() >= threshold;
+            prop_assert!(threaded.as_ref().map_or(true, |g| g.threaded() == on_two));
+            prop_assert_eq!(&threaded.as_ref().map(observe), &expected);
+            let borrowed = ServiceGraph::build(refs.as_slice(), threshold);
+            prop_assert_eq!(&borrowed.as_ref().map(observe), &expected);
+        }
+        Ok(())
+    }
+
+    fn service(i: usize, deps: Vec<String>, secs: u64) -> Service {
+        Service {
+            id: format!("s{i}"),
+            depends_on: deps,
+            deploy_duration: DurationSecs(secs),
+            customer_facing: i.is_multiple_of(3),
+            ..Service::default()
+        }
+    }
+
+    /// A random DAG (service i depends only on smaller indices), in a
+    /// shuffled plan order.
+    fn dag(max: usize) -> impl Strategy<Value = Vec<Service>> {
+        (0..max)
+            .prop_flat_map(|n| {
+                (
+                    proptest::collection::vec(
+                        (
+                            proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+                            0u64..40,
+                        ),
+                        n,
+                    ),
+                    Just((0..n).collect::<Vec<_>>()).prop_shuffle(),
+                )
+            })
+            .prop_map(|(specs, order)| {
+                let mut services: Vec<Option<Service>> = specs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (edges, secs))| {
+                        let mut deps: Vec<usize> = if i == 0 {
+                            Vec::new()
+                        } else {
+                            edges.iter().map(|ix| ix.index(i)).collect()
+                        };
+                        deps.sort_unstable();
+                        deps.dedup();
+                        Some(service(
+                            i,
+                            deps.into_iter().map(|d| format!("s{d}")).collect(),
+                            secs,
+                        ))
+                    })
+                    .collect();
+                order
+                    .into_iter()
+                    .filter_map(|i| services.get_mut(i).and_then(Option::take))
+                    .collect()
+            })
+    }
+
+    /// A damage done to a plan: which service (an index into the plan), and
+    /// what (see `broken`).
+    fn broken(max: usize) -> impl Strategy<Value = Vec<Service>> {
+        (
+            dag(max),
+            proptest::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    0u8..6,
+                    any::<prop::sample::Index>(),
+                ),
+                0..4,
+            ),
+        )
+            .prop_map(|(mut services, damages)| {
+                let n = services.len();
+                for (at, kind, other) in damages {
+                    if n == 0 {
+                        break;
+                    }
+                    let i = at.index(n);
+                    let other_id = services
+                        .get(other.index(n))
+                        .map(|s| s.id.clone())
+                        .unwrap_or_default();
+                    let Some(s) = services.get_mut(i) else {
+                        continue;
+                    };
+                    let pos = other.index(s.depends_on.len() + 1);
+                    match kind {
+                        0 => s.depends_on.insert(pos, format!("missing{i}")),
+                        1 => {
+                            let own = s.id.clone();
+                            s.depends_on.insert(pos, own);
+                        }
+                        2 => {
+                            if let Some(d) = s.depends_on.first().cloned() {
+                                s.depends_on.push(d);
+                            }
+                        }
+                        3 => s.id = other_id,
+                        4 => s.id.clear(),
+                        // Possibly a cycle (or a repeat, or a self dependency).
+                        _ => s.depends_on.push(other_id),
+                    }
+                }
+                services
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+        #[test]
+        fn threaded_dags_give_identical_results(services in dag(80)) {
+            check_same(&services)?;
+        }
+
+        #[test]
+        fn threaded_broken_plans_give_the_identical_first_error(services in broken(80)) {
+            check_same(&services)?;
+        }
+    }
+
+    #[test]
+    fn a_larger_plan_is_identical_on_two_threads() {
+        // 3,000 services, ~12,000 dependencies, from a fixed LCG.
+        let mut state = 12345u64;
+        let mut next = |bound: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % bound.max(1)
+        };
+        let mut services: Vec<Service> = (0..3000)
+            .map(|i| {
+                let mut deps: Vec<usize> = (0..4).filter(|_| i > 0).map(|_| next(i)).collect();
+                deps.sort_unstable();
+                deps.dedup();
+                service(
+                    i,
+                    deps.into_iter().map(|d| format!("s{d}")).collect(),
+                    next(600) as u64,
+                )
+            })
+            .collect();
+        services.reverse();
+        let result = check_same(&services);
+        assert!(result.is_ok(), "{result:?}");
+        // And an unknown name in each half: the first in plan order wins.
+        if let Some(s) = services.get_mut(2900) {
+            s.depends_on.push("late".into());
+        }
+        if let Some(s) = services.get_mut(100) {
+            s.depends_on.insert(0, "early".into());
+        }
+        let err = ServiceGraph::build(services.as_slice(), 0).err();
+        assert_eq!(
+            err,
+            ServiceGraph::build(services.as_slice(), usize::MAX).err()
+        );
+        assert_eq!(
+            err.map(|e| e.path().to_string()),
+            Some("/services/100/depends_on/0".into())
+        );
+    }
+
+    #[test]
+    fn join_runs_both_and_reraises_a_worker_panic() {
+        assert_eq!(join(true, || 1, || 2), (1, 2));
+        assert_eq!(join(false, || 1, || 2), (1, 2));
+        let caught = std::panic::catch_unwind(|| {
+            join(
+                true,
+                || -> u8 { std::panic::panic_any("worker failed") },
+                || 2,
+            )
+        });
+        let payload = caught.err().and_then(|p| p.downcast_ref::<&str>().copied());
+        assert_eq!(payload, Some("worker failed"));
+    }
 }
