@@ -83,42 +83,33 @@ fn side(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Sample> {
 /// canary `invalid_config` error whose path is the argument's name (as in
 /// Node), not pyo3's `TypeError`.
 fn number(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
-    let py = obj.py();
-    let value = if obj.is_instance_of::<pyo3::types::PyBool>()
-        || obj.is_instance_of::<pyo3::types::PyString>()
-    {
-        None
-    } else {
-        obj.extract::<f64>().ok()
-    };
-    value
-        .ok_or_else(|| rollgate::Error::InvalidConfig {
-            path: name.to_string(),
-            message: format!(
-                "expected a number, got {}",
-                obj.get_type()
-                    .name()
-                    .map_or_else(|_| "another type".to_string(), |n| n.to_string())
-            ),
-        })
-        .raise(py)
+    let refused = obj.is_instance_of::<pyo3::types::PyBool>()
+        || obj.is_instance_of::<pyo3::types::PyString>();
+    match obj.extract::<f64>() {
+        Ok(value) if !refused => Ok(value),
+        _ => wrong_type(obj, name, "a number"),
+    }
 }
 
 /// Reads a text argument (an option name), like [`number`].
 fn text(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     match obj.cast::<pyo3::types::PyString>() {
         Ok(s) => Ok(s.to_str()?.to_string()),
-        Err(_) => Err(rollgate::Error::InvalidConfig {
-            path: name.to_string(),
-            message: format!(
-                "expected a string, got {}",
-                obj.get_type()
-                    .name()
-                    .map_or_else(|_| "another type".to_string(), |n| n.to_string())
-            ),
-        })
-        .raise(obj.py()),
+        Err(_) => wrong_type(obj, name, "a string"),
     }
+}
+
+/// The canary `invalid_config` error for argument `name` of the wrong type.
+fn wrong_type<T>(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<T> {
+    let got = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "another type".to_string(), |n| n.to_string());
+    Err(rollgate::Error::InvalidConfig {
+        path: name.to_string(),
+        message: format!("expected {expected}, got {got}"),
+    })
+    .raise(obj.py())
 }
 
 /// One `from_py_with` reader per argument name, so that a wrong type is an
