@@ -23,15 +23,16 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
 /// napi's errors print as "<status>, <reason>"; keep just the reason so
 /// messages match the other languages.
 fn strip_status(err: rollgate::Error) -> rollgate::Error {
-    match err {
-        rollgate::Error::InvalidInput { path, message } => rollgate::Error::InvalidInput {
-            path,
-            message: message
-                .strip_prefix("InvalidArg, ")
-                .map(str::to_string)
-                .unwrap_or(message),
-        },
-        other => other,
+    match err.kind() {
+        rollgate::ErrorKind::Input(rollgate::error::InputError::InvalidInput { message }) => {
+            match message.strip_prefix("InvalidArg, ") {
+                Some(rest) => {
+                    rollgate::Error::invalid_input(err.path(), rest).in_family(err.family())
+                }
+                None => err,
+            }
+        }
+        _ => err,
     }
 }
 

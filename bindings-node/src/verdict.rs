@@ -41,11 +41,7 @@ fn opt_num(env: &Env, value: Option<Unknown<'_>>, path: &str) -> napi::Result<Op
 }
 
 fn invalid<T>(env: &Env, path: String, message: &str) -> napi::Result<T> {
-    Err(rollgate::Error::InvalidConfig {
-        path,
-        message: message.to_string(),
-    })
-    .or_throw(env)
+    Err(rollgate::Error::invalid_config(path, message.to_string())).or_throw(env)
 }
 
 fn sample(env: &Env, value: SampleArg<'_>, path: &str) -> napi::Result<Vec<f64>> {

@@ -60,10 +60,10 @@ fn sample(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Vec<f64>> {
         return Ok(values);
     }
     if obj.is_instance_of::<pyo3::types::PyString>() {
-        return Err(rollgate::Error::InvalidConfig {
-            path: path.to_string(),
-            message: "expected a sequence of numbers or a numeric buffer, got a string".into(),
-        })
+        return Err(rollgate::Error::invalid_config(
+            path.to_string(),
+            "expected a sequence of numbers or a numeric buffer, got a string",
+        ))
         .raise(obj.py());
     }
     let list: Vec<Option<f64>> = read(obj, path)?;
@@ -105,10 +105,10 @@ fn wrong_type<T>(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult
         .get_type()
         .name()
         .map_or_else(|_| "another type".to_string(), |n| n.to_string());
-    Err(rollgate::Error::InvalidConfig {
-        path: name.to_string(),
-        message: format!("expected {expected}, got {got}"),
-    })
+    Err(rollgate::Error::invalid_config(
+        name.to_string(),
+        format!("expected {expected}, got {got}"),
+    ))
     .raise(obj.py())
 }
 
@@ -149,11 +149,7 @@ fn alternative(py: Python<'_>, text: &str) -> PyResult<Alternative> {
 fn canary_data(data: &Bound<'_, PyAny>) -> PyResult<rollgate::CanaryData> {
     let py = data.py();
     let invalid = |path: String, message: &str| {
-        Err::<(), _>(rollgate::Error::InvalidConfig {
-            path,
-            message: message.to_string(),
-        })
-        .raise(py)
+        Err::<(), _>(rollgate::Error::invalid_config(path, message.to_string())).raise(py)
     };
     let Ok(mapping) = data.cast::<PyMapping>() else {
         invalid(

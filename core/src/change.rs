@@ -9,7 +9,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, Result};
 use crate::wire::DurationSecs;
 
 /// A timestamp with its UTC offset (RFC 3339 on the wire).
@@ -376,30 +376,34 @@ impl Change {
     pub fn validate(&self, prefix: &str) -> Result<()> {
         for (field, value) in self.sizes() {
             if !value.is_finite() || value < 0.0 {
-                return Err(Error::NegativeSize {
-                    path: format!("{prefix}/{field}"),
-                    field: field.to_string(),
-                    value,
-                });
+                return Err(Error::new(
+                    format!("{prefix}/{field}"),
+                    ChangeError::NegativeSize {
+                        field: field.to_string(),
+                        value,
+                    },
+                ));
             }
         }
         if let Some(coverage) = self.tests.as_ref().and_then(|t| t.coverage) {
             if !(0.0..=1.0).contains(&coverage) {
-                return Err(Error::InvalidInput {
-                    path: format!("{prefix}/tests/coverage"),
-                    message: format!("coverage must lie in [0, 1], got {coverage}"),
-                });
+                return Err(Error::invalid_input(
+                    format!("{prefix}/tests/coverage"),
+                    format!("coverage must lie in [0, 1], got {coverage}"),
+                ));
             }
         }
         if let Some(created) = self.created_at {
             for (i, approval) in self.approvals.iter().enumerate() {
                 if approval.at < created {
-                    return Err(Error::ApprovalBeforeCreation {
-                        path: format!("{prefix}/approvals/{i}/at"),
-                        approver: approval.by.clone(),
-                        approved_at: approval.at.to_rfc3339(),
-                        created_at: created.to_rfc3339(),
-                    });
+                    return Err(Error::new(
+                        format!("{prefix}/approvals/{i}/at"),
+                        ChangeError::ApprovalBeforeCreation {
+                            approver: approval.by.clone(),
+                            approved_at: approval.at.to_rfc3339(),
+                            created_at: created.to_rfc3339(),
+                        },
+                    ));
                 }
             }
         }

@@ -11,14 +11,20 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::error::{pointer_token, Error, Result};
+use crate::error::{pointer_token, Error, InputError, Result};
 
 mod depth;
 pub use depth::{DepthLimited, MAX_DEPTH};
 
-/// Marker that custom deserialisation errors start with, so that
-/// [`from_deserializer`] can turn them into the right [`Error`] variant.
-const TAG_DURATION: &str = "\u{1}invalid_duration\u{1}";
+thread_local! {
+    /// The structured form of the last duration that failed to deserialise
+    /// on this thread: serde errors carry only a message, so
+    /// [`DurationSecs`]'s deserializer leaves `(message, value, reason)`
+    /// here and [`from_deserializer`] picks it up when the error it receives
+    /// is that very message, instead of parsing message text.
+    static DURATION_FAILURE: std::cell::RefCell<Option<(String, String, String)>> =
+        const { std::cell::RefCell::new(None) };
+}
 
 /// Reads a `T` from any serde deserializer, turning a failure into an
 /// [`Error`] whose path is the JSON pointer of the offending value.
@@ -40,6 +46,7 @@ where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
 {
+    DURATION_FAILURE.with(|slot| slot.borrow_mut().take());
     serde_path_to_error::deserialize(DepthLimited::new(deserializer)).map_err(|err| {
         let path = pointer(err.path());
         let message = err.inner().to_string();
@@ -82,9 +89,11 @@ pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
     }
     let mut de = serde_json::Deserializer::from_str(json);
     let value = from_deserializer(&mut de)?;
-    de.end().map_err(|e| Error::InvalidInput {
-        path: String::new(),
-        message: format!("trailing characters after the JSON document: {e}"),
+    de.end().map_err(|e| {
+        Error::invalid_input(
+            String::new(),
+            format!("trailing characters after the JSON document: {e}"),
+        )
     })?;
     Ok(value)
 }
@@ -112,10 +121,10 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
 /// ```
 pub fn count_arg(name: &str, value: f64, min: usize) -> Result<usize> {
     if !value.is_finite() || value.fract() != 0.0 || value < min as f64 || value > u32::MAX as f64 {
-        return Err(Error::InvalidInput {
-            path: name.to_string(),
-            message: format!("{name} must be a whole number of at least {min}, got {value}"),
-        });
+        return Err(Error::invalid_input(
+            name.to_string(),
+            format!("{name} must be a whole number of at least {min}, got {value}"),
+        ));
     }
     // Integral and in range: exact.
     Ok(value as usize)
@@ -145,14 +154,12 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 fn classify(path: String, message: String) -> Error {
-    if let Some(at) = message.find(TAG_DURATION) {
-        let rest = message.get(at + TAG_DURATION.len()..).unwrap_or("");
-        let (value, reason) = rest.split_once(TAG_DURATION).unwrap_or((rest, ""));
-        return Error::InvalidDuration {
-            path,
-            value: value.to_string(),
-            reason: reason.to_string(),
-        };
+    let duration = DURATION_FAILURE.with(|slot| slot.borrow_mut().take());
+    if let Some((text, value, reason)) = duration {
+        // Deserializers may add a prefix (napi) or a position (serde_json).
+        if message.contains(&text) {
+            return Error::new(path, InputError::InvalidDuration { value, reason });
+        }
     }
     // serde's derive reports: "unknown field `x`, expected one of `a`, `b`"
     // (or "expected `a`", or "there are no fields"); some deserializers put a
@@ -174,17 +181,16 @@ fn classify(path: String, message: String) -> Error {
             } else {
                 format!("{path}/{token}")
             };
-            return Error::UnknownField {
+            return Error::new(
                 path,
-                field: field.to_string(),
-                expected,
-            };
+                InputError::UnknownField {
+                    field: field.to_string(),
+                    expected,
+                },
+            );
         }
     }
-    Error::InvalidInput {
-        path,
-        message: strip_position(&message).to_string(),
-    }
+    Error::invalid_input(path, strip_position(&message).to_string())
 }
 
 /// Drops serde_json's " at line L column C" suffix: the path says where, and
@@ -330,7 +336,10 @@ impl<'de> Deserialize<'de> for DurationSecs {
         struct DurationVisitor;
 
         fn fail<E: de::Error>(value: String, reason: String) -> E {
-            E::custom(format!("{TAG_DURATION}{value}{TAG_DURATION}{reason}"))
+            let message = format!("invalid duration {value}: {reason}");
+            let error = E::custom(&message);
+            DURATION_FAILURE.with(|slot| *slot.borrow_mut() = Some((message, value, reason)));
+            error
         }
 
         impl Visitor<'_> for DurationVisitor {
