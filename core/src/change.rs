@@ -6,14 +6,12 @@
 //! can start with what it knows. [`Change::validate`] checks what serde cannot
 //! (non-negative sizes, coverage in `[0, 1]`, approvals not before creation).
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ChangeError, Error, Result};
 use crate::wire::DurationSecs;
 
-/// A timestamp with its UTC offset (RFC 3339 on the wire).
-pub type Timestamp = DateTime<FixedOffset>;
+pub use crate::wire::time::Timestamp;
 
 /// One proposed change to production.
 ///

@@ -402,6 +402,7 @@ pub fn evaluate_governance(
             t.checked_add_signed(chrono::Duration::seconds(
                 i64::try_from(policy.emergency_review_within.as_secs()).unwrap_or(i64::MAX),
             ))
+            .map(Timestamp)
         });
         required.push(finding(
             "post_implementation_review",

@@ -1051,9 +1051,9 @@ fn derive_window(
     };
     let calendar = crate::window::Calendar::new(spec).map_err(|e| e.with_path_prefix(&path))?;
     let duration = change.planned_duration.unwrap_or_default();
-    let check = calendar.check_window(start, duration);
+    let check = calendar.check_window(*start, duration);
     let to_freeze = calendar
-        .time_until_next_deny(start)
+        .time_until_next_deny(*start)
         .map(|d| d.as_secs() as f64);
     Ok(Some(WindowStatus {
         allowed: check.allowed,

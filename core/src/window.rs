@@ -29,7 +29,7 @@
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, SecondsFormat, TimeZone, Timelike, Utc,
+    Offset, TimeZone, Timelike, Utc,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -248,28 +248,7 @@ pub struct Calendar {
     coverage: Vec<Window>,
 }
 
-/// Reads an RFC 3339 timestamp with offset; errors are `invalid_timestamp`
-/// with `path` as their path.
-///
-/// ```
-/// let t = rollgate::window::parse_timestamp("at", "2026-03-08T09:00:00-04:00").unwrap();
-/// assert_eq!(t.timestamp(), 1_772_974_800);
-/// let err = rollgate::window::parse_timestamp("at", "tomorrow").unwrap_err();
-/// assert_eq!((err.code(), err.path()), ("invalid_timestamp", "at"));
-/// ```
-pub fn parse_timestamp(path: &str, text: &str) -> Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text).map_err(|e| {
-        Error::new(
-            path.to_string(),
-            CalendarError::InvalidTimestamp {
-                value: text.to_string(),
-                message: format!(
-                    "expected RFC 3339 with offset, e.g. 2026-11-26T09:00:00-05:00 ({e})"
-                ),
-            },
-        )
-    })
-}
+pub use crate::wire::time::parse_timestamp;
 
 /// Reads an IANA time zone name; errors are `invalid_time_zone`.
 ///
@@ -289,15 +268,7 @@ pub fn parse_time_zone(path: &str, name: &str) -> Result<Tz> {
     })
 }
 
-/// Formats an instant (seconds since the epoch) as RFC 3339 in a zone's offset.
-pub(crate) fn format_in(tz: &Tz, t: i64) -> String {
-    match DateTime::<Utc>::from_timestamp(t, 0) {
-        Some(utc) => utc
-            .with_timezone(tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, false),
-        None => t.to_string(),
-    }
-}
+pub(crate) use crate::wire::time::format_in;
 
 fn parse_local_time(path: &str, text: &str, allow_24: bool) -> Result<i64> {
     if allow_24 && (text == "24:00" || text == "24:00:00") {
