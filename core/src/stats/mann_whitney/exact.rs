@@ -53,34 +53,32 @@ impl UDistribution {
     pub(super) fn new(n: usize, m: usize) -> Self {
         // p[i][j](u): probability that U = u for sizes i, j. The largest of
         // the i + j values is an x with probability i/(i+j) (adding j to U),
-        // else a y.
-        // Keep one row per i for the current j.
+        // else a y. `rows[i]` holds p[i][j − 1] and becomes p[i][j] in
+        // place, from p[i − 1][j] (already updated) and itself.
         let mut rows: Vec<Vec<f64>> = (0..=n).map(|_| vec![1.0]).collect(); // j = 0: U = 0
         for j in 1..=m {
-            let mut prev_i: Vec<f64> = vec![1.0]; // i = 0: U = 0
-            let mut new_rows = Vec::with_capacity(n + 1);
-            new_rows.push(prev_i.clone());
             for i in 1..=n {
-                let size = i * j + 1;
-                let mut row = vec![0.0; size];
+                let (done, rest) = rows.split_at_mut(i);
+                let (Some(prev), Some(row)) = (done.last(), rest.first_mut()) else {
+                    continue;
+                };
                 let wx = i as f64 / (i + j) as f64;
                 let wy = j as f64 / (i + j) as f64;
-                // From (i − 1, j): U increases by j.
-                for (u, p) in prev_i.iter().enumerate() {
-                    if let Some(slot) = row.get_mut(u + j) {
-                        *slot += wx * p;
-                    }
+                let old_len = row.len();
+                row.resize(i * j + 1, 0.0);
+                for (u, slot) in row.iter_mut().enumerate() {
+                    // From (i − 1, j): U increases by j. From (i, j − 1): U
+                    // unchanged.
+                    let from_x = u.checked_sub(j).and_then(|v| prev.get(v)).map(|p| wx * p);
+                    let from_y = (u < old_len).then(|| wy * *slot);
+                    *slot = match (from_x, from_y) {
+                        (Some(a), Some(b)) => a + b,
+                        (Some(a), None) => a,
+                        (None, Some(b)) => b,
+                        (None, None) => 0.0,
+                    };
                 }
-                // From (i, j − 1): U unchanged.
-                if let Some(left) = rows.get(i) {
-                    for (slot, p) in row.iter_mut().zip(left) {
-                        *slot += wy * p;
-                    }
-                }
-                new_rows.push(row.clone());
-                prev_i = row;
             }
-            rows = new_rows;
         }
         UDistribution {
             pmf: rows.pop().unwrap_or_else(|| vec![1.0]),

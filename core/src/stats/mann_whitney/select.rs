@@ -13,9 +13,6 @@
 
 use super::pairs::{PairDiffs, PIVOT_CANDIDATES};
 
-/// Size of the deterministic sample of pairs that gives the first brackets.
-const SAMPLE: usize = 1 << 14;
-
 /// A small deterministic pseudo-random generator (splitmix64), used only to
 /// sample pairs; results never depend on its values, only running time does.
 pub(crate) struct SplitMix64(pub u64);
@@ -163,7 +160,7 @@ impl<'p, 'a> Search<'p, 'a> {
     fn propose_from_sample(&mut self) {
         let (x, y) = (self.pairs.x, self.pairs.y);
         let mut rng = SplitMix64(0x5EED_CA9A_7E57_0001);
-        let mut sample: Vec<f64> = (0..SAMPLE)
+        let mut sample: Vec<f64> = (0..self.pairs.sample)
             .map(|_| {
                 let i = rng.below(x.len() as u64) as usize;
                 let j = rng.below(y.len() as u64) as usize;
@@ -171,7 +168,7 @@ impl<'p, 'a> Search<'p, 'a> {
             })
             .collect();
         sample.sort_unstable_by(f64::total_cmp);
-        let s = SAMPLE as f64;
+        let s = self.pairs.sample as f64;
         // None is an open end: below the lowest or above the highest.
         let overlaps = |upper: Option<f64>, lower: Option<f64>| match (upper, lower) {
             (Some(u), Some(l)) => l <= u,

@@ -127,7 +127,7 @@ fn large_selection_matches_brute_force() {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
     /// Any samples (few levels for ties, extremes, mixed signs), any
-    /// ranks, every stage forced small: the same order statistics as
+    /// ranks, every stage and the first sample forced small: the same order statistics as
     /// sorting all the differences.
     #[test]
     fn selection_is_exact_on_arbitrary_samples(
@@ -136,6 +136,7 @@ proptest::proptest! {
         scale in proptest::sample::select(vec![1.0, 0.1, 1e-300, 1e300, 3.7]),
         picks in proptest::collection::vec(0.0f64..1.0, 1..6),
         band_limit in 1u64..40,
+        sample in 1usize..200,
     ) {
         let x: Vec<f64> = x.iter().map(|&v| f64::from(v) * scale).collect();
         let y: Vec<f64> = y.iter().map(|&v| f64::from(v) * scale * 0.75).collect();
@@ -144,6 +145,7 @@ proptest::proptest! {
         let mut pairs = PairDiffs::new(&xs, &ys);
         pairs.small = None;
         pairs.band_limit = band_limit;
+        pairs.sample = sample;
         pairs.parallel_rows = 16;
         let last = all.len() - 1;
         let ks: Vec<u64> = picks.iter().map(|p| (p * last as f64).round() as u64).collect();
