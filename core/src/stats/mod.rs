@@ -17,13 +17,16 @@
 //! on it.
 //!
 //! The folder: one file per kernel (`mann_whitney/` is a folder of its own),
-//! `normal.rs` for the normal distribution's tails and quantile, `sort.rs`
-//! for the sorting every two-sample kernel starts with.
+//! `normal.rs` for the normal distribution's tails and quantile, `beta.rs`
+//! for the incomplete beta function and the binomial and t distributions
+//! built on it, `sort.rs` for the sorting every two-sample kernel starts
+//! with.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CanaryError, Error, Result};
 
+mod beta;
 pub mod ks;
 pub mod mann_whitney;
 pub mod multiple;

@@ -2,58 +2,14 @@
 //! to double precision (p-values are checked at 1e-9 relative against scipy,
 //! down to the far tails).
 
-/// The complementary error function to close to double precision (statrs'
-/// `erfc` is good to about 1e-10 relative, too coarse for p-values checked
-/// at 1e-9 against scipy): a positive-term series of erf below 2.5, the
-/// continued fraction of erfc above.
-pub(crate) fn erfc(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    if x < 0.0 {
-        return 2.0 - erfc(-x);
-    }
-    let two_over_sqrt_pi = std::f64::consts::FRAC_2_SQRT_PI;
-    if x < 2.5 {
-        // erf(x) = 2/sqrt(pi) e^{-x^2} sum 2^n x^{2n+1} / (1·3···(2n+1)).
-        let x2 = x * x;
-        let mut term = x;
-        let mut sum = x;
-        let mut n = 0.0;
-        while term > 1e-17 * sum {
-            n += 1.0;
-            term *= 2.0 * x2 / (2.0 * n + 1.0);
-            sum += term;
-        }
-        return 1.0 - two_over_sqrt_pi * (-x2).exp() * sum;
-    }
-    if x > 27.3 {
-        return 0.0;
-    }
-    // erfc(x) = e^{-x^2}/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))),
-    // evaluated by the modified Lentz method.
-    let tiny = 1e-300;
-    let mut f = x;
-    let mut c = x;
-    let mut d = 0.0;
-    for k in 1..500 {
-        let a = 0.5 * f64::from(k);
-        d = x + a * d;
-        if d.abs() < tiny {
-            d = tiny;
-        }
-        c = x + a / c;
-        if c.abs() < tiny {
-            c = tiny;
-        }
-        d = 1.0 / d;
-        let delta = c * d;
-        f *= delta;
-        if (delta - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    0.5 * two_over_sqrt_pi * (-x * x).exp() / f
+/// The complementary error function: libm's (the Rust port of musl's),
+/// within 3e-16 relative of the exact value wherever the result is a normal
+/// double. It replaced a hand-written series and continued fraction
+/// (1.9e-12 relative near 2.5, ten times slower: 501 against 47 ns per call,
+/// 2026-11-27); statrs' `erfc` is good to only about 1e-10, too coarse for
+/// p-values checked at 1e-9 against scipy.
+fn erfc(x: f64) -> f64 {
+    libm::erfc(x)
 }
 
 /// The standard normal distribution's lower tail P(Z ≤ z).

@@ -70,7 +70,7 @@ impl UDistribution {
                     // From (i − 1, j): U increases by j. From (i, j − 1): U
                     // unchanged.
                     let from_x = u.checked_sub(j).and_then(|v| prev.get(v)).map(|p| wx * p);
-                    let from_y = (u < old_len).then(|| wy * *slot);
+                    let from_y = (u < old_len).then_some(wy * *slot);
                     *slot = match (from_x, from_y) {
                         (Some(a), Some(b)) => a + b,
                         (Some(a), None) => a,

@@ -27,7 +27,7 @@
 use serde::Serialize;
 
 use super::{bound, check_confidence, check_sample, check_size, sort_pair, Alternative};
-use crate::error::Result;
+use crate::error::{Error, ErrorFamily, Result};
 
 mod asymptotic;
 mod exact;
@@ -99,7 +99,9 @@ pub struct MannWhitney {
 ///
 /// Errors: `insufficient_data` when a sample is empty, `invalid_sample` for a
 /// NaN or infinite value (path `x/i` or `y/i`), `invalid_config` for a
-/// confidence outside (0, 1).
+/// confidence outside (0, 1), `invalid_input` (path `x`) when the estimate
+/// is beyond the double range (samples near ±1.8e308 of opposite signs).
+/// An interval end beyond the double range is unbounded (`None`).
 ///
 /// ```
 /// use rollgate::stats::{mann_whitney, Alternative};
@@ -143,13 +145,31 @@ pub fn mann_whitney_owned(
     check_sample(&y, "y")?;
     check_confidence(confidence, "confidence")?;
     let (xs, ys) = sort_pair(x, y);
-    Ok(mann_whitney_sorted(
-        &xs,
-        &ys,
-        alternative,
-        confidence,
-        false,
-    ))
+    let result = mann_whitney_sorted(&xs, &ys, alternative, confidence, false);
+    if !result.estimate.is_finite() {
+        return Err(difference_overflow(&xs, &ys));
+    }
+    Ok(result)
+}
+
+/// The error for samples whose pairwise differences leave the double range
+/// (the estimate is one of them, or the mean of two).
+fn difference_overflow(xs: &[f64], ys: &[f64]) -> Error {
+    let (lo, hi) = (
+        |v: &[f64]| v.first().copied(),
+        |v: &[f64]| v.last().copied(),
+    );
+    Error::invalid_input(
+        "x",
+        format!(
+            "the shift between x (from {:?} to {:?}) and y (from {:?} to {:?}) exceeds the double range",
+            lo(xs).unwrap_or(0.0),
+            hi(xs).unwrap_or(0.0),
+            lo(ys).unwrap_or(0.0),
+            hi(ys).unwrap_or(0.0)
+        ),
+    )
+    .in_family(ErrorFamily::Canary)
 }
 
 /// The p-value of a rank test and the 0-based ranks of its interval ends
@@ -182,11 +202,9 @@ pub(crate) fn mann_whitney_sorted(
         asymptotic::test(n, m, &ranks, alternative, alpha)
     };
     let (estimate, ci) = estimate_and_interval(&pairs, test.ci_ranks);
-    let ci = if exact {
-        ci
-    } else {
-        [ci[0].and_then(bound), ci[1].and_then(bound)]
-    };
+    // An end beyond the double range (a difference that overflowed) is
+    // unbounded.
+    let ci = [ci[0].and_then(bound), ci[1].and_then(bound)];
     MannWhitney {
         statistic: ranks.u_x,
         p_value: test.p_value,
