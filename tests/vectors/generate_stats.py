@@ -539,5 +539,25 @@ cases += [
      "input": [[[3, 1]], 1.0, 100, 0.05], "error_code": "invalid_config", "error_path": "allocation"},
 ]
 
+# Until the Node binding reads JS numbers as doubles (issue 9), napi's serde
+# path turns a number whose fractional part is below f64::EPSILON into an
+# i64: 1e-300 becomes 0 and 1e300 saturates to 2^63 - 1. Cases with such an
+# input are marked, and the Node runner skips them with this reason; set
+# NODE_READS_DOUBLES once the binding's reader is fixed and regenerate.
+NODE_READS_DOUBLES = False
+
+
+def node_corrupts(value) -> bool:
+    if isinstance(value, list):
+        return any(node_corrupts(v) for v in value)
+    if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
+        return 0 < abs(value) < np.finfo(float).eps or abs(value) >= 2.0**63
+    return False
+
+
+for case in cases:
+    if not NODE_READS_DOUBLES and node_corrupts(case["input"]):
+        case["pending"] = {"node": "issue 9: napi reads numbers below f64::EPSILON or above 2^63 as i64"}
+
 OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {OUT}")

@@ -102,7 +102,7 @@ mod tests {
         assert!(beta_reg(1.0, 0.5, f64::NAN).is_nan());
         assert!(beta_reg(0.0, 0.5, 0.5).is_nan());
         assert!(beta_reg(1.0, 0.5, 1.5).is_nan());
-        assert_eq!(beta_reg(1.0, 1.0, 0.25), 0.25);
+        assert!((beta_reg(1.0, 1.0, 0.25) - 0.25).abs() < 1e-15);
         assert!(t_cdf(1.0, f64::NAN).is_nan());
         assert_eq!(t_cdf(f64::INFINITY, 3.0), 1.0);
         assert_eq!(t_cdf(f64::NEG_INFINITY, 3.0), 0.0);
