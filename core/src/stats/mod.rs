@@ -12,7 +12,7 @@
 //! the shared vectors in `tests/vectors/stats.json` pin the numbers.
 //!
 //! Two-sample kernels sort large samples (65,536 values or more in total) on
-//! two threads, scoped to the call ([`crate::parallel`]); when a thread
+//! two threads, scoped to the call (`crate::parallel`); when a thread
 //! cannot be started the calling thread does the work. Results never depend
 //! on it.
 //!
