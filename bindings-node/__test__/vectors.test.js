@@ -45,7 +45,9 @@ for (const file of files) {
   const { cases } = doc
   for (const c of cases) {
     total += 1
-    test(`${file}: ${c.name}`, () => {
+    // A case the binding cannot read faithfully yet names the issue.
+    const skip = c.pending && c.pending.node
+    test(`${file}: ${c.name}`, { skip }, () => {
       const fn = rollgate[camel(c.function)]
       assert.equal(typeof fn, 'function', `rollgate.${camel(c.function)} is not exported`)
       const tol = c.tolerance ?? 1e-9

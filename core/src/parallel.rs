@@ -23,29 +23,49 @@ pub(crate) fn join<RA: Send, RB>(
     a: impl Fn() -> RA + Sync,
     b: impl FnOnce() -> RB,
 ) -> (RA, RB) {
+    join_mut(parallel, &mut (), |_| a(), b)
+}
+
+/// [`join`] where `a` works on `state`, borrowed mutably for the call (a
+/// scratch buffer, or a value `a` replaces): `a` gets `&mut state` on the
+/// second thread, or on the calling thread after `b` when the second thread
+/// could not be started (then `a` has not run, and `state` is untouched).
+///
+/// ```ignore
+/// let mut high = vec![3, 1, 2];
+/// let (_, low) = rollgate::parallel::join_mut(true, &mut high, |v| v.sort(), || 1 + 1);
+/// assert_eq!((high, low), (vec![1, 2, 3], 2));
+/// ```
+pub(crate) fn join_mut<S: Send + ?Sized, RA: Send, RB>(
+    parallel: bool,
+    state: &mut S,
+    a: impl Fn(&mut S) -> RA + Sync,
+    b: impl FnOnce() -> RB,
+) -> (RA, RB) {
     if !parallel {
-        let ra = a();
+        let ra = a(state);
         return (ra, b());
     }
-    std::thread::scope(|scope| {
+    let a = &a;
+    let (ra, rb) = std::thread::scope(|scope| {
+        let on_worker = &mut *state;
         let worker = std::thread::Builder::new()
             .name("rollgate-worker".into())
-            .spawn_scoped(scope, &a);
+            .spawn_scoped(scope, move || a(on_worker));
         let rb = b();
-        let ra = match worker {
-            Ok(handle) => match handle.join() {
-                Ok(ra) => ra,
-                Err(payload) => std::panic::resume_unwind(payload),
-            },
-            Err(_) => a(),
-        };
-        (ra, rb)
-    })
+        (worker.ok().map(|handle| handle.join()), rb)
+    });
+    match ra {
+        Some(Ok(ra)) => (ra, rb),
+        Some(Err(payload)) => std::panic::resume_unwind(payload),
+        // The thread was not started: the closure never ran.
+        None => (a(state), rb),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::{join, join_mut};
 
     #[test]
     fn both_sides_run_with_and_without_a_second_thread() {
@@ -58,6 +78,26 @@ mod tests {
             );
             assert_eq!(low + high, 500_500);
             assert_eq!(low, 125_250);
+        }
+    }
+
+    #[test]
+    fn the_worker_side_gets_its_state_mutably() {
+        for parallel in [false, true] {
+            let mut data: Vec<u64> = (1..=1000).rev().collect();
+            let (low, high) = data.split_at_mut(400);
+            let (sum_high, sum_low) = join_mut(
+                parallel,
+                high,
+                |half| {
+                    half.sort_unstable();
+                    half.iter().sum::<u64>()
+                },
+                || low.iter().sum::<u64>(),
+            );
+            assert_eq!((sum_low, sum_high), (320_200, 180_300));
+            assert_eq!(data.get(400..403), Some(&[1, 2, 3][..]));
+            assert_eq!(data.first(), Some(&1000));
         }
     }
 }
