@@ -11,7 +11,7 @@
 
 use std::cmp::Ordering;
 
-use super::id_index::{touch, IdArena, BATCH};
+use super::id_index::{touch, IdIndex, BATCH};
 use super::service_graph::{csr, PARALLEL_MIN_SERVICES};
 use super::source::Services;
 use super::types::ServiceRef;
@@ -122,7 +122,7 @@ impl ServiceGraph {
 /// per-service values, and where each service's dependencies start in the
 /// edge list (then the end).
 struct Registered {
-    ids: IdArena,
+    ids: IdIndex,
     durations: Vec<u64>,
     customer_facing: Vec<bool>,
     dep_offsets: Vec<u32>,
@@ -130,10 +130,10 @@ struct Registered {
 }
 
 /// The first pass: registers every id (an empty or repeated id is the
-/// error), in batches (see `IdArena::prefetch`).
+/// error) and copies what the analyses need of each service.
 fn register<S: Services + ?Sized>(services: &S) -> Result<Registered> {
     let n = services.count();
-    let mut ids = IdArena::with_capacity(n);
+    let mut ids = IdIndex::with_capacity(n);
     let mut durations = Vec::with_capacity(n);
     let mut customer_facing = Vec::with_capacity(n);
     let mut dep_offsets = Vec::with_capacity(n + 1);
@@ -146,7 +146,7 @@ fn register<S: Services + ?Sized>(services: &S) -> Result<Registered> {
         for (h, i) in hashes.iter_mut().zip(chunk.clone()) {
             *h = ids.hash(services.id(i));
         }
-        ids.prefetch(hashes.get(..chunk.len()).unwrap_or(&[]));
+        ids.warm(hashes.get(..chunk.len()).unwrap_or(&[]));
         for (i, &hash) in chunk.zip(&hashes) {
             add_id(&mut ids, services.id(i), hash, i)?;
             durations.push(services.duration(i));
@@ -170,9 +170,9 @@ fn register<S: Services + ?Sized>(services: &S) -> Result<Registered> {
     })
 }
 
-/// Adds the id of service `i` (whose hash is `hash`) to the index: an empty
-/// id is `invalid_input`, a repeated one `duplicate_id` naming the first.
-fn add_id(ids: &mut IdArena, id: &str, hash: u64, i: usize) -> Result<()> {
+/// Adds the id of service `i` to the index: an empty id is
+/// `invalid_input`, a repeated one `duplicate_id` naming the first.
+fn add_id(ids: &mut IdIndex, id: &str, hash: u64, i: usize) -> Result<()> {
     if id.is_empty() {
         return Err(Error::invalid_input(
             format!("/services/{i}/id"),
@@ -200,7 +200,7 @@ fn add_id(ids: &mut IdArena, id: &str, hash: u64, i: usize) -> Result<()> {
 /// halves of the edges, each resolved against the (now read-only) index.
 fn resolve<S: Services + Sync + ?Sized>(
     services: &S,
-    ids: &IdArena,
+    ids: &IdIndex,
     dep_offsets: &[u32],
     edge_count: usize,
     parallel: bool,
@@ -312,7 +312,7 @@ fn self_unknown_or_repeated<S: Services + ?Sized>(
 
 /// Node indices sorted by id (byte order). Sorts on an 8-byte big-endian
 /// prefix first so that most comparisons touch neither the string nor memcmp.
-fn sorted_by_id(ids: &IdArena) -> Vec<u32> {
+fn sorted_by_id(ids: &IdIndex) -> Vec<u32> {
     let mut keyed: Vec<(u64, u32)> = (0..ids.len() as u32)
         .map(|i| {
             let mut prefix = [0u8; 8];

@@ -2,7 +2,7 @@
 //! adjacency in both directions, the id order, the waves) and the
 //! accessors every analysis reads it through.
 
-use super::id_index::IdArena;
+use super::id_index::IdIndex;
 
 /// A validated dependency graph of a plan's services.
 ///
@@ -16,7 +16,7 @@ use super::id_index::IdArena;
 #[derive(Debug, Clone)]
 pub struct ServiceGraph {
     /// Every id, packed, with a hash index over them.
-    pub(super) ids: IdArena,
+    pub(super) ids: IdIndex,
     /// Deploy duration of each node, in seconds.
     pub(super) durations: Vec<u64>,
     /// Whether each node is customer facing.
