@@ -1,5 +1,6 @@
 //! Property tests of the dependency graph: random DAGs, random graphs with
-//! cycles, permuted input lists and arbitrary JSON.
+//! cycles, permuted input lists and arbitrary JSON (damaged plans, read
+//! from JSON all the way to the analyses, are in `graph_mutations/`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -286,6 +287,9 @@ proptest! {
         }
     }
 
+    /// Random JSON rarely reads as a plan: this checks the reader alone.
+    /// `graph_mutations.rs` damages valid plans so that the engine is
+    /// reached.
     #[test]
     fn arbitrary_json_never_panics(json in arbitrary_json()) {
         let text = json.to_string();
@@ -293,29 +297,6 @@ proptest! {
             let _ = rollgate::order_services(&plan);
             let _ = rollgate::blast_radius(&plan, None);
             let _ = rollgate::schedule_services(&plan, 2);
-        }
-    }
-
-    #[test]
-    fn plan_shaped_json_never_panics(
-        ids in proptest::collection::vec("[a-c]{0,2}", 0..8),
-        deps in proptest::collection::vec(proptest::collection::vec("[a-c]{0,2}", 0..3), 0..8),
-        durs in proptest::collection::vec(prop_oneof![Just(serde_json::json!("5m")), Just(serde_json::json!(-1)), Just(serde_json::json!(1e300)), Just(serde_json::json!("x")), Just(serde_json::json!(3))], 0..8),
-    ) {
-        let services: Vec<serde_json::Value> = ids.iter().enumerate().map(|(i, id)| serde_json::json!({
-            "id": id,
-            "depends_on": deps.get(i).cloned().unwrap_or_default(),
-            "deploy_duration": durs.get(i).cloned().unwrap_or(serde_json::json!(0)),
-        })).collect();
-        let text = serde_json::json!({"name": "p", "services": services}).to_string();
-        match Plan::from_json(&text) {
-            Ok(plan) => {
-                match rollgate::order_services(&plan) {
-                    Ok(_) => {}
-                    Err(e) => prop_assert!(!e.code().is_empty() && (e.path().starts_with("/services") )),
-                }
-            }
-            Err(e) => prop_assert!(e.path().starts_with("/services")),
         }
     }
 }
