@@ -118,11 +118,12 @@ impl Readiness {
 /// [`rollout`](crate::rollout)).
 pub(super) fn form_waves(regions: &[RegionInfo<'_>], policy: &RolloutPolicy) -> Vec<WavePlan> {
     let mut readiness = Readiness::new(regions);
-    let mut placed = 0;
     let mut waves: Vec<WavePlan> = Vec::new();
     let mut in_wave = vec![false; regions.len()];
     let mut target = 1.0_f64;
-    while placed < regions.len() {
+    // Every wave places at least its first candidate, so this ends; with an
+    // acyclic region graph (checked before) every region gets placed.
+    while !readiness.ready.is_empty() {
         let (pool, limit, mut reasons) = if waves.is_empty() {
             first_pool(regions, &readiness, policy)
         } else {
@@ -156,7 +157,6 @@ pub(super) fn form_waves(regions: &[RegionInfo<'_>], policy: &RolloutPolicy) -> 
             }
         }
         readiness.place(&chosen);
-        placed += chosen.len();
         chosen.sort_unstable_by_key(|&r| regions.get(r).map_or("", |i| i.id));
         waves.push(WavePlan {
             regions: chosen,

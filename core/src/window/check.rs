@@ -371,6 +371,74 @@ mod tests {
     }
 
     #[test]
+    fn a_window_that_vanishes_in_a_gap_covers_nothing() {
+        // Berlin, 2026-03-29: allow/0 (02:00–03:00) falls into the skipped
+        // hour and vanishes; allow/1 alone covers the deployment.
+        let c = cal(r#"{"time_zone": "Europe/Berlin",
+            "allow": [{"start": "02:00", "end": "03:00"}, {"start": "00:00", "end": "06:00"}]}"#);
+        let check = c.check_window(at("2026-03-29T01:00:00+01:00"), DurationSecs(2 * 3600));
+        assert!(check.allowed);
+        assert_eq!(codes(&check), [("inside_allow", vec!["allow/1"])]);
+    }
+
+    #[test]
+    fn deny_windows_overlap_half_open_intervals() {
+        let c = cal(r#"{"deny": [{"start": "12:00", "end": "13:00", "reason": "lunch"}]}"#);
+        let denied = |t: &str, d: u64| !c.check_window(at(t), DurationSecs(d)).allowed;
+        assert!(denied("2026-06-01T12:59:59Z", 0));
+        assert!(!denied("2026-06-01T11:59:59Z", 0));
+        assert!(denied("2026-06-01T11:59:59Z", 2));
+        assert!(!denied("2026-06-01T11:59:59Z", 1));
+        assert!(!denied("2026-06-01T13:00:00Z", 60));
+        assert!(denied("2026-06-01T12:59:59Z", 60));
+        let check = c.check_window(at("2026-06-01T12:30:00Z"), DurationSecs(0));
+        assert_eq!(
+            check.reasons[0].message,
+            "deny window deny/0 (lunch) from 2026-06-01T12:00:00+00:00 to 2026-06-01T13:00:00+00:00 overlaps the deployment"
+        );
+        assert_eq!(
+            check.next_allowed_start.as_deref(),
+            Some("2026-06-01T13:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn inside_reasons_name_every_window_the_deployment_touches() {
+        // Two touching allow windows merge; the deployment spans both.
+        let c = cal(
+            r#"{"allow": [{"start": "09:00", "end": "10:00"}, {"start": "10:00", "end": "11:00"}, {"start": "15:00", "end": "16:00"}],
+                        "coverage": [{"start": "08:00", "end": "12:00"}]}"#,
+        );
+        let check = c.check_window(at("2026-06-01T09:30:00Z"), DurationSecs(3600));
+        assert_eq!(
+            codes(&check),
+            [
+                ("inside_allow", vec!["allow/0"]),
+                ("inside_allow", vec!["allow/1"]),
+                ("inside_coverage", vec!["coverage/0"])
+            ]
+        );
+        let check = c.check_window(at("2026-06-01T10:00:00Z"), DurationSecs(0));
+        assert_eq!(codes(&check)[0], ("inside_allow", vec!["allow/1"]));
+        let check = c.check_window(at("2026-06-01T11:00:00Z"), DurationSecs(0));
+        assert_eq!(
+            codes(&check),
+            [
+                ("outside_allow", vec![]),
+                ("inside_coverage", vec!["coverage/0"])
+            ]
+        );
+        let check = c.check_window(at("2026-06-01T10:30:00Z"), DurationSecs(1800));
+        assert!(check.allowed);
+        let check = c.check_window(at("2026-06-01T10:30:01Z"), DurationSecs(1800));
+        assert!(!check.allowed);
+        assert_eq!(
+            check.next_allowed_start.as_deref(),
+            Some("2026-06-02T09:00:00+00:00")
+        );
+    }
+
+    #[test]
     fn too_short_carries_its_numbers_as_evidence() {
         let c = cal(r#"{"allow": [{"start": "09:00", "end": "10:00"}]}"#);
         let check = c.check_window(at("2026-06-01T09:00:00Z"), DurationSecs(7200));

@@ -223,6 +223,122 @@ mod tests {
     }
 
     #[test]
+    fn resolve_reads_a_gap_with_the_offset_before_it() {
+        // Lisbon, 2026-03-29: 01:00 WET → 02:00 WEST. 01:30 is read at +00:00
+        // (the offset the day before), not at Lisbon's 1970 offset (+01:00).
+        let lisbon = chrono_tz::Europe::Lisbon;
+        assert_eq!(
+            resolve(&lisbon, local("2026-03-29", "01:30")),
+            at("2026-03-29T02:30:00+01:00")
+        );
+        assert_eq!(
+            resolve(&lisbon, local("2026-03-29", "00:59")),
+            at("2026-03-29T00:59:00+00:00")
+        );
+        assert_eq!(
+            resolve(&lisbon, local("2026-03-29", "02:00")),
+            at("2026-03-29T02:00:00+01:00")
+        );
+    }
+
+    #[test]
+    fn weekly_occurrences_keep_two_days_of_margin_exactly() {
+        let c = cal(r#"{"allow": [{"start": "09:00", "end": "10:00"}]}"#);
+        let starts = |a: &str, b: &str| {
+            let mut out = Vec::new();
+            c.occurrences(&c.allow[0], at(a), at(b), &mut out);
+            out.iter()
+                .map(|&(s, e)| {
+                    assert_eq!(e - s, 3600);
+                    crate::wire::time::format_in(&chrono_tz::UTC, s)
+                })
+                .collect::<Vec<_>>()
+        };
+        // Saturday's window ends exactly two days before Monday 10:00: out.
+        assert_eq!(
+            starts("2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z"),
+            [
+                "2026-11-22T09:00:00+00:00",
+                "2026-11-23T09:00:00+00:00",
+                "2026-11-24T09:00:00+00:00",
+                "2026-11-25T09:00:00+00:00"
+            ]
+        );
+        // Wednesday's starts exactly two days after Monday 09:00: out.
+        assert_eq!(
+            starts("2026-11-23T09:00:00Z", "2026-11-23T09:00:00Z"),
+            [
+                "2026-11-21T09:00:00+00:00",
+                "2026-11-22T09:00:00+00:00",
+                "2026-11-23T09:00:00+00:00",
+                "2026-11-24T09:00:00+00:00"
+            ]
+        );
+        assert_eq!(
+            starts("2026-11-23T09:30:00Z", "2026-11-24T09:30:00Z").len(),
+            6
+        );
+    }
+
+    #[test]
+    fn periodic_occurrences_near_the_range_only() {
+        let c = cal(r#"{"deny": [{"every": "quarter", "last_days": 3}]}"#);
+        let near = |a: &str, b: &str| {
+            let mut out = Vec::new();
+            c.occurrences(&c.deny[0], at(a), at(b), &mut out);
+            out
+        };
+        let q1 = (at("2026-03-29T00:00:00Z"), at("2026-04-01T00:00:00Z"));
+        let q4 = (at("2025-12-29T00:00:00Z"), at("2026-01-01T00:00:00Z"));
+        // The days `first..=last` are the range's days widened by two.
+        assert_eq!(
+            near("2026-04-03T00:00:00Z", "2026-04-03T00:00:00Z"),
+            vec![q1]
+        );
+        assert_eq!(near("2026-04-04T00:00:00Z", "2026-04-04T00:00:00Z"), vec![]);
+        assert_eq!(
+            near("2026-03-27T00:00:00Z", "2026-03-27T00:00:00Z"),
+            vec![q1]
+        );
+        assert_eq!(near("2026-03-26T00:00:00Z", "2026-03-26T00:00:00Z"), vec![]);
+        assert_eq!(
+            near("2026-01-01T00:00:00Z", "2026-03-30T00:00:00Z"),
+            vec![q4, q1]
+        );
+        let c = cal(
+            r#"{"time_zone": "Asia/Tokyo", "deny": [{"every": "month", "first_days": 2}, {"every": "year", "last_days": 1}]}"#,
+        );
+        let mut out = Vec::new();
+        c.occurrences(
+            &c.deny[0],
+            at("2026-02-28T00:00:00+09:00"),
+            at("2026-03-02T00:00:00+09:00"),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![(
+                at("2026-03-01T00:00:00+09:00"),
+                at("2026-03-03T00:00:00+09:00")
+            )]
+        );
+        let mut out = Vec::new();
+        c.occurrences(
+            &c.deny[1],
+            at("2027-01-01T12:00:00+09:00"),
+            at("2027-01-01T12:00:00+09:00"),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![(
+                at("2026-12-31T00:00:00+09:00"),
+                at("2027-01-01T00:00:00+09:00")
+            )]
+        );
+    }
+
+    #[test]
     fn a_window_ending_where_the_skipped_hour_ends_vanishes() {
         // Berlin, 2026-03-29: 02:00 → 03:00. 02:10 moves to 03:10 CEST, after
         // the 03:00 end, so that day's window vanishes; 02:10–02:50 moves

@@ -167,6 +167,25 @@ fn policy_and_region_checks() {
     )
     .unwrap();
     assert_eq!(s.waves[0].steps[0].start, "2026-11-24T18:00:00+09:00");
+    // An unrestricted calendar never makes a region wait.
+    assert!(s.waves.iter().all(|w| w.waits.is_empty()));
     assert_eq!(s.waves[1].steps[0].start, "2026-11-24T10:01:00+01:00");
     assert_eq!(s.waves[1].start, "2026-11-24T09:01:00+00:00");
+}
+
+#[test]
+fn a_region_cycle_points_at_the_dependency_that_closes_it() {
+    let err = schedule(
+        r#"{"name": "p", "services": [], "regions": [
+            {"id": "x"}, {"id": "a", "depends_on": ["x", "b"]}, {"id": "b", "depends_on": ["a"]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.path(), "/regions/1/depends_on/1");
+    match err.kind() {
+        ErrorKind::Plan(PlanError::RegionCycle { cycle, members }) => {
+            assert_eq!(cycle, &["a", "b", "a"]);
+            assert_eq!(members, &["a", "b"]);
+        }
+        other => panic!("{other}"),
+    }
 }

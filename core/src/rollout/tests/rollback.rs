@@ -167,3 +167,17 @@ fn gantt_draws_waits_regions_and_bakes() {
     let err = to_mermaid_gantt(&bad).unwrap_err();
     assert_eq!((err.code(), err.path()), ("invalid_timestamp", "/waves"));
 }
+
+#[test]
+fn gantt_labels_the_contract_phase_and_omits_a_zero_bake() {
+    let s = schedule(
+        r#"{"name": "p", "services": [{"id": "app", "deploy_duration": "5m"},
+              {"id": "drop", "deploy_duration": "1m", "migration": {"phase": "contract"}}],
+            "regions": [{"id": "a"}]}"#,
+    )
+    .unwrap();
+    let gantt = to_mermaid_gantt(&s).unwrap();
+    assert!(gantt.contains("    section Wave 1\n    a :w1_a, 2026-11-24 09:00:00, 2026-11-24 09:05:00\n    section Wave 2 (contract migrations)\n"));
+    assert!(gantt.ends_with("    a :w2_a, 2026-11-24 09:05:00, 2026-11-24 09:06:00\n"));
+    assert!(!gantt.contains("bake"));
+}

@@ -165,3 +165,22 @@ fn one_box_stateful_and_contract_stages() {
     );
     assert_eq!(s.finish, contract.gate.earliest_pass);
 }
+
+#[test]
+fn steps_omit_a_zero_drain_and_an_absent_group_on_the_wire() {
+    let s = schedule(
+        r#"{"name": "p", "services": [{"id": "db", "deploy_duration": "1m", "stateful": true},
+              {"id": "api", "deploy_duration": "1m", "migration": {"phase": "expand", "reversible": true}}],
+            "regions": [{"id": "a"}], "rollout": {"drain_time": "30s"}}"#,
+    )
+    .unwrap();
+    let steps = serde_json::to_value(&s.waves[0].steps).unwrap();
+    assert_eq!(steps[0]["service"], "api");
+    assert!(steps[0].get("drain_seconds").is_none() && steps[0].get("group").is_none());
+    assert_eq!(steps[0]["migration"], "expand");
+    assert_eq!(steps[1]["drain_seconds"], 30);
+    assert_eq!(steps[1]["group"], 1);
+    assert!(steps[1].get("migration").is_none());
+    let back: Schedule = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+    assert_eq!(back, s);
+}

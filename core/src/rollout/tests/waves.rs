@@ -214,3 +214,20 @@ fn unbounded_growth_has_no_target_size() {
     );
     assert!(!growth.evidence.contains_key("target_size"));
 }
+
+#[test]
+fn a_wave_may_fill_the_traffic_cap_exactly() {
+    // 0.1 + 0.1 is exactly 0.2 in binary floating point.
+    let s = schedule(
+        r#"{"name": "p", "services": [],
+            "regions": [{"id": "c", "tier": "canary", "traffic_share": 0.2}, {"id": "a", "traffic_share": 0.1},
+                        {"id": "b", "traffic_share": 0.1}, {"id": "d", "traffic_share": 0.3}],
+            "rollout": {"growth_factor": 4, "max_traffic_per_wave": 0.2}}"#,
+    )
+    .unwrap();
+    assert_eq!(waves(&s), [vec!["c"], vec!["a", "b"], vec!["d"]]);
+    // The canary alone at exactly the cap is not over it.
+    assert_eq!(codes(&s.waves[0]), ["canary_first"]);
+    assert_eq!(codes(&s.waves[1]), ["growth", "traffic_cap"]);
+    assert_eq!(codes(&s.waves[2]), ["growth", "over_traffic_cap"]);
+}
