@@ -40,6 +40,8 @@ const allowed: boolean = check.allowed
 const next: string | null = check.next_allowed_start
 const slot = rollgate.nextWindow(calendar, '2026-11-24T10:00:00+01:00', 600, '30d')
 const slotStart: string = slot.start
+const windowsInvolved: string[] = check.reasons.flatMap((r) => r.subjects)
+void windowsInvolved
 void allowed
 void next
 void slotStart
@@ -54,6 +56,10 @@ const rolloutPlan: Plan = {
 }
 const rolloutSchedule = rollgate.scheduleRollout(rolloutPlan, '2026-11-24T09:00:00Z')
 const firstStart: string = rolloutSchedule.waves[0].steps[0].start
+const placement: string[] = rolloutSchedule.waves[0].reasons.map((r) => `${r.code}: ${r.subjects.join(', ')}`)
+const findingEvidence: Record<string, unknown> | undefined = rolloutSchedule.findings[0]?.evidence
+void placement
+void findingEvidence
 const rollback = rollgate.rollbackPlan(rolloutSchedule, { region: 'us', service: 'api' })
 const recommendation: 'roll_back' | 'roll_forward' | 'nothing_to_undo' = rollback.recommendation
 const gantt: string = rollgate.toMermaidGantt(rolloutSchedule)

@@ -92,6 +92,8 @@ def calendar_example() -> None:
     check = rollgate.check_window(calendar, "2026-11-24T10:00:00+01:00", "1h")
     allowed: bool = check["allowed"]
     start: str | None = check["next_allowed_start"]
+    windows: list[str] = [w for r in check["reasons"] for w in r["subjects"]]
+    print(windows)
     slot = rollgate.next_window(calendar, "2026-11-24T10:00:00+01:00", 600, "30d")
     print(allowed, start, slot["start"])
     try:
@@ -110,7 +112,10 @@ def rollout_example() -> None:
         "calendar": "biz",
     }
     schedule = rollgate.schedule_rollout(plan, "2026-11-24T09:00:00Z")
+    for finding in schedule["findings"]:
+        print(finding["code"], finding["subjects"], finding.get("evidence", {}))
     for wave in schedule["waves"]:
+        print([(r["code"], r["subjects"]) for r in wave["reasons"]])
         for step in wave["steps"]:
             print(wave["number"], step["region"], step["service"], step["start"], step["finish"])
         for wait in wave["waits"]:

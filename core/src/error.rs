@@ -134,11 +134,13 @@ pub enum PlanError {
         /// The id that does not exist.
         service: String,
     },
-    /// A region's `pair` or `depends_on` names a region that is not in the plan.
-    #[error("region `{region}` refers to unknown region `{target}`")]
+    /// A region's `pair` or `depends_on`, or the rollout policy's
+    /// `first_wave`, names a region that is not in the plan.
+    #[error("{} unknown region `{target}`", region.as_deref().map_or("`rollout.first_wave` names".to_string(), |r| format!("region `{r}` refers to")))]
     UnknownRegion {
-        /// The region that holds the reference.
-        region: String,
+        /// The region that holds the reference (`None`: the rollout
+        /// policy's `first_wave`).
+        region: Option<String>,
         /// The id that does not exist.
         target: String,
     },

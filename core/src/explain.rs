@@ -16,10 +16,26 @@
 //! | module | code | subjects | meaning |
 //! |---|---|---|---|
 //! | window | `no_windows` | | the calendar has no windows: always allowed |
-//! | window | `inside_allow`, `outside_allow` | window path | the start is (not) inside an allow window |
-//! | window | `inside_coverage`, `outside_coverage` | window path | the deployment is (not) covered by on-call coverage |
-//! | window | `deny_window`, `holiday` | window path | a deny window or holiday overlaps the deployment |
-//! | window | `window_too_short` | window path | the allow window ends before the deployment would |
+//! | window | `inside_allow`, `inside_coverage` | window path | an allow (coverage) window contains the whole deployment |
+//! | window | `outside_allow`, `outside_coverage` | | no allow (coverage) window contains the whole deployment |
+//! | window | `deny_window`, `holiday` | window path | a deny window or holiday overlaps the deployment (in a rollout's window wait, also: held it back until the wait ends) |
+//! | window | `window_too_short` | | no allowed stretch within 366 days is as long as the deployment; evidence `duration_seconds`, `longest_window_seconds` |
+//! | rollout | `first_wave` | regions | the rollout policy names the first wave |
+//! | rollout | `canary_first` | regions | canary-tier regions go first |
+//! | rollout | `smallest_first` | region | no canary-tier region: the smallest region of the first tier goes first |
+//! | rollout | `growth` | regions deferred | the wave's target size; evidence `growth_factor`, `target_size` (absent when unbounded) |
+//! | rollout | `tier_order` | regions deferred | a wave holds one tier: later tiers wait |
+//! | rollout | `concurrency_cap` | regions deferred | `max_concurrent_regions` reached; evidence `max_concurrent_regions` |
+//! | rollout | `traffic_cap` | regions deferred | `max_traffic_per_wave` reached; evidence `max_traffic_per_wave` |
+//! | rollout | `pair_separated` | region, its pair | a region waits for its pair's wave and bake |
+//! | rollout | `over_traffic_cap` | region | a region above the traffic cap on its own gets a wave alone; evidence `traffic_share`, `max_traffic_per_wave` |
+//! | rollout | `region_dependency` | region, its dependencies | the region follows the regions it depends on |
+//! | rollout | `contract_phase` | every region | contract migrations run after every region has finished |
+//! | rollout | `step_exceeds_timeout` | services | a planned step is longer than the step timeout (a finding); evidence `timeout_seconds` |
+//! | rollout | `zero_deploy_duration` | services | a service without `deploy_duration` (or 0) takes no time (a finding) |
+//! | rollout | `irreversible_migration` | service | a migration that cannot be undone: roll forward |
+//! | rollout | `undo_in_reverse_order` | | steps are undone newest first; evidence `steps` |
+//! | rollout | `nothing_started` | | no step had started: nothing to undo |
 //!
 //! Modules add their rows here as they adopt the shape.
 

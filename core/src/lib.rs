@@ -77,8 +77,8 @@ pub use risk::{
     WindowStatus,
 };
 pub use rollout::{
-    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
-    RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
+    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, RollbackPlan,
+    Schedule, Step, UndoStep, Wave, WindowWait,
 };
 pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
@@ -87,7 +87,7 @@ pub use stats::{
 pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
 pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
 pub use window::{
-    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,
-    WindowSlot, WindowSpec,
+    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowSlot,
+    WindowSpec,
 };
 pub use wire::DurationSecs;

@@ -11,7 +11,7 @@
 
 use serde::de::{Deserialize, Deserializer};
 
-use crate::error::{pointer_token, Error, ErrorKind, InputError, Result};
+use crate::error::{pointer_token, Error, ErrorFamily, ErrorKind, InputError, Result};
 
 mod depth;
 mod duration;
@@ -28,6 +28,34 @@ thread_local! {
     /// that very message, instead of parsing message text.
     static STRUCTURED_FAILURE: std::cell::RefCell<Option<(String, ErrorKind)>> =
         const { std::cell::RefCell::new(None) };
+}
+
+thread_local! {
+    /// The family of the innermost document (a calendar inside a plan) that
+    /// a failure passed through, with that failure's message: set by
+    /// [`fail_in_family`], applied by [`from_deserializer`] to a generic
+    /// input error carrying that very message.
+    static FAILURE_FAMILY: std::cell::RefCell<Option<(String, ErrorFamily)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Attributes a failure to read a nested document to `family` (a calendar's
+/// wrong type or unknown field is a calendar error, even inside a plan); the
+/// innermost document wins. Call it on the result of the document's
+/// `Deserialize`.
+pub(crate) fn fail_in_family<T, E: serde::de::Error>(
+    family: ErrorFamily,
+    result: std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    if let Err(error) = &result {
+        FAILURE_FAMILY.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            if slot.is_none() {
+                *slot = Some((error.to_string(), family));
+            }
+        });
+    }
+    result
 }
 
 /// A serde error for a value whose failure has a kind of its own; see
@@ -61,10 +89,16 @@ where
     D: Deserializer<'de>,
 {
     STRUCTURED_FAILURE.with(|slot| slot.borrow_mut().take());
+    FAILURE_FAMILY.with(|slot| slot.borrow_mut().take());
     serde_path_to_error::deserialize(DepthLimited::new(deserializer)).map_err(|err| {
         let path = pointer(err.path());
         let message = err.inner().to_string();
-        classify(path, message)
+        let family = FAILURE_FAMILY.with(|slot| slot.borrow_mut().take());
+        let error = classify(path, message.clone());
+        match family {
+            Some((text, family)) if message.contains(&text) => error.in_family(family),
+            _ => error,
+        }
     })
 }
 
