@@ -62,6 +62,35 @@ test('change log hashes match across languages (1.0 and 1 hash the same)', () =>
   assert.equal(report.first_broken, 1)
 })
 
+test('change log: truncation is caught, a checkpoint vouches for a part of the log', () => {
+  const log = [rollgate.appendChangeRecord(null, { inputs: { i: 0 }, outputs: null })]
+  for (let i = 1; i < 4; i++) log.push(rollgate.appendChangeRecord(log[i - 1], { inputs: { i }, outputs: null }))
+  let report = rollgate.verifyChangeLog(log.slice(1))
+  assert.deepEqual([report.valid, report.first_broken, report.problem], [false, 0, 'truncated'])
+  const trusted = rollgate.verifyChangeLog(log.slice(0, 3)).checkpoint
+  assert.deepEqual(trusted, { length: 3, head_hash: log[2].hash })
+  report = rollgate.verifyChangeLog(log.slice(0, 2), trusted)
+  assert.deepEqual([report.valid, report.first_broken, report.problem], [false, 2, 'truncated'])
+  report = rollgate.verifyChangeLog(log.slice(3), trusted)
+  assert.equal(report.valid, true)
+  assert.deepEqual(report.checkpoint, { length: 4, head_hash: log[3].hash })
+  assert.deepEqual(rollgate.verifyChangeLog(log, undefined), rollgate.verifyChangeLog(log, null))
+})
+
+test('change log: errors name the record or the checkpoint', () => {
+  const first = rollgate.appendChangeRecord(null, { inputs: 1, outputs: 2 })
+  const cases = [
+    [() => rollgate.verifyChangeLog([first, { ...first, sequence: 'one' }]), '/1/sequence'],
+    [() => rollgate.verifyChangeLog([first, 'record']), '/1'],
+    [() => rollgate.verifyChangeLog('not a log'), ''],
+    [() => rollgate.verifyChangeLog([first], { length: 0, head_hash: first.hash }), 'checkpoint/length'],
+    [() => rollgate.verifyChangeLog([first], { length: 1 }), 'checkpoint'],
+  ]
+  for (const [call, path] of cases) {
+    assert.throws(call, (e) => e.code === 'invalid_input' && e.path === path, path)
+  }
+})
+
 const errors = [
   [() => rollgate.assessRisk(change({ lines_deleted: -3 })), 'negative_size', '/lines_deleted'],
   [

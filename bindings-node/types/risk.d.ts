@@ -321,13 +321,21 @@ export interface ChangeRecord {
   hash: string
 }
 
+/** What a verifier trusted of a log: `{ length: last.sequence + 1, head_hash: last.hash }`. */
+export interface Checkpoint {
+  length: number
+  head_hash: string
+}
+
 export interface ChangeLogVerification {
   valid: boolean
   records: number
   first_broken: number | null
-  problem: string | null
+  problem: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_mismatch' | 'time_goes_backwards' | 'truncated' | null
   explanation: string
   head_hash: string | null
+  /** The checkpoint to keep for the next verification. */
+  checkpoint: Checkpoint | null
 }
 
 /** Probability of failure, score, level and each factor's log-odds contribution. */
@@ -356,5 +364,8 @@ export declare function recommendStrategy(
 export declare function evaluateGovernance(change: Change, policy: GovernancePolicy, risk: RiskRef): GovernanceDecision
 /** Appends a decision to a SHA-256 hash-chained log. */
 export declare function appendChangeRecord(logTail: ChangeRecord | null | undefined, record: ChangeRecordInput): ChangeRecord
-/** Checks every hash and link; names the first record whose chain breaks. */
-export declare function verifyChangeLog(records: ChangeRecord[]): ChangeLogVerification
+/**
+ * Checks every hash and link; names the first record whose chain breaks. Without a checkpoint the
+ * log must start with its genesis record; with one, it must still hold the trusted head.
+ */
+export declare function verifyChangeLog(records: ChangeRecord[], checkpoint?: Checkpoint | null): ChangeLogVerification

@@ -92,6 +92,45 @@ def test_change_log_survives_python_round_trip() -> None:
     assert (report["valid"], report["first_broken"], report["problem"]) == (False, 1, "hash_mismatch")
 
 
+def test_change_log_truncation_and_checkpoints() -> None:
+    log = [rollgate.append_change_record(None, {"inputs": {"i": 0}, "outputs": None})]
+    for i in range(1, 4):
+        log.append(rollgate.append_change_record(log[-1], {"inputs": {"i": i}, "outputs": None}))
+    # Cut from the start: no genesis record and no checkpoint.
+    report = rollgate.verify_change_log(log[1:])
+    assert (report["valid"], report["first_broken"], report["problem"]) == (False, 0, "truncated")
+    # A checkpoint kept from an earlier verification catches a cut end...
+    trusted = rollgate.verify_change_log(log[:3])["checkpoint"]
+    assert trusted == {"length": 3, "head_hash": log[2]["hash"]}
+    report = rollgate.verify_change_log(log[:2], trusted)
+    assert (report["valid"], report["first_broken"], report["problem"]) == (False, 2, "truncated")
+    # ...and vouches for a log that starts after it.
+    report = rollgate.verify_change_log(log[3:], checkpoint=trusted)
+    assert report["valid"] and report["checkpoint"] == {"length": 4, "head_hash": log[3]["hash"]}
+    # A tuple is read whole (not streamed) and gives the same answer.
+    assert rollgate.verify_change_log(tuple(log), trusted) == rollgate.verify_change_log(log, trusted)
+    assert rollgate.verify_change_log(log, None)["valid"]
+
+
+def test_change_log_errors_name_the_record_or_the_checkpoint() -> None:
+    first = rollgate.append_change_record(None, {"inputs": 1, "outputs": 2})
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first, dict(first, sequence="one")])
+    assert (info.value.code, info.value.path) == ("invalid_input", "/1/sequence")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first, "record"])
+    assert (info.value.code, info.value.path) == ("invalid_input", "/1")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log("not a log")
+    assert (info.value.code, info.value.path) == ("invalid_input", "")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first], {"length": 0, "head_hash": first["hash"]})
+    assert (info.value.code, info.value.path) == ("invalid_input", "checkpoint/length")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first], {"length": 1})
+    assert (info.value.code, info.value.path) == ("invalid_input", "checkpoint")
+
+
 @pytest.mark.parametrize(
     ("call", "code", "path"),
     [

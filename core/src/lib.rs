@@ -61,7 +61,8 @@ pub use change::{
     SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
 };
 pub use changelog::{
-    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
+    ChangeRecordInput, Checkpoint,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};

@@ -405,19 +405,57 @@ g.append({"name": "appending after a tampered tail is refused", "function": "app
           "input": [dict(r1, outputs={"allowed": False}), {"inputs": {}, "outputs": {}}],
           "error_code": "change_record_tampered", "error_path": "log_tail/hash",
           "error_fields": {"stored": h1}})
-g.append({"name": "an intact chain verifies", "function": "verify_change_log", "input": [[r1, r2]],
-          "expected": {"valid": True, "records": 2, "first_broken": None, "head_hash": h2}})
+h3 = record_hash(2, h2, "", None, {}, {})
+r3 = {"sequence": 2, "previous_hash": h2, "kind": "", "inputs": {}, "outputs": {}, "hash": h3}
+
+
+def verification(n, head, broken=None, problem=None, explanation=None, checkpoint=None):
+    """The complete verify_change_log result; a valid log hands back the
+    checkpoint of its last record."""
+    return {"valid": broken is None and problem is None, "records": n, "first_broken": broken,
+            "problem": problem,
+            "explanation": explanation if explanation is not None else f"all {n} record(s) chain correctly",
+            "head_hash": head, "checkpoint": checkpoint}
+
+
+g.append({"name": "an intact chain verifies and returns its checkpoint", "function": "verify_change_log",
+          "input": [[r1, r2, r3]],
+          "expected": verification(3, h3, checkpoint={"length": 3, "head_hash": h3})})
+g.append({"name": "an empty log without a checkpoint is valid", "function": "verify_change_log",
+          "input": [[]], "expected": verification(0, None)})
 g.append({"name": "an edited record is named", "function": "verify_change_log",
           "input": [[r1, dict(r2, outputs={"deployed": False, "ratio": 0.25})]],
-          "expected": {"valid": False, "first_broken": 1, "problem": "hash_mismatch"}})
-g.append({"name": "a contiguous part of a log that starts after record 0 verifies", "function": "verify_change_log",
-          "input": [[r2]],
-          "expected": {"valid": True, "records": 1}})
+          "expected": verification(2, h2, 1, "hash_mismatch",
+                                   f"record 1 (sequence 1) stores hash {h2} but its content hashes to "
+                                   + record_hash(1, h1, "deployment", None, inp2, {"deployed": False, "ratio": 0.25}))})
+g.append({"name": "a log cut from its start is truncated without a checkpoint", "function": "verify_change_log",
+          "input": [[r2, r3]],
+          "expected": verification(2, h3, 0, "truncated",
+                                   "the log starts at sequence 1, not with its genesis record (sequence 0): records "
+                                   "are missing from its start; give a checkpoint to verify part of a log")})
+g.append({"name": "the part of a log after a trusted checkpoint verifies", "function": "verify_change_log",
+          "input": [[r2, r3], {"length": 1, "head_hash": h1}],
+          "expected": verification(2, h3, checkpoint={"length": 3, "head_hash": h3})})
+g.append({"name": "a log cut from its end is truncated against the checkpoint", "function": "verify_change_log",
+          "input": [[r1, r2], {"length": 3, "head_hash": h3}],
+          "expected": verification(2, h2, 2, "truncated",
+                                   "the log ends at sequence 1 but the checkpoint covers 3 record(s): records were "
+                                   "cut from its end", checkpoint={"length": 3, "head_hash": h3})})
+g.append({"name": "a log that diverges from the checkpoint is truncated", "function": "verify_change_log",
+          "input": [[r1, r2], {"length": 2, "head_hash": h1}],
+          "expected": verification(2, h2, 1, "truncated",
+                                   f"record 1 (sequence 1) has hash {h2}, not the checkpoint's {h1}: the log "
+                                   "diverges from the one trusted", checkpoint={"length": 2, "head_hash": h1})})
 g.append({"name": "a first record that claims a predecessor", "function": "verify_change_log",
           "input": [[r1, r1]],
-          "expected": {"valid": False, "first_broken": 1, "problem": "sequence_mismatch"}})
+          "expected": verification(2, h1, 1, "sequence_mismatch", "record 1 has sequence 0 after sequence 0")})
 g.append({"name": "a malformed record is an error", "function": "verify_change_log",
           "input": [[dict(r1, sequence=-1)]], "error_code": "invalid_input", "error_path": "/0/sequence"})
+g.append({"name": "a checkpoint covers at least one record", "function": "verify_change_log",
+          "input": [[r1], {"length": 0, "head_hash": h1}], "error_code": "invalid_input",
+          "error_path": "checkpoint/length"})
+g.append({"name": "a malformed checkpoint is an error naming it", "function": "verify_change_log",
+          "input": [[r1], {"length": 1}], "error_code": "invalid_input", "error_path": "checkpoint"})
 
 (HERE / "governance.json").write_text(json.dumps({"cases": g}, indent=1) + "\n")
 print(len(cases), "risk cases,", len(g), "governance cases")

@@ -14,7 +14,7 @@ __all__ = [
     "ServiceProfile", "RiskRef", "StrategyReason", "StrategyOption", "StrategyRecommendation",
     "Evidence", "ApprovalRule", "ComplianceRequirement", "GovernancePolicy", "Finding",
     "GovernanceDecision",
-    "ChangeRecordInput", "ChangeRecord", "ChangeLogVerification",
+    "ChangeRecordInput", "ChangeRecord", "Checkpoint", "ChangeLogVerification",
     "assess_risk", "default_risk_model", "fit_risk_model", "update_risk_model",
     "evaluate_risk_model", "recommend_strategy", "evaluate_governance",
     "append_change_record", "verify_change_log",
@@ -295,13 +295,22 @@ class ChangeRecord(TypedDict):
     hash: str
     at: NotRequired[Timestamp]
 
+class Checkpoint(TypedDict):
+    """What a verifier trusted of a log: ``{"length": last["sequence"] + 1, "head_hash": last["hash"]}``."""
+
+    length: int
+    head_hash: str
+
 class ChangeLogVerification(TypedDict):
     valid: bool
     records: int
     first_broken: int | None
-    problem: str | None
+    problem: Literal[
+        "hash_mismatch", "previous_hash_mismatch", "sequence_mismatch", "time_goes_backwards", "truncated"
+    ] | None
     explanation: str
     head_hash: str | None
+    checkpoint: Checkpoint | None
 
 def assess_risk(
     change: Change,
@@ -337,5 +346,12 @@ def evaluate_governance(
 def append_change_record(log_tail: ChangeRecord | None, record: ChangeRecordInput) -> ChangeRecord:
     """Appends a decision to a SHA-256 hash-chained log."""
 
-def verify_change_log(records: list[ChangeRecord]) -> ChangeLogVerification:
-    """Checks every hash and link; names the first record whose chain breaks."""
+def verify_change_log(
+    records: list[ChangeRecord], checkpoint: Checkpoint | None = None
+) -> ChangeLogVerification:
+    """Checks every hash and link; names the first record whose chain breaks.
+
+    Without a checkpoint the log must start with its genesis record; with one
+    (kept from an earlier verification's ``checkpoint``) the log must still
+    hold the trusted head, else the problem is ``"truncated"``.
+    """
