@@ -20,6 +20,11 @@ test('assessRisk: baseline plus contributions is the log-odds', () => {
   assert.ok(Math.abs(total - risk.log_odds) < 1e-12)
   assert.ok(Math.abs(risk.probability - 1 / (1 + Math.exp(-risk.log_odds))) < 1e-12)
   assert.ok(risk.factors.some((f) => f.code === 'transitive_dependents'))
+  const stateful = risk.factors.find((f) => f.code === 'stateful_services')
+  assert.deepEqual(stateful.subjects, ['db'])
+  assert.ok(stateful.message.startsWith('touches stateful services (db)'))
+  const noHistory = rollgate.assessRisk(change(), plan).not_assessed.find((r) => r.code === 'no_history')
+  assert.deepEqual(noHistory.subjects, ['author_service_experience', 'service_failure_history'])
 })
 
 test('null and undefined mean absent', () => {
@@ -42,7 +47,10 @@ test('fit, update, evaluate', () => {
 })
 
 test('strategy and governance', () => {
-  assert.equal(rollgate.recommendStrategy({ id: 'db', stateful: true }, change()).strategy, 'rolling')
+  const rec = rollgate.recommendStrategy({ id: 'db', stateful: true }, change())
+  assert.equal(rec.strategy, 'rolling')
+  assert.equal(rec.feature_flag_reason.code, 'flag_optional')
+  assert.deepEqual(rec.options[0].reasons_against[0].evidence, { blocking: true, points: -1 })
   const decision = rollgate.evaluateGovernance(
     change({ approvals: [{ by: 'ana', role: 'sre', at: '2026-01-01T00:00:00Z' }] }),
     { rules: [{ approvals: 1 }] },
@@ -50,6 +58,7 @@ test('strategy and governance', () => {
   )
   assert.equal(decision.allowed, false)
   assert.deepEqual(decision.approvers, [])
+  assert.deepEqual(decision.notes[0].subjects, ['ana'])
 })
 
 test('change log hashes match across languages (1.0 and 1 hash the same)', () => {

@@ -1,5 +1,6 @@
 import type { Duration, Plan } from './graph'
 import type { Calendar } from './window'
+import type { Reason } from './explain'
 
 /** RFC 3339 timestamp with offset, e.g. `"2026-03-01T10:00:00+01:00"`. */
 export type Timestamp = string
@@ -150,19 +151,13 @@ export interface RiskContext {
   peak_hours?: HourRange[]
 }
 
-export interface RiskFactor {
-  code: string
+/** A reason (code: the factor; message: what was measured and its effect) with its numbers. */
+export interface RiskFactor extends Reason {
   value: number
   feature: number
   weight: number
   /** weight · (feature − center), in log-odds. */
   contribution: number
-  explanation: string
-}
-
-export interface NotAssessed {
-  code: string
-  reason: string
 }
 
 export interface RiskAssessment {
@@ -174,7 +169,8 @@ export interface RiskAssessment {
   log_odds: number
   baseline: number
   factors: RiskFactor[]
-  not_assessed: NotAssessed[]
+  /** One reason per cause (code such as `no_plan`); subjects: the factor codes left out. */
+  not_assessed: Reason[]
 }
 
 export interface FitOptions {
@@ -223,19 +219,14 @@ export interface RiskRef {
   level: RiskLevel
 }
 
-export interface StrategyReason {
-  code: string
-  points: number
-  blocking: boolean
-  explanation: string
-}
-
 export interface StrategyOption {
   strategy: StrategyName
   feasible: boolean
   score: number
-  reasons_for: StrategyReason[]
-  reasons_against: StrategyReason[]
+  /** Evidence: `points` (> 0) and `blocking`. */
+  reasons_for: Reason[]
+  /** Evidence: `points` (≤ 0) and `blocking`. */
+  reasons_against: Reason[]
 }
 
 export interface StrategyRecommendation {
@@ -244,7 +235,7 @@ export interface StrategyRecommendation {
   risk_level: RiskLevel
   strategy: StrategyName
   feature_flag: boolean
-  feature_flag_reason: string
+  feature_flag_reason: Reason
   options: StrategyOption[]
 }
 
@@ -281,22 +272,16 @@ export interface GovernancePolicy {
   promotion_to?: string
 }
 
-export interface Finding {
-  code: string
-  subject?: string
-  explanation: string
-}
-
 export interface GovernanceDecision {
   change: string
   risk_level: RiskLevel
   change_type: ChangeType
   allowed: boolean
-  required: Finding[]
-  missing: Finding[]
-  deferred: Finding[]
-  violations: Finding[]
-  notes: Finding[]
+  required: Reason[]
+  missing: Reason[]
+  deferred: Reason[]
+  violations: Reason[]
+  notes: Reason[]
   approvers: string[]
   post_implementation_review_due?: Timestamp
 }

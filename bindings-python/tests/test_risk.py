@@ -32,14 +32,17 @@ def test_assess_risk_explains_itself() -> None:
     assert math.isclose(risk["probability"], 1 / (1 + math.exp(-risk["log_odds"])))
     codes = {f["code"] for f in risk["factors"]}
     assert {"lines_added", "stateful_services", "transitive_dependents"} <= codes
-    assert all(isinstance(f["explanation"], str) and f["explanation"] for f in risk["factors"])
+    assert all(isinstance(f["message"], str) and f["message"] for f in risk["factors"])
+    stateful = next(f for f in risk["factors"] if f["code"] == "stateful_services")
+    assert stateful["subjects"] == ["db"] and stateful["message"].startswith("touches stateful services (db)")
 
 
 def test_positional_none_means_absent() -> None:
     a = rollgate.assess_risk(change(), None, None, None, None)
     b = rollgate.assess_risk(change())
     assert a == b
-    assert {"code": "stateful_services", "reason": "no_plan"} in a["not_assessed"]
+    no_plan = next(r for r in a["not_assessed"] if r["code"] == "no_plan")
+    assert "stateful_services" in no_plan["subjects"]
 
 
 def test_window_factors_come_from_the_caller() -> None:
@@ -80,6 +83,10 @@ def test_strategy_and_governance() -> None:
     assert decision["allowed"] is False
     assert decision["approvers"] == []
     assert decision["notes"][0]["code"] == "self_approval_ignored"
+    assert decision["notes"][0]["subjects"] == ["ana"]
+    assert rec["feature_flag_reason"]["code"] == "flag_optional"
+    against = rec["options"][0]["reasons_against"][0]
+    assert against["code"] == "no_traffic_routing" and against["evidence"] == {"blocking": True, "points": -1}
 
 
 def test_change_log_survives_python_round_trip() -> None:

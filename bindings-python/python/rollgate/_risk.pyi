@@ -1,6 +1,7 @@
 # Stubs for change risk, strategy choice, governance and the change log.
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._explain import Reason
 from ._graph import Duration, Plan
 from ._window import Calendar
 
@@ -9,10 +10,10 @@ __all__ = [
     "TestEvidence", "SecurityScan", "Links", "Promotion", "Approval", "RunbookReview",
     "Change", "ChangeOutcome",
     "LevelThresholds", "BetaPrior", "FactorWeight", "TrainingSummary", "RiskModel",
-    "WindowStatus", "HourRange", "RiskContext", "RiskFactor", "NotAssessed", "RiskAssessment",
+    "WindowStatus", "HourRange", "RiskContext", "RiskFactor", "RiskAssessment",
     "FitOptions", "GatePoint", "RiskModelEvaluation",
-    "ServiceProfile", "RiskRef", "StrategyReason", "StrategyOption", "StrategyRecommendation",
-    "Evidence", "ApprovalRule", "ComplianceRequirement", "GovernancePolicy", "Finding",
+    "ServiceProfile", "RiskRef", "StrategyOption", "StrategyRecommendation",
+    "Evidence", "ApprovalRule", "ComplianceRequirement", "GovernancePolicy",
     "GovernanceDecision",
     "ChangeRecordInput", "ChangeRecord", "Checkpoint", "ChangeLogVerification",
     "assess_risk", "default_risk_model", "fit_risk_model", "update_risk_model",
@@ -150,17 +151,13 @@ class RiskContext(TypedDict, total=False):
     business_hours: HourRange
     peak_hours: list[HourRange]
 
-class RiskFactor(TypedDict):
-    code: str
+class RiskFactor(Reason):
+    """A reason (code: the factor) with its numbers; ``contribution`` is in log-odds."""
+
     value: float
     feature: float
     weight: float
     contribution: float
-    explanation: str
-
-class NotAssessed(TypedDict):
-    code: str
-    reason: str
 
 class RiskAssessment(TypedDict):
     change: str
@@ -170,7 +167,8 @@ class RiskAssessment(TypedDict):
     log_odds: float
     baseline: float
     factors: list[RiskFactor]
-    not_assessed: list[NotAssessed]
+    not_assessed: list[Reason]
+    """One reason per cause (code such as ``"no_plan"``); subjects: the factor codes left out."""
 
 class FitOptions(TypedDict, total=False):
     l2: float
@@ -214,18 +212,13 @@ class RiskRef(TypedDict):
 
     level: RiskLevel
 
-class StrategyReason(TypedDict):
-    code: str
-    points: int
-    blocking: bool
-    explanation: str
-
 class StrategyOption(TypedDict):
     strategy: StrategyName
     feasible: bool
     score: int
-    reasons_for: list[StrategyReason]
-    reasons_against: list[StrategyReason]
+    reasons_for: list[Reason]
+    """Evidence: ``points`` (> 0) and ``blocking``."""
+    reasons_against: list[Reason]
 
 class StrategyRecommendation(TypedDict):
     service: str
@@ -233,7 +226,7 @@ class StrategyRecommendation(TypedDict):
     risk_level: RiskLevel
     strategy: StrategyName
     feature_flag: bool
-    feature_flag_reason: str
+    feature_flag_reason: Reason
     options: list[StrategyOption]
 
 Evidence = Literal[
@@ -262,21 +255,16 @@ class GovernancePolicy(TypedDict, total=False):
     promotion_from: str
     promotion_to: str
 
-class Finding(TypedDict):
-    code: str
-    subject: NotRequired[str]
-    explanation: str
-
 class GovernanceDecision(TypedDict):
     change: str
     risk_level: RiskLevel
     change_type: ChangeType
     allowed: bool
-    required: list[Finding]
-    missing: list[Finding]
-    deferred: list[Finding]
-    violations: list[Finding]
-    notes: list[Finding]
+    required: list[Reason]
+    missing: list[Reason]
+    deferred: list[Reason]
+    violations: list[Reason]
+    notes: list[Reason]
     approvers: list[str]
     post_implementation_review_due: NotRequired[Timestamp]
 
