@@ -92,7 +92,9 @@ const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
 const rejected: boolean = seq.reject
 void rejected
 // Change risk, strategy, governance and change log.
-import type { Change, ChangeOutcome, Checkpoint, GovernancePolicy, Reason, RiskAssessment } from '..'
+import type { Change, ChangeOutcome, Checkpoint, GovernancePolicy, RiskAssessment } from '..'
+// The shared reason shape; `Reason` at the package root is still the verdict's own.
+import type { Reason } from '../types/explain'
 
 const change: Change = {
   id: 'CHG-1',

@@ -8,6 +8,8 @@ import rollgate
 
 if TYPE_CHECKING:
     # TypedDicts exist in the stubs only.
+    # The shared reason shape; `rollgate.Reason` is still the verdict's own.
+    from rollgate._explain import Reason
     from rollgate import (
         Calendar,
         CanaryConfig,
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
         GovernancePolicy,
         MetricData,
         Plan,
-        Reason,
         ServiceProfile,
     )
 
