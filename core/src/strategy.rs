@@ -8,6 +8,10 @@
 //! then rolling (the order of decreasing exposure control). Rolling is always
 //! feasible.
 //!
+//! In the data flow (change + history → risk → strategy, governance →
+//! readiness) strategy reads the change and a risk level only; governance
+//! does not depend on it.
+//!
 //! Reasons are [`Reason`]s whose `evidence` holds `points` (for: positive,
 //! against: zero or negative) and `blocking`; the option's `score` and
 //! `feasible` are their typed sums. Codes are listed in [`crate::explain`].

@@ -11,6 +11,9 @@
 //! (their approvals are ignored and noted), each person counts once, and the
 //! deployer may not be the only independent approver.
 //!
+//! In the data flow (change + history → risk → governance → readiness)
+//! governance reads the change and a risk level ([`RiskRef`]) only.
+//!
 //! Findings are [`Reason`]s: the code says what is required or breached,
 //! `subjects` the roles, compliance tags, people or digests it names, and
 //! `evidence` the numbers behind it (approvals required and given, test

@@ -24,6 +24,10 @@
 //! Without a model the shipped defaults ([`default_risk_model`]) are used;
 //! their provenance is documented in `core/src/risk/defaults.md`.
 //!
+//! In the data flow (change + history → risk → strategy, governance →
+//! readiness) risk reads the change, the plan's graph, the outcome history
+//! and the caller's context, and hands a level ([`RiskRef`]) on.
+//!
 //! # Where things are
 //!
 //! - `model`: the model as data ([`RiskModel`], levels, [`RiskRef`]) and the
