@@ -174,7 +174,7 @@ impl<'a> RiskInputs<'a> {
 ///   counts) and the author's track record on them (successful changes only,
 ///   so a failure can never lower the risk). Records with the change's own id
 ///   are ignored.
-/// - `context`: release-window status ([`WindowStatus`], from a calendar
+/// - `context`: release-window status ([`WindowStatus`](super::WindowStatus), from a calendar
 ///   check), business and peak hours.
 ///
 /// Errors: invalid change (`negative_size`, `approval_before_creation`,

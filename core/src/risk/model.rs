@@ -78,7 +78,7 @@ pub struct FactorWeight {
     #[serde(default)]
     pub center: f64,
     /// Precision (inverse variance) of the weight, used as the prior by
-    /// [`update_risk_model`]; 0 means unknown.
+    /// [`update_risk_model`](super::update_risk_model); 0 means unknown.
     #[serde(default)]
     pub precision: f64,
     /// Where the weight comes from (`fitted: ...`, `prior: ...`).
@@ -100,7 +100,7 @@ pub struct TrainingSummary {
 }
 
 /// A risk model: baseline, factor weights and level thresholds. Plain data;
-/// [`fit_risk_model`] and [`update_risk_model`] produce it, [`assess_risk`]
+/// [`fit_risk_model`](super::fit_risk_model) and [`update_risk_model`](super::update_risk_model) produce it, [`assess_risk`](super::assess_risk)
 /// takes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
