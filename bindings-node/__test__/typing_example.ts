@@ -98,7 +98,9 @@ const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
 const rejected: boolean = seq.reject
 void rejected
 // Change risk, strategy, governance and change log.
-import type { Change, ChangeOutcome, GovernancePolicy, RiskAssessment } from '..'
+import type { Change, ChangeOutcome, Checkpoint, GovernancePolicy, RiskAssessment } from '..'
+// The shared reason shape; `Reason` at the package root is still the verdict's own.
+import type { Reason } from '../types/explain'
 
 const change: Change = {
   id: 'CHG-1',
@@ -113,6 +115,7 @@ const risk: RiskAssessment = rollgate.assessRisk(change, plan, null, undefined, 
   window: { allowed: true, seconds_to_next_freeze: null },
 })
 const total: number = risk.factors.reduce((acc, f) => acc + f.contribution, risk.baseline)
+const why: Reason[] = [...risk.factors, ...risk.not_assessed]
 const history: ChangeOutcome[] = [
   { change: { id: 'h1', author: 'bo', services: ['db'], lines_added: 900 }, failed: true },
   { change: { id: 'h2', author: 'bo', services: ['db'], lines_added: 3 }, failed: false },
@@ -123,8 +126,11 @@ const strategy: string = rollgate.recommendStrategy({ id: 'db', stateful: true }
 const policy: GovernancePolicy = { rules: [{ approvals: 1 }], compliance: { sox: { evidence: ['ticket_link'] } } }
 const governanceAllowed: boolean = rollgate.evaluateGovernance(change, policy, risk).allowed
 const first = rollgate.appendChangeRecord(null, { kind: 'risk', inputs: change, outputs: risk })
-const valid: boolean = rollgate.verifyChangeLog([first, rollgate.appendChangeRecord(first, { inputs: {}, outputs: {} })]).valid
+const second = rollgate.appendChangeRecord(first, { inputs: {}, outputs: {} })
+const checkpoint: Checkpoint | null = rollgate.verifyChangeLog([first, second]).checkpoint
+const valid: boolean = rollgate.verifyChangeLog([second], checkpoint).valid
 void total
+void why
 void caught
 void strategy
 void governanceAllowed

@@ -3,8 +3,8 @@
 //! `recommendStrategy`, `evaluateGovernance`, `appendChangeRecord`,
 //! `verifyChangeLog`.
 
-use napi::bindgen_prelude::Unknown;
-use napi::Env;
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use serde::de::DeserializeOwned;
 
@@ -157,15 +157,31 @@ pub fn append_change_record<'env>(
     to_js(env, &result)
 }
 
-/// Verifies a change log and names the first record whose chain breaks.
+/// Verifies a change log (against a trusted checkpoint when given) and names
+/// the first record whose chain breaks. An array is verified one record at a
+/// time, so memory stays bounded whatever the log's length.
 #[napi(
-    ts_args_type = "records: ChangeRecord[]",
+    ts_args_type = "records: ChangeRecord[], checkpoint?: Checkpoint | null",
     ts_return_type = "ChangeLogVerification"
 )]
 pub fn verify_change_log<'env>(
     env: &'env Env,
     records: Unknown<'env>,
+    checkpoint: Option<Unknown<'env>>,
 ) -> napi::Result<Unknown<'env>> {
-    let records: Vec<rollgate::ChangeRecord> = doc(env, records)?;
-    to_js(env, &rollgate::verify_change_log(&records))
+    let checkpoint: Option<rollgate::Checkpoint> = opt(env, checkpoint, "checkpoint")?;
+    let mut verifier =
+        rollgate::changelog::ChangeLogVerifier::new(checkpoint.as_ref()).or_throw(env)?;
+    if records.is_array()? {
+        let array = Object::from_unknown(records)?;
+        for i in 0..array.get_array_length()? {
+            let item: Unknown<'_> = array.get_element(i)?;
+            let record: rollgate::ChangeRecord = arg(env, item, &format!("/{i}"))?;
+            verifier.push(&record);
+        }
+    } else {
+        let records: Vec<rollgate::ChangeRecord> = doc(env, records)?;
+        records.iter().for_each(|r| verifier.push(r));
+    }
+    to_js(env, &verifier.finish())
 }

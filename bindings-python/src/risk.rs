@@ -146,12 +146,32 @@ fn append_change_record(
     to_py(py, &result)
 }
 
-/// Verifies a change log and names the first record whose chain breaks.
+/// Verifies a change log (against a trusted checkpoint when given) and names
+/// the first record whose chain breaks. A list is verified one record at a
+/// time, so memory stays bounded whatever the log's length.
 #[pyfunction]
-fn verify_change_log(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let records: Vec<rollgate::ChangeRecord> = doc(records)?;
-    let result = py.detach(|| rollgate::verify_change_log(&records));
-    to_py(py, &result)
+#[pyo3(signature = (records, checkpoint = None))]
+fn verify_change_log(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    checkpoint: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let checkpoint: Option<rollgate::Checkpoint> = opt(checkpoint, "checkpoint")?;
+    let mut verifier =
+        rollgate::changelog::ChangeLogVerifier::new(checkpoint.as_ref()).raise(py)?;
+    match records.cast::<pyo3::types::PyList>() {
+        Ok(list) => {
+            for (i, item) in list.iter().enumerate() {
+                let record: rollgate::ChangeRecord = arg(&item, &format!("/{i}"))?;
+                verifier.push(&record);
+            }
+        }
+        Err(_) => {
+            let records: Vec<rollgate::ChangeRecord> = doc(records)?;
+            records.iter().for_each(|r| verifier.push(r));
+        }
+    }
+    to_py(py, &verifier.finish())
 }
 
 /// Adds this area's functions to the module.

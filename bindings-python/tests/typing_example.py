@@ -8,6 +8,8 @@ import rollgate
 
 if TYPE_CHECKING:
     # TypedDicts exist in the stubs only.
+    # The shared reason shape; `rollgate.Reason` is still the verdict's own.
+    from rollgate._explain import Reason
     from rollgate import (
         Calendar,
         CanaryConfig,
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
         Change,
         ChangeOutcome,
         ChangeRecord,
+        Checkpoint,
         GovernancePolicy,
         MetricData,
         Plan,
@@ -141,6 +144,8 @@ def risk_tour(plan: Plan) -> None:
     probability: float = risk["probability"]
     total: float = risk["baseline"] + sum(f["contribution"] for f in risk["factors"])
     print(probability, total, risk["level"])
+    why: list[Reason] = list(risk["factors"]) + risk["not_assessed"]
+    print([r["message"] for r in why])
     history: list[ChangeOutcome] = [
         {"change": {"id": "h1", "author": "bo", "services": ["db"], "lines_added": 900}, "failed": True},
         {"change": {"id": "h2", "author": "bo", "services": ["db"], "lines_added": 3}, "failed": False},
@@ -159,7 +164,11 @@ def risk_tour(plan: Plan) -> None:
     print(decision["allowed"], [m["code"] for m in decision["missing"]])
     first: ChangeRecord = rollgate.append_change_record(None, {"kind": "risk", "inputs": change, "outputs": risk})
     second = rollgate.append_change_record(first, {"kind": "governance", "inputs": {}, "outputs": decision})
-    print(rollgate.verify_change_log([first, second])["valid"])
+    verified = rollgate.verify_change_log([first, second])
+    checkpoint: Checkpoint | None = verified["checkpoint"]
+    if checkpoint is not None:
+        later = rollgate.append_change_record(second, {"kind": "deployment", "inputs": {}, "outputs": {}})
+        print(rollgate.verify_change_log([later], checkpoint)["valid"])
     try:
         rollgate.assess_risk({"id": "x", "author": "a", "services": [], "lines_added": -1})
     except rollgate.InvalidChangeError as err:

@@ -5,11 +5,20 @@
 //! Every field except `id`, `author` and `services` is optional, so a caller
 //! can start with what it knows. [`Change::validate`] checks what serde cannot
 //! (non-negative sizes, coverage in `[0, 1]`, approvals not before creation).
+//!
+//! Documents are checked once: [`Checked::new`] validates a change (or an
+//! outcome history, a risk model, a policy — anything [`Validate`]) and the
+//! steps after it (risk, strategy, governance) take the `Checked` value by
+//! reference instead of validating again, as later graph steps take a
+//! [`ServiceGraph`](crate::ServiceGraph) instead of a plan.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ChangeError, Error, Result};
 use crate::wire::DurationSecs;
+
+mod checked;
+pub use checked::{Checked, Validate};
 
 pub use crate::wire::time::Timestamp;
 
@@ -430,45 +439,5 @@ impl Change {
     }
 }
 
-/// Validates every change of an outcome history; paths are
-/// `{name}/{i}/change/...`.
-pub(crate) fn validate_history(history: &[ChangeOutcome], name: &str) -> Result<()> {
-    for (i, record) in history.iter().enumerate() {
-        record.change.validate(&format!("{name}/{i}/change"))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::wire::from_json;
-
-    #[test]
-    fn defaults_are_conservative() {
-        let c: Change = from_json(r#"{"id": "c", "author": "a", "services": ["x"]}"#).unwrap();
-        assert!(c.reversible);
-        assert_eq!(c.kind, ChangeKind::Feature);
-        assert!(c.validate("").is_ok());
-    }
-
-    #[test]
-    fn approval_before_creation_is_rejected() {
-        let c: Change = from_json(
-            r#"{"id": "c", "author": "a", "services": [], "created_at": "2026-01-02T10:00:00Z",
-                "approvals": [{"by": "b", "role": "peer", "at": "2026-01-02T11:00:00+02:00"}]}"#,
-        )
-        .unwrap();
-        let err = c.validate("").unwrap_err();
-        assert_eq!(err.code(), "approval_before_creation");
-        assert_eq!(err.path(), "/approvals/0/at");
-    }
-
-    #[test]
-    fn coverage_out_of_range() {
-        let c: Change =
-            from_json(r#"{"id": "c", "author": "a", "services": [], "tests": {"coverage": 1.5}}"#)
-                .unwrap();
-        assert_eq!(c.validate("").unwrap_err().path(), "/tests/coverage");
-    }
-}
+mod tests;

@@ -36,6 +36,30 @@
 //! | rollout | `irreversible_migration` | service | a migration that cannot be undone: roll forward |
 //! | rollout | `undo_in_reverse_order` | | steps are undone newest first; evidence `steps` |
 //! | rollout | `nothing_started` | | no step had started: nothing to undo |
+//! | risk | `lines_added`, `lines_deleted`, `lines_before`, `files_changed`, `directories_changed`, `subsystems_changed`, `entropy` | | size and diffusion of the change (counts on the scale ln(1 + n)) |
+//! | risk | `is_fix`, `prior_developers`, `prior_changes`, `author_experience`, `author_recent_experience`, `author_subsystem_experience` | | purpose, history of the touched files and the author's experience |
+//! | risk | `kind_config`, `kind_schema`, `kind_infrastructure`, `has_migration`, `irreversible`, `emergency`, `feature_flag` | | what the change is and how it can be undone |
+//! | risk | `tests_failed`, `no_test_evidence`, `coverage_gap`, `security_scan_failed` | | test and scan evidence |
+//! | risk | `weekend`, `off_hours`, `peak`, `outside_window`, `near_freeze`, `slow_rollback` | | timing of the planned start; the chosen strategy's rollback speed |
+//! | risk | `stateful_services` | stateful services touched | the change touches state that outlives a rollback |
+//! | risk | `transitive_dependents`, `customer_facing_share`, `traffic_exposed` | | blast radius in the plan |
+//! | risk | `service_failure_history` | the worst touched service | its change-failure rate (Beta-binomial posterior) against the prior |
+//! | risk | `author_service_experience` | the author | the author's successful earlier changes to these services |
+//! | risk | `no_plan`, `no_history`, `no_window`, `no_planned_start`, `no_peak_hours`, `no_test_data`, `no_coverage`, `no_security_scan`, `no_strategy`, `not_applicable` | factor codes | (`not_assessed`) factors left out for lack of that input |
+//! | strategy | `fast_rollback`, `good_metrics`, `poor_metrics`, `limits_exposure`, `shared_state`, `mixed_versions_schema` | | for or against a canary (evidence: `points`, `blocking`) |
+//! | strategy | `no_traffic_routing` | the service | blocks a canary: traffic cannot be split |
+//! | strategy | `no_metrics` | | blocks a canary: nothing to judge it on |
+//! | strategy | `instant_switch_back`, `insufficient_capacity` (blocking), `duplicated_state`, `migration_outlives_switch`, `full_exposure` | | for or against blue-green |
+//! | strategy | `always_possible`, `little_capacity_needed`, `suits_stateful`, `rollback_too_slow`, `rollback_speed_unknown`, `slow_rollback`, `unwatched_exposure` | | for or against rolling |
+//! | strategy | `flag_in_place`, `flag_impossible`, `flag_for_risk`, `flag_for_slow_rollback`, `flag_optional` | | (`feature_flag_reason`) whether to release behind a flag |
+//! | governance | `approvals` | | independent approvals needed (evidence: `required`, `given`) |
+//! | governance | `approval_role`, `cab_review` | the role | an independent approver in that role is needed |
+//! | governance | `test_depth` | | tests to a depth needed (evidence: `required`, `recorded`) |
+//! | governance | `ticket_link`, `approvals`, `security_scan_passed`, `artifact_promoted`, `runbook_reviewed`, `downtime_notice`, `test_evidence` | compliance tags | evidence a compliance regime asks for |
+//! | governance | `artifact_rebuilt` | rebuilt digests | violation: production runs a digest that never passed the earlier environment |
+//! | governance | `deployer_sole_approver` | the deployer | violation: the deployer is the only independent approver |
+//! | governance | `self_approval_ignored` | the author | note: the author's own approval does not count |
+//! | governance | `post_implementation_review` | | an emergency change's review (evidence: `due`, `within_seconds`) |
 //!
 //! Modules add their rows here as they adopt the shape.
 

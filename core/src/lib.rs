@@ -61,7 +61,8 @@ pub use change::{
     SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
 };
 pub use changelog::{
-    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
+    ChangeRecordInput, Checkpoint,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
@@ -73,8 +74,8 @@ pub use graph::{
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
 pub use risk::{
     assess_risk, default_risk_model, evaluate_risk_model, fit_risk_model, update_risk_model,
-    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskLevel, RiskModel, RiskModelEvaluation,
-    WindowStatus,
+    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskInputs, RiskLevel, RiskModel,
+    RiskModelEvaluation, RiskRef, WindowStatus,
 };
 pub use rollout::{
     rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, RollbackPlan,
