@@ -329,6 +329,15 @@ pub enum Error {
         /// What was needed.
         message: String,
     },
+    /// The engine failed on input it should have handled (a bug): a panic
+    /// caught at the binding boundary instead of aborting the host process.
+    #[error("{path}: internal error: {message}")]
+    InternalError {
+        /// Empty: the whole call.
+        path: String,
+        /// What failed.
+        message: String,
+    },
     /// A change-log record whose stored hash does not match its content, so
     /// nothing can be appended after it.
     #[error("{path}: stored hash {stored} does not match the record's content (hash {computed})")]
@@ -367,6 +376,8 @@ pub enum ErrorFamily {
     /// A change, its outcome history, a risk model, a governance policy or a
     /// change-log record.
     Change,
+    /// Not the input's fault: the engine failed (`internal_error`).
+    Internal,
 }
 
 impl ErrorFamily {
@@ -381,6 +392,7 @@ impl ErrorFamily {
             ErrorFamily::Calendar => "calendar",
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
+            ErrorFamily::Internal => "internal",
         }
     }
 }
@@ -425,6 +437,7 @@ impl Error {
             Error::UnknownRiskFactor { .. } => "unknown_risk_factor",
             Error::InsufficientHistory { .. } => "insufficient_history",
             Error::ChangeRecordTampered { .. } => "change_record_tampered",
+            Error::InternalError { .. } => "internal_error",
         }
     }
 
@@ -466,7 +479,8 @@ impl Error {
             | Error::UnknownComplianceTag { path, .. }
             | Error::UnknownRiskFactor { path, .. }
             | Error::InsufficientHistory { path, .. }
-            | Error::ChangeRecordTampered { path, .. } => path,
+            | Error::ChangeRecordTampered { path, .. }
+            | Error::InternalError { path, .. } => path,
         }
     }
 
@@ -509,6 +523,7 @@ impl Error {
             | Error::UnknownRiskFactor { .. }
             | Error::InsufficientHistory { .. }
             | Error::ChangeRecordTampered { .. } => ErrorFamily::Change,
+            Error::InternalError { .. } => ErrorFamily::Internal,
         }
     }
 
@@ -574,7 +589,8 @@ impl Error {
             | Error::UnknownComplianceTag { path, .. }
             | Error::UnknownRiskFactor { path, .. }
             | Error::InsufficientHistory { path, .. }
-            | Error::ChangeRecordTampered { path, .. } => insert_prefix(path, prefix),
+            | Error::ChangeRecordTampered { path, .. }
+            | Error::InternalError { path, .. } => insert_prefix(path, prefix),
         }
         self
     }
