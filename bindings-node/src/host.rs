@@ -59,9 +59,13 @@ impl HostValue for Value {
             T::napi_number => Kind::Number(js.double().map_err(fault)?),
             T::napi_string => return text(js),
             T::napi_bigint => match js.bigint().map_err(fault)? {
-                Some(Ok(i)) => Kind::Int(i),
-                Some(Err(u)) => Kind::UInt(u),
-                None => return Err(Fault::new("a BigInt outside the 64-bit range")),
+                Ok(Ok(i)) => Kind::Int(i),
+                Ok(Err(u)) => Kind::UInt(u),
+                // Beyond 64 bits: the nearest float, as for a Python int.
+                Err(digits) => match digits.parse::<f64>() {
+                    Ok(v) if v.is_finite() => Kind::Number(v),
+                    _ => return Err(Fault::new("an integer too large for a number")),
+                },
             },
             T::napi_object if js.is_array().map_err(fault)? => {
                 Kind::List(js.array_len().map_err(fault)? as usize)

@@ -101,8 +101,8 @@ impl Js {
         out!(self.env, napi_get_value_bool(self.raw) -> bool)
     }
 
-    /// A BigInt as `i64`, `u64`, or `None` beyond both.
-    pub fn bigint(&self) -> Result<Option<std::result::Result<i64, u64>>> {
+    /// A BigInt as `i64`, `u64`, or its decimal digits beyond both.
+    pub fn bigint(&self) -> Result<std::result::Result<std::result::Result<i64, u64>, String>> {
         let mut lossless = false;
         let mut value = 0i64;
         // SAFETY: live env, a value of this call, valid out places.
@@ -111,7 +111,7 @@ impl Js {
         };
         check(self.env, status)?;
         if lossless {
-            return Ok(Some(Ok(value)));
+            return Ok(Ok(Ok(value)));
         }
         let mut value = 0u64;
         // SAFETY: as above.
@@ -119,7 +119,13 @@ impl Js {
             sys::napi_get_value_bigint_uint64(self.env, self.raw, &mut value, &mut lossless)
         };
         check(self.env, status)?;
-        Ok(lossless.then_some(Err(value)))
+        if lossless {
+            return Ok(Ok(Err(value)));
+        }
+        // ToString of a BigInt primitive is the spec's, not a prototype method.
+        let digits = out!(self.env, napi_coerce_to_string(self.raw) -> sys::napi_value)?;
+        let digits = self.of(digits).string()?.unwrap_or_default();
+        Ok(Err(digits))
     }
 
     /// A string's text, or `None` if it holds a lone surrogate (not

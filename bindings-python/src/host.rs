@@ -89,7 +89,9 @@ fn int(i: &Bound<'_, PyInt>) -> Read<Kind<'static>, PyErr> {
         return Ok(Kind::UInt(v));
     }
     // Beyond 64 bits: the nearest float, as JSON readers do.
-    i.extract::<f64>().map(Kind::Number).map_err(raised)
+    i.extract::<f64>()
+        .map(Kind::Number)
+        .map_err(|_| Fault::new("an integer too large for a number"))
 }
 
 /// What a numeric buffer holds, if it is one rollgate reads as numbers.
