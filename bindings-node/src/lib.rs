@@ -77,25 +77,21 @@ fn run(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     let make = Make(env);
     let (mut args, data) = match raw::arguments::<MAX_ARGS>(env, info) {
         Ok(found) => found,
-        Err(_) => return throw(make, &rollgate::ffi::internal_error("no arguments"), None),
+        Err(_) => return throw(make, &rollgate::Error::internal("no arguments"), None),
     };
     let Some(f) = rollgate::ffi::FUNCTIONS
         .iter()
         .chain(rollgate::ffi::DEBUG_FUNCTIONS)
         .find(|f| std::ptr::eq(*f, data.cast_const().cast::<Function>()))
     else {
-        return throw(
-            make,
-            &rollgate::ffi::internal_error("unknown function"),
-            None,
-        );
+        return throw(make, &rollgate::Error::internal("unknown function"), None);
     };
     // Missing arguments are `undefined`, extra ones ignored, as in JS.
     args.truncate(f.params.len());
     while args.len() < f.params.len() {
         match make.undefined() {
             Ok(undefined) => args.push(undefined),
-            Err(_) => return throw(make, &rollgate::ffi::internal_error("no undefined"), None),
+            Err(_) => return throw(make, &rollgate::Error::internal("no undefined"), None),
         }
     }
     let values: Vec<Value> = args.into_iter().map(Value).collect();
@@ -104,7 +100,7 @@ fn run(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
         Err(Failure::Error(err, cause)) => throw(make, &err, cause),
         Err(Failure::Host(e)) => throw(
             make,
-            &rollgate::ffi::internal_error(format!(
+            &rollgate::Error::internal(format!(
                 "Node-API failed building the result (status {})",
                 e.0
             )),

@@ -6,14 +6,12 @@
 //! can start with what it knows. [`Change::validate`] checks what serde cannot
 //! (non-negative sizes, coverage in `[0, 1]`, approvals not before creation).
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, Result};
 use crate::wire::DurationSecs;
 
-/// A timestamp with its UTC offset (RFC 3339 on the wire).
-pub type Timestamp = DateTime<FixedOffset>;
+pub use crate::wire::time::Timestamp;
 
 /// One proposed change to production.
 ///
@@ -376,30 +374,34 @@ impl Change {
     pub fn validate(&self, prefix: &str) -> Result<()> {
         for (field, value) in self.sizes() {
             if !value.is_finite() || value < 0.0 {
-                return Err(Error::NegativeSize {
-                    path: format!("{prefix}/{field}"),
-                    field: field.to_string(),
-                    value,
-                });
+                return Err(Error::new(
+                    format!("{prefix}/{field}"),
+                    ChangeError::NegativeSize {
+                        field: field.to_string(),
+                        value,
+                    },
+                ));
             }
         }
         if let Some(coverage) = self.tests.as_ref().and_then(|t| t.coverage) {
             if !(0.0..=1.0).contains(&coverage) {
-                return Err(Error::InvalidInput {
-                    path: format!("{prefix}/tests/coverage"),
-                    message: format!("coverage must lie in [0, 1], got {coverage}"),
-                });
+                return Err(Error::invalid_input(
+                    format!("{prefix}/tests/coverage"),
+                    format!("coverage must lie in [0, 1], got {coverage}"),
+                ));
             }
         }
         if let Some(created) = self.created_at {
             for (i, approval) in self.approvals.iter().enumerate() {
                 if approval.at < created {
-                    return Err(Error::ApprovalBeforeCreation {
-                        path: format!("{prefix}/approvals/{i}/at"),
-                        approver: approval.by.clone(),
-                        approved_at: approval.at.to_rfc3339(),
-                        created_at: created.to_rfc3339(),
-                    });
+                    return Err(Error::new(
+                        format!("{prefix}/approvals/{i}/at"),
+                        ChangeError::ApprovalBeforeCreation {
+                            approver: approval.by.clone(),
+                            approved_at: approval.at.to_rfc3339(),
+                            created_at: created.to_rfc3339(),
+                        },
+                    ));
                 }
             }
         }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::change::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, Result};
 
 /// A decision to append to the log.
 ///
@@ -180,22 +180,24 @@ pub fn append_change_record(
     if let Some(tail) = log_tail {
         let computed = record_hash(tail);
         if computed != tail.hash {
-            return Err(Error::ChangeRecordTampered {
-                path: "log_tail/hash".into(),
-                stored: tail.hash.clone(),
-                computed,
-            });
+            return Err(Error::new(
+                "log_tail/hash",
+                ChangeError::ChangeRecordTampered {
+                    stored: tail.hash.clone(),
+                    computed,
+                },
+            ));
         }
         if let (Some(prev), Some(now)) = (tail.at, record.at) {
             if now < prev {
-                return Err(Error::InvalidInput {
-                    path: "record/at".into(),
-                    message: format!(
+                return Err(Error::invalid_input(
+                    "record/at",
+                    format!(
                         "record time {} is before the previous record's {}",
                         now.to_rfc3339(),
                         prev.to_rfc3339()
                     ),
-                });
+                ));
             }
         }
     }

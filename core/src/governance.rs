@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{Change, ChangeType, TestDepth, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, Result};
 use crate::risk::RiskLevel;
 use crate::strategy::RiskRef;
 use crate::wire::DurationSecs;
@@ -221,21 +221,25 @@ pub fn evaluate_governance(
     for (i, rule) in policy.rules.iter().enumerate() {
         for (j, tag) in rule.compliance.iter().enumerate() {
             if !policy.compliance.contains_key(tag) {
-                return Err(Error::UnknownComplianceTag {
-                    path: format!("policy/rules/{i}/compliance/{j}"),
-                    tag: tag.clone(),
-                    known: known.clone(),
-                });
+                return Err(Error::new(
+                    format!("policy/rules/{i}/compliance/{j}"),
+                    ChangeError::UnknownComplianceTag {
+                        tag: tag.clone(),
+                        known: known.clone(),
+                    },
+                ));
             }
         }
     }
     for (i, tag) in change.compliance.iter().enumerate() {
         if !policy.compliance.contains_key(tag) {
-            return Err(Error::UnknownComplianceTag {
-                path: format!("/compliance/{i}"),
-                tag: tag.clone(),
-                known: known.clone(),
-            });
+            return Err(Error::new(
+                format!("/compliance/{i}"),
+                ChangeError::UnknownComplianceTag {
+                    tag: tag.clone(),
+                    known: known.clone(),
+                },
+            ));
         }
     }
     let level = risk.level;
@@ -398,6 +402,7 @@ pub fn evaluate_governance(
             t.checked_add_signed(chrono::Duration::seconds(
                 i64::try_from(policy.emergency_review_within.as_secs()).unwrap_or(i64::MAX),
             ))
+            .map(Timestamp)
         });
         required.push(finding(
             "post_implementation_review",

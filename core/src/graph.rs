@@ -18,7 +18,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PlanError, Result};
+use crate::parallel::join;
 use crate::plan::{Plan, Service};
 use crate::wire::DurationSecs;
 
@@ -221,8 +222,9 @@ impl ServiceGraph {
     /// ```
     /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [
     ///     {"id": "api", "depends_on": ["auth"]}, {"id": "auth", "depends_on": ["api"]}]}"#).unwrap();
-    /// match rollgate::ServiceGraph::new(&plan).unwrap_err() {
-    ///     rollgate::Error::DependencyCycle { cycle, .. } => assert_eq!(cycle, ["api", "auth", "api"]),
+    /// use rollgate::{error::PlanError, ErrorKind};
+    /// match rollgate::ServiceGraph::new(&plan).unwrap_err().kind() {
+    ///     ErrorKind::Plan(PlanError::DependencyCycle { cycle, .. }) => assert_eq!(cycle, &["api", "auth", "api"]),
     ///     other => panic!("{other}"),
     /// }
     /// ```
@@ -259,10 +261,10 @@ impl ServiceGraph {
     ) -> Result<ServiceGraph> {
         let n = services.count();
         if n >= u32::MAX as usize {
-            return Err(Error::InvalidInput {
-                path: "/services".into(),
-                message: format!("too many services ({n})"),
-            });
+            return Err(Error::invalid_input(
+                "/services",
+                format!("too many services ({n})"),
+            ));
         }
         // Two passes over the plan: the first registers the ids (and copies
         // what the analyses need per service), the second resolves every
@@ -286,35 +288,37 @@ impl ServiceGraph {
             for (i, &hash) in chunk.zip(&hashes) {
                 let id = services.id(i);
                 if id.is_empty() {
-                    return Err(Error::InvalidInput {
-                        path: format!("/services/{i}/id"),
-                        message: "service id must not be empty".into(),
-                    });
+                    return Err(Error::invalid_input(
+                        format!("/services/{i}/id"),
+                        "service id must not be empty",
+                    ));
                 }
                 match ids.push(id, hash) {
                     Ok(()) => {}
                     Err(Some(first)) => {
-                        return Err(Error::DuplicateId {
-                            path: format!("/services/{i}/id"),
-                            id: id.to_string(),
-                            first_path: format!("/services/{first}/id"),
-                        })
+                        return Err(Error::new(
+                            format!("/services/{i}/id"),
+                            PlanError::DuplicateId {
+                                id: id.to_string(),
+                                first_path: format!("/services/{first}/id"),
+                            },
+                        ))
                     }
                     Err(None) => {
-                        return Err(Error::InvalidInput {
-                            path: format!("/services/{i}/id"),
-                            message: "service ids too long in all (4 GiB or more)".into(),
-                        })
+                        return Err(Error::invalid_input(
+                            format!("/services/{i}/id"),
+                            "service ids too long in all (4 GiB or more)",
+                        ))
                     }
                 }
                 durations.push(services.duration(i));
                 customer_facing.push(services.customer_facing(i));
                 edge_count += services.dep_count(i);
                 if edge_count >= u32::MAX as usize {
-                    return Err(Error::InvalidInput {
-                        path: "/services".into(),
-                        message: format!("too many dependencies ({edge_count})"),
-                    });
+                    return Err(Error::invalid_input(
+                        "/services",
+                        format!("too many dependencies ({edge_count})"),
+                    ));
                 }
                 dep_offsets.push(edge_count as u32);
             }
@@ -569,10 +573,7 @@ impl ServiceGraph {
         }
         members.sort_unstable_by_key(|&v| self.rank_of(v));
         let Some(&start) = members.first() else {
-            return Error::InvalidInput {
-                path: "/services".into(),
-                message: "dependency graph could not be ordered".into(),
-            };
+            return Error::invalid_input("/services", "dependency graph could not be ordered");
         };
         let comp = component_of.get(&start).copied();
 
@@ -628,11 +629,13 @@ impl ServiceGraph {
             }
             _ => format!("/services/{start}"),
         };
-        Error::DependencyCycle {
+        Error::new(
             path,
-            cycle,
-            members: members.iter().map(|&v| self.id_of(v).to_string()).collect(),
-        }
+            PlanError::DependencyCycle {
+                cycle,
+                members: members.iter().map(|&v| self.id_of(v).to_string()).collect(),
+            },
+        )
     }
 
     /// Nodes grouped by `keys[v]` (groups in ascending key order, each in id
@@ -960,10 +963,12 @@ impl ServiceGraph {
                     match self.ids.find(id) {
                         Some(v) => out.push(v),
                         None => {
-                            return Err(Error::UnknownService {
-                                path: format!("services/{i}"),
-                                service: id.clone(),
-                            })
+                            return Err(Error::new(
+                                format!("services/{i}"),
+                                PlanError::UnknownService {
+                                    service: id.clone(),
+                                },
+                            ))
                         }
                     }
                 }
@@ -1038,10 +1043,10 @@ impl ServiceGraph {
     /// ```
     pub fn schedule(&self, max_parallel: usize) -> Result<ParallelSchedule> {
         if max_parallel == 0 {
-            return Err(Error::InvalidInput {
-                path: "max_parallel".into(),
-                message: "max_parallel must be at least 1, got 0".into(),
-            });
+            return Err(Error::invalid_input(
+                "max_parallel",
+                "max_parallel must be at least 1, got 0",
+            ));
         }
         let n = self.ids.len();
         let dur = |v: u32| self.durations.get(v as usize).copied().unwrap_or(0);
@@ -1392,20 +1397,24 @@ fn self_unknown_or_repeated<S: Services + ?Sized>(
     let dep = services.dep(i, j).to_string();
     let target = targets.get(j).copied().unwrap_or(u32::MAX);
     if target as usize == i {
-        Error::SelfDependency { path, service: id }
+        Error::new(path, PlanError::SelfDependency { service: id })
     } else if target == u32::MAX {
-        Error::UnknownDependency {
+        Error::new(
             path,
-            service: id,
-            dependency: dep,
-        }
+            PlanError::UnknownDependency {
+                service: id,
+                dependency: dep,
+            },
+        )
     } else {
         let k = targets.iter().position(|&t| t == target).unwrap_or(0);
-        Error::DuplicateId {
+        Error::new(
             path,
-            id: dep,
-            first_path: format!("/services/{i}/depends_on/{k}"),
-        }
+            PlanError::DuplicateId {
+                id: dep,
+                first_path: format!("/services/{i}/depends_on/{k}"),
+            },
+        )
     }
 }
 
@@ -1544,34 +1553,6 @@ fn radix_sort(keys: Vec<u64>) -> Vec<u64> {
         std::mem::swap(&mut src, &mut dst);
     }
     src
-}
-
-/// Runs `a` and `b` and returns both results: `a` on a second thread when
-/// `parallel` (on the calling thread if no thread can be started), `b` on
-/// the calling thread. Results do not depend on which thread ran what. A
-/// panic in `a` is raised again here, never turned into a result (the
-/// library does not panic, so this does not happen).
-fn join<RA: Send, RB>(
-    parallel: bool,
-    a: impl Fn() -> RA + Sync,
-    b: impl FnOnce() -> RB,
-) -> (RA, RB) {
-    if !parallel {
-        let ra = a();
-        return (ra, b());
-    }
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().spawn_scoped(scope, &a);
-        let rb = b();
-        let ra = match worker {
-            Ok(handle) => match handle.join() {
-                Ok(ra) => ra,
-                Err(payload) => std::panic::resume_unwind(payload),
-            },
-            Err(_) => a(),
-        };
-        (ra, rb)
-    })
 }
 
 /// `a == b`, without a call to `memcmp` for short ids (the common case).

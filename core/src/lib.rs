@@ -43,8 +43,10 @@
 pub mod change;
 pub mod changelog;
 pub mod error;
+pub mod explain;
 pub mod governance;
 pub mod graph;
+mod parallel;
 pub mod plan;
 pub mod risk;
 pub mod rollout;
@@ -64,7 +66,7 @@ pub use change::{
 pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
 };
-pub use error::{Error, ErrorFamily, Result};
+pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
 pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath,

@@ -30,7 +30,7 @@ use chrono::{Datelike, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{validate_history, Change, ChangeKind, ChangeOutcome, ChangeType, Strategy};
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, PlanError, Result};
 use crate::graph::ServiceGraph;
 use crate::plan::Plan;
 
@@ -373,7 +373,7 @@ impl RiskModel {
     /// assert_eq!(model.validate("model").unwrap_err().path(), "model/levels");
     /// ```
     pub fn validate(&self, prefix: &str) -> Result<()> {
-        let bad = |path: String, message: String| Err(Error::InvalidInput { path, message });
+        let bad = |path: String, message: String| Err(Error::invalid_input(path, message));
         if !self.baseline.is_finite() || !self.baseline_precision.is_finite() {
             return bad(
                 format!("{prefix}/baseline"),
@@ -383,17 +383,21 @@ impl RiskModel {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, w) in self.weights.iter().enumerate() {
             if source_of(&w.code).is_none() {
-                return Err(Error::UnknownRiskFactor {
-                    path: format!("{prefix}/weights/{i}/code"),
-                    factor: w.code.clone(),
-                });
+                return Err(Error::new(
+                    format!("{prefix}/weights/{i}/code"),
+                    ChangeError::UnknownRiskFactor {
+                        factor: w.code.clone(),
+                    },
+                ));
             }
             if let Some(first) = seen.insert(&w.code, i) {
-                return Err(Error::DuplicateId {
-                    path: format!("{prefix}/weights/{i}/code"),
-                    id: w.code.clone(),
-                    first_path: format!("{prefix}/weights/{first}/code"),
-                });
+                return Err(Error::new(
+                    format!("{prefix}/weights/{i}/code"),
+                    PlanError::DuplicateId {
+                        id: w.code.clone(),
+                        first_path: format!("{prefix}/weights/{first}/code"),
+                    },
+                ));
             }
             if !(w.weight.is_finite() && w.center.is_finite() && w.precision.is_finite())
                 || w.precision < 0.0
@@ -699,10 +703,12 @@ fn plan_measures(change: &Change, plan: &Plan) -> Result<PlanMeasures> {
     let mut touched: BTreeSet<&str> = BTreeSet::new();
     for (i, id) in change.services.iter().enumerate() {
         if graph.index_of(id).is_none() {
-            return Err(Error::UnknownService {
-                path: format!("/services/{i}"),
-                service: id.clone(),
-            });
+            return Err(Error::new(
+                format!("/services/{i}"),
+                PlanError::UnknownService {
+                    service: id.clone(),
+                },
+            ));
         }
         touched.insert(id);
     }
@@ -993,22 +999,22 @@ fn validate_context(ctx: &RiskContext) -> Result<()> {
         );
     for (r, path) in ranges {
         if r.start_hour > 23 || r.end_hour > 24 {
-            return Err(Error::InvalidInput {
+            return Err(Error::invalid_input(
                 path,
-                message: format!(
+                format!(
                     "hours must lie in 0..=23 (start) and 0..=24 (end), got {}..{}",
                     r.start_hour, r.end_hour
                 ),
-            });
+            ));
         }
     }
     if let Some(w) = ctx.window {
         if let Some(s) = w.seconds_to_next_freeze {
             if !s.is_finite() || s < 0.0 {
-                return Err(Error::InvalidInput {
-                    path: "context/window/seconds_to_next_freeze".into(),
-                    message: format!("must be a finite number of seconds ≥ 0, got {s}"),
-                });
+                return Err(Error::invalid_input(
+                    "context/window/seconds_to_next_freeze",
+                    format!("must be a finite number of seconds ≥ 0, got {s}"),
+                ));
             }
         }
     }
@@ -1045,9 +1051,9 @@ fn derive_window(
     };
     let calendar = crate::window::Calendar::new(spec).map_err(|e| e.with_path_prefix(&path))?;
     let duration = change.planned_duration.unwrap_or_default();
-    let check = calendar.check_window(start, duration);
+    let check = calendar.check_window(*start, duration);
     let to_freeze = calendar
-        .time_until_next_deny(start)
+        .time_until_next_deny(*start)
         .map(|d| d.as_secs() as f64);
     Ok(Some(WindowStatus {
         allowed: check.allowed,
@@ -1457,27 +1463,29 @@ pub fn fit_risk_model(
     validate_history(history, "")?;
     let (n, failures) = history_counts(history);
     if n == 0 || failures == 0 || failures == n {
-        return Err(Error::InsufficientHistory {
-            path: String::new(),
-            changes: n,
-            failures,
-            message: "fitting needs at least one failed and one successful change".into(),
-        });
+        return Err(Error::new(
+            String::new(),
+            ChangeError::InsufficientHistory {
+                changes: n,
+                failures,
+                message: "fitting needs at least one failed and one successful change".into(),
+            },
+        ));
     }
     if !(options.l2.is_finite() && options.l2 >= 0.0) {
-        return Err(Error::InvalidInput {
-            path: "options/l2".into(),
-            message: format!("l2 must be a finite number ≥ 0, got {}", options.l2),
-        });
+        return Err(Error::invalid_input(
+            "options/l2",
+            format!("l2 must be a finite number ≥ 0, got {}", options.l2),
+        ));
     }
     if !(options.history_prior_strength.is_finite() && options.history_prior_strength > 0.0) {
-        return Err(Error::InvalidInput {
-            path: "options/history_prior_strength".into(),
-            message: format!(
+        return Err(Error::invalid_input(
+            "options/history_prior_strength",
+            format!(
                 "must be a finite number > 0, got {}",
                 options.history_prior_strength
             ),
-        });
+        ));
     }
     let fittable = fittable_factors();
     let codes: Vec<&str> = match &options.factors {
@@ -1492,10 +1500,10 @@ pub fn fit_risk_model(
                         }
                     }
                     None => {
-                        return Err(Error::UnknownRiskFactor {
-                            path: format!("options/factors/{i}"),
-                            factor: c.clone(),
-                        })
+                        return Err(Error::new(
+                            format!("options/factors/{i}"),
+                            ChangeError::UnknownRiskFactor { factor: c.clone() },
+                        ))
                     }
                 }
             }
@@ -1635,12 +1643,14 @@ pub fn update_risk_model(model: &RiskModel, outcomes: &[ChangeOutcome]) -> Resul
     validate_history(outcomes, "outcomes")?;
     let (n, failures) = history_counts(outcomes);
     if n == 0 {
-        return Err(Error::InsufficientHistory {
-            path: "outcomes".into(),
-            changes: 0,
-            failures: 0,
-            message: "updating needs at least one outcome".into(),
-        });
+        return Err(Error::new(
+            "outcomes",
+            ChangeError::InsufficientHistory {
+                changes: 0,
+                failures: 0,
+                message: "updating needs at least one outcome".into(),
+            },
+        ));
     }
     let learned: Vec<&FactorWeight> = model
         .weights
@@ -1752,12 +1762,14 @@ pub fn evaluate_risk_model(
     validate_history(history, "history")?;
     let (n, failures) = history_counts(history);
     if n == 0 {
-        return Err(Error::InsufficientHistory {
-            path: "history".into(),
-            changes: 0,
-            failures: 0,
-            message: "evaluation needs at least one outcome".into(),
-        });
+        return Err(Error::new(
+            "history",
+            ChangeError::InsufficientHistory {
+                changes: 0,
+                failures: 0,
+                message: "evaluation needs at least one outcome".into(),
+            },
+        ));
     }
     let scored: Vec<(f64, &str, usize, bool)> = history
         .iter()

@@ -45,7 +45,7 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PlanError, Result};
 use crate::graph::ServiceGraph;
 use crate::plan::{MigrationPhase, Plan, RolloutPolicy, Tier};
 use crate::window::{format_in, parse_time_zone, parse_timestamp, Calendar, DEFAULT_HORIZON};
@@ -300,45 +300,51 @@ fn check_regions<'a>(
     calendars: &'a BTreeMap<String, Calendar>,
 ) -> Result<Vec<RegionInfo<'a>>> {
     if plan.regions.is_empty() {
-        return Err(Error::InvalidInput {
-            path: "/regions".into(),
-            message: "a rollout needs at least one region".into(),
-        });
+        return Err(Error::invalid_input(
+            "/regions",
+            "a rollout needs at least one region",
+        ));
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, r) in plan.regions.iter().enumerate() {
         if r.id.is_empty() {
-            return Err(Error::InvalidInput {
-                path: format!("/regions/{i}/id"),
-                message: "region id must not be empty".into(),
-            });
+            return Err(Error::invalid_input(
+                format!("/regions/{i}/id"),
+                "region id must not be empty",
+            ));
         }
         if let Some(&first) = index.get(r.id.as_str()) {
-            return Err(Error::DuplicateId {
-                path: format!("/regions/{i}/id"),
-                id: r.id.clone(),
-                first_path: format!("/regions/{first}/id"),
-            });
+            return Err(Error::new(
+                format!("/regions/{i}/id"),
+                PlanError::DuplicateId {
+                    id: r.id.clone(),
+                    first_path: format!("/regions/{first}/id"),
+                },
+            ));
         }
         index.insert(&r.id, i);
     }
     if let Some(id) = &plan.calendar {
         if !calendars.contains_key(id) {
-            return Err(Error::UnknownCalendar {
-                path: "/calendar".into(),
-                calendar: id.clone(),
-            });
+            return Err(Error::new(
+                "/calendar",
+                PlanError::UnknownCalendar {
+                    calendar: id.clone(),
+                },
+            ));
         }
     }
     let mut total = 0.0;
     let mut out = Vec::with_capacity(plan.regions.len());
     for (i, r) in plan.regions.iter().enumerate() {
         if !r.traffic_share.is_finite() || !(0.0..=1.0).contains(&r.traffic_share) {
-            return Err(Error::InvalidTrafficShare {
-                path: format!("/regions/{i}/traffic_share"),
-                value: r.traffic_share,
-                message: "must be a number between 0 and 1".into(),
-            });
+            return Err(Error::new(
+                format!("/regions/{i}/traffic_share"),
+                PlanError::InvalidTrafficShare {
+                    value: r.traffic_share,
+                    message: "must be a number between 0 and 1".into(),
+                },
+            ));
         }
         total += r.traffic_share;
         let pair = match &r.pair {
@@ -346,20 +352,24 @@ fn check_regions<'a>(
             Some(p) => {
                 let path = format!("/regions/{i}/pair");
                 let Some(&j) = index.get(p.as_str()) else {
-                    return Err(Error::UnknownRegion {
+                    return Err(Error::new(
                         path,
-                        region: r.id.clone(),
-                        target: p.clone(),
-                    });
+                        PlanError::UnknownRegion {
+                            region: r.id.clone(),
+                            target: p.clone(),
+                        },
+                    ));
                 };
                 let back = plan.regions.get(j).and_then(|o| o.pair.clone());
                 if j == i || back.as_deref() != Some(r.id.as_str()) {
-                    return Err(Error::AsymmetricPair {
+                    return Err(Error::new(
                         path,
-                        region: r.id.clone(),
-                        pair: p.clone(),
-                        pair_of_pair: back,
-                    });
+                        PlanError::AsymmetricPair {
+                            region: r.id.clone(),
+                            pair: p.clone(),
+                            pair_of_pair: back,
+                        },
+                    ));
                 }
                 Some(j)
             }
@@ -369,18 +379,22 @@ fn check_regions<'a>(
             let path = format!("/regions/{i}/depends_on/{j}");
             match index.get(d.as_str()) {
                 None => {
-                    return Err(Error::UnknownRegion {
+                    return Err(Error::new(
                         path,
-                        region: r.id.clone(),
-                        target: d.clone(),
-                    })
+                        PlanError::UnknownRegion {
+                            region: r.id.clone(),
+                            target: d.clone(),
+                        },
+                    ))
                 }
                 Some(&k) if k == i => {
-                    return Err(Error::RegionCycle {
+                    return Err(Error::new(
                         path,
-                        cycle: vec![r.id.clone(), r.id.clone()],
-                        members: vec![r.id.clone()],
-                    })
+                        PlanError::RegionCycle {
+                            cycle: vec![r.id.clone(), r.id.clone()],
+                            members: vec![r.id.clone()],
+                        },
+                    ))
                 }
                 Some(&k) => {
                     if !deps.contains(&k) {
@@ -399,10 +413,12 @@ fn check_regions<'a>(
             Some(c) => match calendars.get(c) {
                 Some(cal) => Some((cal, calendar_path)),
                 None => {
-                    return Err(Error::UnknownCalendar {
-                        path: calendar_path,
-                        calendar: c.clone(),
-                    })
+                    return Err(Error::new(
+                        calendar_path,
+                        PlanError::UnknownCalendar {
+                            calendar: c.clone(),
+                        },
+                    ))
                 }
             },
         };
@@ -421,11 +437,13 @@ fn check_regions<'a>(
         });
     }
     if total > 1.0 + 1e-9 {
-        return Err(Error::InvalidTrafficShare {
-            path: "/regions".into(),
-            value: total,
-            message: "the regions' traffic shares add up to more than 1".into(),
-        });
+        return Err(Error::new(
+            "/regions",
+            PlanError::InvalidTrafficShare {
+                value: total,
+                message: "the regions' traffic shares add up to more than 1".into(),
+            },
+        ));
     }
     check_region_cycles(plan, &out)?;
     Ok(out)
@@ -484,11 +502,13 @@ fn check_region_cycles(plan: &Plan, regions: &[RegionInfo<'_>]) -> Result<()> {
                 .get(a)
                 .and_then(|r| r.depends_on.iter().position(|d| d == id(b)))
                 .unwrap_or(0);
-            return Err(Error::RegionCycle {
-                path: format!("/regions/{a}/depends_on/{j}"),
-                cycle: cycle.iter().map(|&c| id(c).to_string()).collect(),
-                members: members.iter().map(|&m| id(m).to_string()).collect(),
-            });
+            return Err(Error::new(
+                format!("/regions/{a}/depends_on/{j}"),
+                PlanError::RegionCycle {
+                    cycle: cycle.iter().map(|&c| id(c).to_string()).collect(),
+                    members: members.iter().map(|&m| id(m).to_string()).collect(),
+                },
+            ));
         }
         walk.push(next);
         current = next;
@@ -497,37 +517,41 @@ fn check_region_cycles(plan: &Plan, regions: &[RegionInfo<'_>]) -> Result<()> {
 
 fn check_policy(policy: &RolloutPolicy, plan: &Plan) -> Result<()> {
     if !policy.growth_factor.is_finite() || policy.growth_factor < 1.0 {
-        return Err(Error::InvalidInput {
-            path: "/rollout/growth_factor".into(),
-            message: format!(
+        return Err(Error::invalid_input(
+            "/rollout/growth_factor",
+            format!(
                 "growth_factor must be a number of at least 1, got {}",
                 policy.growth_factor
             ),
-        });
+        ));
     }
     if policy.max_concurrent_regions == Some(0) {
-        return Err(Error::InvalidInput {
-            path: "/rollout/max_concurrent_regions".into(),
-            message: "max_concurrent_regions must be at least 1".into(),
-        });
+        return Err(Error::invalid_input(
+            "/rollout/max_concurrent_regions",
+            "max_concurrent_regions must be at least 1",
+        ));
     }
     if let Some(cap) = policy.max_traffic_per_wave {
         if !cap.is_finite() || cap <= 0.0 || cap > 1.0 {
-            return Err(Error::InvalidTrafficShare {
-                path: "/rollout/max_traffic_per_wave".into(),
-                value: cap,
-                message: "max_traffic_per_wave must be above 0 and at most 1".into(),
-            });
+            return Err(Error::new(
+                "/rollout/max_traffic_per_wave",
+                PlanError::InvalidTrafficShare {
+                    value: cap,
+                    message: "max_traffic_per_wave must be above 0 and at most 1".into(),
+                },
+            ));
         }
     }
     if let Some(first) = &policy.first_wave {
         for (j, id) in first.iter().enumerate() {
             if !plan.regions.iter().any(|r| &r.id == id) {
-                return Err(Error::UnknownRegion {
-                    path: format!("/rollout/first_wave/{j}"),
-                    region: "first_wave".into(),
-                    target: id.clone(),
-                });
+                return Err(Error::new(
+                    format!("/rollout/first_wave/{j}"),
+                    PlanError::UnknownRegion {
+                        region: "first_wave".into(),
+                        target: id.clone(),
+                    },
+                ));
             }
         }
     }
@@ -841,21 +865,23 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
         }
         for (j, d) in s.depends_on.iter().enumerate() {
             if graph.index_of(d).is_some_and(is_contract) {
-                return Err(Error::ContractDependency {
-                    path: format!("/services/{i}/depends_on/{j}"),
-                    service: s.id.clone(),
-                    migration: d.clone(),
-                });
+                return Err(Error::new(
+                    format!("/services/{i}/depends_on/{j}"),
+                    PlanError::ContractDependency {
+                        service: s.id.clone(),
+                        migration: d.clone(),
+                    },
+                ));
             }
         }
     }
     let drain = policy.drain_time.as_secs() as i64;
     for (i, s) in plan.services.iter().enumerate() {
         if s.instance_groups == Some(0) {
-            return Err(Error::InvalidInput {
-                path: format!("/services/{i}/instance_groups"),
-                message: "instance_groups must be at least 1".into(),
-            });
+            return Err(Error::invalid_input(
+                format!("/services/{i}/instance_groups"),
+                "instance_groups must be at least 1",
+            ));
         }
     }
     // (groups, seconds per group, drain per group) of a service in a stage:
@@ -1160,10 +1186,14 @@ pub fn rollback_plan(schedule: &Schedule, halted_at: &HaltedAt) -> Result<Rollba
             })
             .map(|s| s.start_seconds as i64)
             .min()
-            .ok_or_else(|| Error::UnknownStep {
-                path: "halted_at".into(),
-                region: region.clone(),
-                service: service.clone(),
+            .ok_or_else(|| {
+                Error::new(
+                    "halted_at",
+                    PlanError::UnknownStep {
+                        region: region.clone(),
+                        service: service.clone(),
+                    },
+                )
             })?,
     };
     let by_time = matches!(halted_at, HaltedAt::Time(_));
@@ -1396,15 +1426,11 @@ mod tests {
                 {"id": "a", "depends_on": ["c"]}, {"id": "d", "depends_on": ["a"]}]}"#,
         )
         .unwrap_err();
-        match err {
-            Error::RegionCycle {
-                path,
-                cycle,
-                members,
-            } => {
-                assert_eq!(cycle, ["a", "c", "b", "a"]);
-                assert_eq!(members, ["a", "b", "c"]);
-                assert_eq!(path, "/regions/2/depends_on/0");
+        assert_eq!(err.path(), "/regions/2/depends_on/0");
+        match err.kind() {
+            crate::ErrorKind::Plan(PlanError::RegionCycle { cycle, members }) => {
+                assert_eq!(cycle, &["a", "c", "b", "a"]);
+                assert_eq!(members, &["a", "b", "c"]);
             }
             other => panic!("{other}"),
         }

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::change::{Change, ChangeKind, Strategy};
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, PlanError, Result};
 use crate::risk::{assess_risk, RiskLevel};
 use crate::wire::DurationSecs;
 
@@ -151,17 +151,21 @@ pub fn recommend_strategy(
 ) -> Result<StrategyRecommendation> {
     change.validate("change")?;
     if !change.services.contains(&service.id) {
-        return Err(Error::UnknownService {
-            path: "/id".into(),
-            service: service.id.clone(),
-        });
+        return Err(Error::new(
+            "/id",
+            PlanError::UnknownService {
+                service: service.id.clone(),
+            },
+        ));
     }
     if !service.spare_capacity.is_finite() || service.spare_capacity < 0.0 {
-        return Err(Error::NegativeSize {
-            path: "/spare_capacity".into(),
-            field: "spare_capacity".into(),
-            value: service.spare_capacity,
-        });
+        return Err(Error::new(
+            "/spare_capacity",
+            ChangeError::NegativeSize {
+                field: "spare_capacity".into(),
+                value: service.spare_capacity,
+            },
+        ));
     }
     let level = match risk {
         Some(r) => r.level,

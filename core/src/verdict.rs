@@ -32,7 +32,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{pointer_token, Error, Result};
+use crate::error::{pointer_token, CanaryError, Error, ErrorKind, Result};
 use crate::stats::{self, adjust_p_values, quantile::type7, Alternative, Correction};
 
 /// The canary analysis configuration.
@@ -420,10 +420,12 @@ pub fn judge_canary(config: &CanaryConfig, data: &CanaryData) -> Result<CanaryVe
     validate_config(config)?;
     for name in data.keys() {
         if !config.metrics.iter().any(|m| &m.name == name) {
-            return Err(Error::UnknownMetric {
-                path: format!("data/{}", pointer_token(name)),
-                metric: name.clone(),
-            });
+            return Err(Error::new(
+                format!("data/{}", pointer_token(name)),
+                CanaryError::UnknownMetric {
+                    metric: name.clone(),
+                },
+            ));
         }
     }
 
@@ -464,7 +466,7 @@ pub fn judge_canary(config: &CanaryConfig, data: &CanaryData) -> Result<CanaryVe
 }
 
 fn invalid(path: String, message: String) -> Error {
-    Error::InvalidConfig { path, message }
+    Error::invalid_config(path, message)
 }
 
 fn validate_config(config: &CanaryConfig) -> Result<()> {
@@ -611,12 +613,14 @@ fn clean(metric: &MetricConfig, values: &[f64], side: &str) -> Result<(Vec<f64>,
         } else if metric.nan_policy == NanPolicy::Remove {
             removed_nan += 1;
         } else {
-            return Err(Error::InvalidSample {
-                path: format!("{}/{index}", data_path(&metric.name, side)),
-                metric: Some(metric.name.clone()),
-                index,
-                value: stats::format_non_finite(v),
-            });
+            return Err(Error::new(
+                format!("{}/{index}", data_path(&metric.name, side)),
+                CanaryError::InvalidSample {
+                    metric: Some(metric.name.clone()),
+                    index,
+                    value: stats::format_non_finite(v),
+                },
+            ));
         }
     }
     let mut kept = stats::sort_values(kept);
@@ -799,21 +803,25 @@ fn evaluate_counts(
                 let trials =
                     stats::proportions::check_count(t, &format!("{base}/trials"), false)? as f64;
                 if events > trials {
-                    return Err(Error::InvalidCount {
-                        path: format!("{base}/events"),
-                        value: c.events.to_string(),
-                        reason: format!("events exceed trials ({t})"),
-                    });
+                    return Err(Error::new(
+                        format!("{base}/events"),
+                        CanaryError::InvalidCount {
+                            value: c.events.to_string(),
+                            reason: format!("events exceed trials ({t})"),
+                        },
+                    ));
                 }
                 Ok((events, Some(trials), None))
             }
             (None, Some(e)) => {
                 if !(e.is_finite() && e >= 0.0) {
-                    return Err(Error::InvalidCount {
-                        path: format!("{base}/exposure"),
-                        value: e.to_string(),
-                        reason: "exposure must be finite and >= 0".into(),
-                    });
+                    return Err(Error::new(
+                        format!("{base}/exposure"),
+                        CanaryError::InvalidCount {
+                            value: e.to_string(),
+                            reason: "exposure must be finite and >= 0".into(),
+                        },
+                    ));
                 }
                 Ok((events, None, Some(e)))
             }
@@ -1221,24 +1229,13 @@ pub fn parse_data(value: serde_json::Value) -> Result<CanaryData> {
 /// canary input into the canary family's `invalid_config`, keeping its path
 /// and message; `prefix` is the argument name for secondary arguments.
 pub(crate) fn as_canary_error(err: Error, prefix: &str) -> Error {
-    let message = err_message(&err);
-    let err = match err {
-        Error::UnknownField { path, .. }
-        | Error::InvalidInput { path, .. }
-        | Error::InvalidDuration { path, .. } => Error::InvalidConfig { path, message },
-        other => other,
+    let err = match err.kind() {
+        ErrorKind::Input(_) => Error::invalid_config(err.path(), err.message()),
+        _ => err,
     };
     if prefix.is_empty() {
         err
     } else {
         err.with_path_prefix(prefix)
-    }
-}
-
-fn err_message(err: &Error) -> String {
-    let text = err.to_string();
-    match text.split_once(": ") {
-        Some((_, rest)) => rest.to_string(),
-        None => text,
     }
 }

@@ -29,12 +29,12 @@
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, SecondsFormat, TimeZone, Timelike, Utc,
+    Offset, TimeZone, Timelike, Utc,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{CalendarError, Error, Result};
 use crate::wire::DurationSecs;
 
 const DAY: i64 = 86_400;
@@ -248,22 +248,7 @@ pub struct Calendar {
     coverage: Vec<Window>,
 }
 
-/// Reads an RFC 3339 timestamp with offset; errors are `invalid_timestamp`
-/// with `path` as their path.
-///
-/// ```
-/// let t = rollgate::window::parse_timestamp("at", "2026-03-08T09:00:00-04:00").unwrap();
-/// assert_eq!(t.timestamp(), 1_772_974_800);
-/// let err = rollgate::window::parse_timestamp("at", "tomorrow").unwrap_err();
-/// assert_eq!((err.code(), err.path()), ("invalid_timestamp", "at"));
-/// ```
-pub fn parse_timestamp(path: &str, text: &str) -> Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text).map_err(|e| Error::InvalidTimestamp {
-        path: path.to_string(),
-        value: text.to_string(),
-        message: format!("expected RFC 3339 with offset, e.g. 2026-11-26T09:00:00-05:00 ({e})"),
-    })
-}
+pub use crate::wire::time::parse_timestamp;
 
 /// Reads an IANA time zone name; errors are `invalid_time_zone`.
 ///
@@ -273,21 +258,17 @@ pub fn parse_timestamp(path: &str, text: &str) -> Result<DateTime<FixedOffset>> 
 /// assert_eq!(err.code(), "invalid_time_zone");
 /// ```
 pub fn parse_time_zone(path: &str, name: &str) -> Result<Tz> {
-    name.parse::<Tz>().map_err(|_| Error::InvalidTimeZone {
-        path: path.to_string(),
-        time_zone: name.to_string(),
+    name.parse::<Tz>().map_err(|_| {
+        Error::new(
+            path.to_string(),
+            CalendarError::InvalidTimeZone {
+                time_zone: name.to_string(),
+            },
+        )
     })
 }
 
-/// Formats an instant (seconds since the epoch) as RFC 3339 in a zone's offset.
-pub(crate) fn format_in(tz: &Tz, t: i64) -> String {
-    match DateTime::<Utc>::from_timestamp(t, 0) {
-        Some(utc) => utc
-            .with_timezone(tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, false),
-        None => t.to_string(),
-    }
-}
+pub(crate) use crate::wire::time::format_in;
 
 fn parse_local_time(path: &str, text: &str, allow_24: bool) -> Result<i64> {
     if allow_24 && (text == "24:00" || text == "24:00:00") {
@@ -296,17 +277,25 @@ fn parse_local_time(path: &str, text: &str, allow_24: bool) -> Result<i64> {
     NaiveTime::parse_from_str(text, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
         .map(|t| i64::from(t.num_seconds_from_midnight()))
-        .map_err(|_| Error::InvalidWindow {
-            path: path.to_string(),
-            message: format!("`{text}` is not a local time HH:MM (00:00 to 24:00)"),
+        .map_err(|_| {
+            Error::new(
+                path.to_string(),
+                CalendarError::InvalidWindow {
+                    message: format!("`{text}` is not a local time HH:MM (00:00 to 24:00)"),
+                },
+            )
         })
 }
 
 fn parse_date(path: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| Error::InvalidTimestamp {
-        path: path.to_string(),
-        value: text.to_string(),
-        message: format!("expected a date YYYY-MM-DD ({e})"),
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
+        Error::new(
+            path.to_string(),
+            CalendarError::InvalidTimestamp {
+                value: text.to_string(),
+                message: format!("expected a date YYYY-MM-DD ({e})"),
+            },
+        )
     })
 }
 
@@ -324,10 +313,8 @@ fn day_index(day: Day) -> usize {
 
 fn compile_window(spec: &WindowSpec, kind: Kind, label: String) -> Result<Window> {
     let path = format!("/{label}");
-    let invalid = |message: String| Error::InvalidWindow {
-        path: path.clone(),
-        message,
-    };
+    let invalid =
+        |message: String| Error::new(path.clone(), CalendarError::InvalidWindow { message });
     let weekly = spec.start.is_some() || spec.end.is_some() || spec.days.is_some();
     let absolute = spec.from.is_some() || spec.to.is_some();
     let periodic = spec.every.is_some() || spec.first_days.is_some() || spec.last_days.is_some();
@@ -353,10 +340,12 @@ fn compile_window(spec: &WindowSpec, kind: Kind, label: String) -> Result<Window
             None => days = [true; 7],
             Some(list) => {
                 if list.is_empty() {
-                    return Err(Error::InvalidWindow {
-                        path: format!("{path}/days"),
-                        message: "days must not be empty (omit it for every day)".into(),
-                    });
+                    return Err(Error::new(
+                        format!("{path}/days"),
+                        CalendarError::InvalidWindow {
+                            message: "days must not be empty (omit it for every day)".into(),
+                        },
+                    ));
                 }
                 for d in list {
                     if let Some(slot) = days.get_mut(day_index(*d)) {
@@ -912,18 +901,22 @@ impl Calendar {
     ) -> Error {
         let longest = self.longest_open(t, d, horizon);
         if longest < d {
-            Error::WindowTooShort {
-                path: too_short_path.to_string(),
-                duration_seconds: d as u64,
-                longest_window_seconds: longest as u64,
-            }
+            Error::new(
+                too_short_path.to_string(),
+                CalendarError::WindowTooShort {
+                    duration_seconds: d as u64,
+                    longest_window_seconds: longest as u64,
+                },
+            )
         } else {
-            Error::NoWindowWithinHorizon {
-                path: horizon_path.to_string(),
-                after: format_in(&self.tz, t),
-                duration_seconds: d as u64,
-                horizon_seconds: horizon as u64,
-            }
+            Error::new(
+                horizon_path.to_string(),
+                CalendarError::NoWindowWithinHorizon {
+                    after: format_in(&self.tz, t),
+                    duration_seconds: d as u64,
+                    horizon_seconds: horizon as u64,
+                },
+            )
         }
     }
 

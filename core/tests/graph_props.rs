@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
+use rollgate::error::{ErrorKind, PlanError};
 use rollgate::{DurationSecs, Plan, Service};
 
 fn service(id: String, deps: Vec<String>, secs: u64) -> Service {
@@ -253,7 +254,11 @@ proptest! {
                     }
                 }
             }
-            Err(rollgate::Error::DependencyCycle { cycle, members, path }) => {
+            Err(err) if err.code() == "dependency_cycle" => {
+                let path = err.path().to_string();
+                let ErrorKind::Plan(PlanError::DependencyCycle { cycle, members }) = err.kind().clone() else {
+                    return Err(TestCaseError::fail("dependency_cycle of another kind"));
+                };
                 prop_assert!(cycle.len() >= 3);
                 prop_assert_eq!(cycle.first(), cycle.last());
                 let by_id: HashMap<&str, &Service> = plan.services.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -267,10 +272,13 @@ proptest! {
                 prop_assert!(path.starts_with("/services/"));
                 // Same report whatever the order of the input lists.
                 match rollgate::order_services(&reversed_lists(&plan)) {
-                    Err(rollgate::Error::DependencyCycle { cycle: c2, members: m2, .. }) => {
-                        prop_assert_eq!(cycle, c2);
-                        prop_assert_eq!(members, m2);
-                    }
+                    Err(err) => match err.kind() {
+                        ErrorKind::Plan(PlanError::DependencyCycle { cycle: c2, members: m2 }) => {
+                            prop_assert_eq!(&cycle, c2);
+                            prop_assert_eq!(&members, m2);
+                        }
+                        other => prop_assert!(false, "reversed plan gave {:?}", other),
+                    },
                     other => prop_assert!(false, "reversed plan gave {:?}", other),
                 }
             }
@@ -415,8 +423,8 @@ fn first_dependency_error_in_plan_order_wins() {
         "/services/1/depends_on/1",
     );
     check(&["c"], "unknown_dependency", "/services/2/depends_on/0");
-    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2") {
-        rollgate::Error::DuplicateId { id, first_path, .. } => {
+    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2").kind() {
+        ErrorKind::Plan(PlanError::DuplicateId { id, first_path }) => {
             assert_eq!(
                 (id.as_str(), first_path.as_str()),
                 ("b", "/services/1/depends_on/1")

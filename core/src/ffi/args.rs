@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Visitor}
 use serde::{Deserialize, Serialize};
 
 use super::de::{Ctx, De};
-use super::error::{as_canary_error, count_arg, invalid_input, Failure};
+use super::error::{as_canary_error, count_arg, Failure};
 use super::host::{Host, HostValue, Kind};
 use super::ser::{self, to_host};
 use crate::error::Result;
@@ -83,7 +83,11 @@ impl<'a, H: Host> Args<'a, H> {
             Err(err) => err,
         };
         if let Some(fault) = ctx.take_fault() {
-            let err = invalid_input(err.path(), fault.message).with_path_prefix(prefix);
+            let mut err =
+                crate::Error::invalid_input(err.path(), fault.message).with_path_prefix(prefix);
+            if family == Family::Canary {
+                err = err.in_family(crate::ErrorFamily::Canary);
+            }
             return Err(Failure::Error(err, fault.cause));
         }
         Err(Failure::from(match family {
@@ -95,9 +99,12 @@ impl<'a, H: Host> Args<'a, H> {
     fn is_null(&self, i: usize) -> std::result::Result<bool, Failure<H::Cause, H::Error>> {
         match self.values.get(i) {
             None => Ok(true),
-            Some(v) => v
-                .is_null()
-                .map_err(|f| Failure::Error(invalid_input(self.name(i), f.message), f.cause)),
+            Some(v) => v.is_null().map_err(|f| {
+                Failure::Error(
+                    crate::Error::invalid_input(self.name(i), f.message),
+                    f.cause,
+                )
+            }),
         }
     }
 
@@ -225,7 +232,7 @@ impl<'a, H: Host> Args<'a, H> {
         let result = self.host.detach(f)?;
         to_host(self.host, &result).map_err(|e| match e {
             ser::Error::Host(e) => Failure::Host(e),
-            ser::Error::Custom(message) => Failure::from(super::error::internal_error(message)),
+            ser::Error::Custom(message) => Failure::from(crate::Error::internal(message)),
         })
     }
 }

@@ -1,5 +1,6 @@
-//! Every error the binding layer makes goes through these few constructors,
-//! and [`guard`] turns a panic into a typed `internal_error`.
+//! The errors of the binding layer: [`Failure`], what a call returns instead
+//! of a result; [`guard`], which turns a panic into a typed `internal_error`;
+//! and the helpers that give binding arguments their error codes.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -19,46 +20,6 @@ pub enum Failure<C, E> {
 impl<C, E> From<Error> for Failure<C, E> {
     fn from(err: Error) -> Self {
         Failure::Error(err, None)
-    }
-}
-
-/// `invalid_input` at `path`: malformed input, or a host value that could not
-/// be read (a lone surrogate, a hole, a caller exception, a limit).
-///
-/// ```
-/// let err = rollgate::ffi::invalid_input("x/0", "a hole in a sparse array");
-/// assert_eq!((err.code(), err.path()), ("invalid_input", "x/0"));
-/// ```
-pub fn invalid_input(path: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::InvalidInput {
-        path: path.into(),
-        message: message.into(),
-    }
-}
-
-/// `invalid_config` at `path`: a canary option or argument of the wrong kind.
-///
-/// ```
-/// let err = rollgate::ffi::invalid_config("confidence", "expected a number");
-/// assert_eq!((err.code(), err.family().as_str()), ("invalid_config", "canary"));
-/// ```
-pub fn invalid_config(path: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::InvalidConfig {
-        path: path.into(),
-        message: message.into(),
-    }
-}
-
-/// `internal_error`: the engine failed where it should not (a caught panic).
-///
-/// ```
-/// let err = rollgate::ffi::internal_error("index out of bounds");
-/// assert_eq!((err.code(), err.path()), ("internal_error", ""));
-/// ```
-pub fn internal_error(message: impl Into<String>) -> Error {
-    Error::InternalError {
-        path: String::new(),
-        message: message.into(),
     }
 }
 
@@ -87,7 +48,7 @@ pub fn as_canary_error(err: Error, prefix: &str) -> Error {
 /// ```
 pub fn count_arg(name: &str, value: f64, min: usize) -> Result<usize> {
     if !value.is_finite() || value.fract() != 0.0 || value < min as f64 || value > u32::MAX as f64 {
-        return Err(invalid_input(
+        return Err(Error::invalid_input(
             name,
             format!("{name} must be a whole number of at least {min}, got {value}"),
         ));
@@ -108,7 +69,7 @@ pub fn count_arg(name: &str, value: f64, min: usize) -> Result<usize> {
 /// ```
 pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        internal_error(format!(
+        Error::internal(format!(
             "rollgate failed on this input ({}); please report it",
             panic_message(payload.as_ref())
         ))

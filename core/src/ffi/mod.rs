@@ -31,9 +31,7 @@ pub mod ser;
 pub use api::{Function, DEBUG_FUNCTIONS, FUNCTIONS};
 pub use args::{Outcome, Param, TestOptions};
 pub use de::{visit_number, NumberDe};
-pub use error::{
-    as_canary_error, count_arg, guard, internal_error, invalid_config, invalid_input, Failure,
-};
+pub use error::{as_canary_error, count_arg, guard, Failure};
 pub use host::{Fault, Host, HostValue, Kind, Read};
 pub use json::JsonHost;
 pub use limits::{MAX_DEPTH, MAX_ITEMS, MAX_VALUES};

@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{CanaryError, Error, Result};
 
 pub mod ks;
 pub mod mann_whitney;
@@ -62,12 +62,12 @@ impl Alternative {
             "two-sided" | "two_sided" => Ok(Alternative::TwoSided),
             "greater" => Ok(Alternative::Greater),
             "less" => Ok(Alternative::Less),
-            other => Err(Error::InvalidConfig {
-                path: path.to_string(),
-                message: format!(
+            other => Err(Error::invalid_config(
+                path.to_string(),
+                format!(
                     "alternative must be \"two-sided\", \"greater\" or \"less\", got {other:?}"
                 ),
-            }),
+            )),
         }
     }
 }
@@ -77,10 +77,10 @@ pub(crate) fn check_confidence(confidence: f64, path: &str) -> Result<()> {
     if confidence.is_finite() && confidence > 0.0 && confidence < 1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidConfig {
-            path: path.to_string(),
-            message: format!("confidence must be strictly between 0 and 1, got {confidence}"),
-        })
+        Err(Error::invalid_config(
+            path.to_string(),
+            format!("confidence must be strictly between 0 and 1, got {confidence}"),
+        ))
     }
 }
 
@@ -89,15 +89,17 @@ pub(crate) fn check_confidence(confidence: f64, path: &str) -> Result<()> {
 pub(crate) fn check_sample(values: &[f64], name: &str) -> Result<()> {
     match values.iter().position(|v| !v.is_finite()) {
         None => Ok(()),
-        Some(index) => Err(Error::InvalidSample {
-            path: format!("{name}/{index}"),
-            metric: None,
-            index,
-            value: values
-                .get(index)
-                .map(|v| format_non_finite(*v))
-                .unwrap_or_default(),
-        }),
+        Some(index) => Err(Error::new(
+            format!("{name}/{index}"),
+            CanaryError::InvalidSample {
+                metric: None,
+                index,
+                value: values
+                    .get(index)
+                    .map(|v| format_non_finite(*v))
+                    .unwrap_or_default(),
+            },
+        )),
     }
 }
 
@@ -106,11 +108,13 @@ pub(crate) fn check_size(values: &[f64], needed: usize, name: &str) -> Result<()
     if values.len() >= needed {
         Ok(())
     } else {
-        Err(Error::InsufficientData {
-            path: name.to_string(),
-            needed,
-            got: values.len(),
-        })
+        Err(Error::new(
+            name.to_string(),
+            CanaryError::InsufficientData {
+                needed,
+                got: values.len(),
+            },
+        ))
     }
 }
 

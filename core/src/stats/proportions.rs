@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::{bound, check_confidence, norm_cdf, norm_quantile, norm_sf, Alternative};
-use crate::error::{Error, Result};
+use crate::error::{CanaryError, Error, Result};
 
 /// Relative tolerance when comparing point probabilities in two-sided exact
 /// tests (R's `fisher.test` and `binom.test` use 1 + 1e-7).
@@ -82,11 +82,13 @@ pub(crate) fn check_count(value: f64, path: &str, positive: bool) -> Result<u64>
         None
     };
     match reason {
-        Some(reason) => Err(Error::InvalidCount {
-            path: path.to_string(),
-            value: value.to_string(),
-            reason: reason.to_string(),
-        }),
+        Some(reason) => Err(Error::new(
+            path.to_string(),
+            CanaryError::InvalidCount {
+                value: value.to_string(),
+                reason: reason.to_string(),
+            },
+        )),
         // Whole and below 2^53: exact.
         None => Ok(value as u64),
     }
@@ -96,11 +98,13 @@ fn check_events(events: f64, trials: f64, ev_path: &str, tr_path: &str) -> Resul
     let t = check_count(trials, tr_path, true)?;
     let e = check_count(events, ev_path, false)?;
     if e > t {
-        return Err(Error::InvalidCount {
-            path: ev_path.to_string(),
-            value: events.to_string(),
-            reason: format!("events exceed trials ({trials})"),
-        });
+        return Err(Error::new(
+            ev_path.to_string(),
+            CanaryError::InvalidCount {
+                value: events.to_string(),
+                reason: format!("events exceed trials ({trials})"),
+            },
+        ));
     }
     Ok((e, t))
 }
@@ -262,11 +266,13 @@ pub fn compare_rates(
     let ey = check_count(events_y, "events_y", false)?;
     for (value, path) in [(exposure_x, "exposure_x"), (exposure_y, "exposure_y")] {
         if !(value.is_finite() && value > 0.0) {
-            return Err(Error::InvalidCount {
-                path: path.to_string(),
-                value: value.to_string(),
-                reason: "exposure must be positive and finite".into(),
-            });
+            return Err(Error::new(
+                path.to_string(),
+                CanaryError::InvalidCount {
+                    value: value.to_string(),
+                    reason: "exposure must be positive and finite".into(),
+                },
+            ));
         }
     }
     check_confidence(confidence, "confidence")?;

@@ -62,10 +62,10 @@ fn check_level(q: f64) -> Result<()> {
     if q.is_finite() && q > 0.0 && q < 1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidConfig {
-            path: "quantile".into(),
-            message: format!("quantile must be strictly between 0 and 1, got {q}"),
-        })
+        Err(Error::invalid_config(
+            "quantile",
+            format!("quantile must be strictly between 0 and 1, got {q}"),
+        ))
     }
 }
 

@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::proportions::check_count;
-use crate::error::{Error, Result};
+use crate::error::{CanaryError, Error, Result};
 
 /// One look of a [`sequential_count_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,10 +75,7 @@ pub fn sequential_count_test(
     concentration: f64,
     alpha: f64,
 ) -> Result<SequentialTest> {
-    let bad = |path: &str, message: String| Error::InvalidConfig {
-        path: path.to_string(),
-        message,
-    };
+    let bad = |path: &str, message: String| Error::invalid_config(path.to_string(), message);
     if !(allocation.is_finite() && allocation > 0.0 && allocation < 1.0) {
         return Err(bad(
             "allocation",
@@ -110,11 +107,13 @@ pub fn sequential_count_test(
             let path = format!("looks/{i}/{j}");
             *slot = check_count(*value, &path, false)?;
             if *slot < previous.get(j).copied().unwrap_or(0) {
-                return Err(Error::InvalidCount {
+                return Err(Error::new(
                     path,
-                    value: value.to_string(),
-                    reason: "cumulative counts must not decrease".into(),
-                });
+                    CanaryError::InvalidCount {
+                        value: value.to_string(),
+                        reason: "cumulative counts must not decrease".into(),
+                    },
+                ));
             }
         }
         previous = counts;

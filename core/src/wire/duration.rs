@@ -1,187 +1,12 @@
-//! The canonical wire format: reading any serde source with exact error paths,
-//! and the value types shared by every part of it (durations).
-//!
-//! Bindings hand their host-language values to [`from_deserializer`] through a
-//! serde `Deserializer` over those values (pythonize for Python, napi's serde
-//! support for Node), so the same document is read — and rejected — the same
-//! way in every language.
+//! Durations on the wire: a number of seconds, or a human string such as
+//! `"90s"` or `"1h30m"`; always whole seconds on output.
 
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::error::{pointer_token, Error, Result};
-
-mod depth;
-pub use depth::{DepthLimited, MAX_DEPTH};
-
-/// Marker that custom deserialisation errors start with, so that
-/// [`from_deserializer`] can turn them into the right [`Error`] variant.
-const TAG_DURATION: &str = "\u{1}invalid_duration\u{1}";
-
-/// Reads a `T` from any serde deserializer, turning a failure into an
-/// [`Error`] whose path is the JSON pointer of the offending value.
-///
-/// Unknown fields give `unknown_field`, unreadable durations give
-/// `invalid_duration`, anything else `invalid_input` — including a document
-/// nested deeper than [`MAX_DEPTH`] levels, which is rejected before anything
-/// recursive can overflow the stack of the host process.
-///
-/// ```
-/// use rollgate::{wire, Plan};
-/// let mut de = serde_json::Deserializer::from_str(r#"{"name": "p", "services": [{"id": "a", "colour": 1}]}"#);
-/// let err = wire::from_deserializer::<Plan, _>(&mut de).unwrap_err();
-/// assert_eq!(err.code(), "unknown_field");
-/// assert_eq!(err.path(), "/services/0/colour");
-/// ```
-pub fn from_deserializer<'de, T, D>(deserializer: D) -> Result<T>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    serde_path_to_error::deserialize(DepthLimited::new(deserializer)).map_err(|err| {
-        let path = pointer(err.path());
-        let message = err.inner().to_string();
-        classify(path, message)
-    })
-}
-
-/// Reads a `T` from a deserializer that `make` creates, twice if need be:
-/// the first pass runs without path tracking (no per-key bookkeeping, the
-/// fast path for valid input); only if it fails does a second pass over a
-/// fresh deserializer find the path of the error, as [`from_deserializer`].
-/// `make` must create deserializers over the same, unchanged data.
-///
-/// ```
-/// let doc = serde_json::json!({"name": "p", "services": [{"id": "a", "deploy_duration": "x"}]});
-/// let err = rollgate::wire::from_fn::<rollgate::Plan, _, _>(|| &doc).unwrap_err();
-/// assert_eq!(err.path(), "/services/0/deploy_duration");
-/// ```
-pub fn from_fn<'de, T, D, F>(make: F) -> Result<T>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-    F: Fn() -> D,
-{
-    match T::deserialize(DepthLimited::new(make())) {
-        Ok(value) => Ok(value),
-        Err(_) => from_deserializer(make()),
-    }
-}
-
-/// Reads a `T` from JSON text; see [`from_deserializer`].
-///
-/// ```
-/// let d: rollgate::DurationSecs = rollgate::wire::from_json(r#""1h30m""#).unwrap();
-/// assert_eq!(d.as_secs(), 5400);
-/// ```
-pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
-    if let Ok(value) = serde_json::from_str(json) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value = from_deserializer(&mut de)?;
-    de.end().map_err(|e| Error::InvalidInput {
-        path: String::new(),
-        message: format!("trailing characters after the JSON document: {e}"),
-    })?;
-    Ok(value)
-}
-
-/// Reads a `T` from a `serde_json::Value`; see [`from_deserializer`].
-///
-/// ```
-/// let d: rollgate::DurationSecs = rollgate::wire::from_value(serde_json::json!(90)).unwrap();
-/// assert_eq!(d.as_secs(), 90);
-/// ```
-pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    from_deserializer(value)
-}
-
-fn pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => {
-                out.push('/');
-                out.push_str(&index.to_string());
-            }
-            Segment::Map { key } => {
-                out.push('/');
-                out.push_str(&pointer_token(key));
-            }
-            Segment::Enum { variant } => {
-                out.push('/');
-                out.push_str(&pointer_token(variant));
-            }
-            Segment::Unknown => {}
-        }
-    }
-    out
-}
-
-fn classify(path: String, message: String) -> Error {
-    if let Some(at) = message.find(TAG_DURATION) {
-        let rest = message.get(at + TAG_DURATION.len()..).unwrap_or("");
-        let (value, reason) = rest.split_once(TAG_DURATION).unwrap_or((rest, ""));
-        return Error::InvalidDuration {
-            path,
-            value: value.to_string(),
-            reason: reason.to_string(),
-        };
-    }
-    // serde's derive reports: "unknown field `x`, expected one of `a`, `b`"
-    // (or "expected `a`", or "there are no fields"); some deserializers put a
-    // prefix of their own before it.
-    const UNKNOWN: &str = "unknown field `";
-    if let Some(at) = message.find(UNKNOWN) {
-        let rest = message.get(at + UNKNOWN.len()..).unwrap_or("");
-        if let Some((field, tail)) = rest.split_once('`') {
-            let expected = tail
-                .split('`')
-                .enumerate()
-                .filter(|(i, _)| i % 2 == 1)
-                .map(|(_, s)| s.to_string())
-                .collect();
-            // Some deserializers (pythonize) already report the key in the path.
-            let token = pointer_token(field);
-            let path = if path.ends_with(&format!("/{token}")) {
-                path
-            } else {
-                format!("{path}/{token}")
-            };
-            return Error::UnknownField {
-                path,
-                field: field.to_string(),
-                expected,
-            };
-        }
-    }
-    Error::InvalidInput {
-        path,
-        message: strip_position(&message).to_string(),
-    }
-}
-
-/// Drops serde_json's " at line L column C" suffix: the path says where, and
-/// messages stay identical whichever language the document came from.
-fn strip_position(message: &str) -> &str {
-    if let Some(at) = message.rfind(" at line ") {
-        let tail = message.get(at + " at line ".len()..).unwrap_or("");
-        let mut words = tail.split(' ');
-        let is_position = matches!(
-            (words.next(), words.next(), words.next(), words.next()),
-            (Some(l), Some("column"), Some(c), None)
-                if l.chars().all(|ch| ch.is_ascii_digit()) && c.chars().all(|ch| ch.is_ascii_digit())
-        );
-        if is_position {
-            return message.get(..at).unwrap_or(message);
-        }
-    }
-    message
-}
+use crate::error::InputError;
 
 /// A non-negative whole number of seconds.
 ///
@@ -308,7 +133,7 @@ impl<'de> Deserialize<'de> for DurationSecs {
         struct DurationVisitor;
 
         fn fail<E: de::Error>(value: String, reason: String) -> E {
-            E::custom(format!("{TAG_DURATION}{value}{TAG_DURATION}{reason}"))
+            super::fail_with(InputError::InvalidDuration { value, reason })
         }
 
         impl Visitor<'_> for DurationVisitor {
@@ -358,6 +183,7 @@ impl<'de> Deserialize<'de> for DurationSecs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::from_json;
 
     #[test]
     fn parses_human_durations() {
