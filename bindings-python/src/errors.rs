@@ -28,10 +28,11 @@ pub fn to_pyerr(py: Python<'_>, err: &rollgate::Error, cause: Option<PyErr>) -> 
             PyModule::import(py, "rollgate.errors").map(Bound::unbind)
         })?;
         let class = module.bind(py).getattr(class_for(err.family()))?;
-        let details = rollgate::ffi::to_host(&PyHost(py), &err.details()).map_err(|e| match e {
-            rollgate::ffi::ser::Error::Host(e) => e,
-            other => pyo3::exceptions::PyRuntimeError::new_err(other.to_string()),
-        })?;
+        let details =
+            rollgate::ffi::to_host(&PyHost::new(py), &err.details()).map_err(|e| match e {
+                rollgate::ffi::ser::Error::Host(e) => e,
+                other => pyo3::exceptions::PyRuntimeError::new_err(other.to_string()),
+            })?;
         let exception = PyErr::from_value(class.call1((err.to_string(), details))?);
         exception.set_cause(py, cause);
         Ok(exception)

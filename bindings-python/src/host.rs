@@ -7,6 +7,7 @@
 //! `Mapping`s are maps; a `str` is never a sequence, `bytes` never numbers.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use pyo3::buffer::{ElementType, PyBuffer, PyUntypedBuffer};
 use pyo3::prelude::*;
@@ -17,7 +18,30 @@ use pyo3::IntoPyObjectExt;
 use rollgate::ffi::{Fault, Host, HostValue, Kind, Read};
 
 /// Building results and running the engine, with the GIL held by `py`.
-pub struct PyHost<'py>(pub Python<'py>);
+pub struct PyHost<'py> {
+    py: Python<'py>,
+    /// The `int`s below [`CACHED_INTS`] made so far in this call, in pages
+    /// of [`PAGE`] made on first use (times, counts and sizes repeat a lot
+    /// in large results; CPython itself caches only -5..=256).
+    ints: RefCell<Vec<Page<'py>>>,
+}
+
+/// One page of cached `int`s, made when first needed.
+type Page<'py> = Option<Box<[Option<Bound<'py, PyAny>>]>>;
+
+/// The `int`s kept for reuse within a call: `0..CACHED_INTS`.
+const CACHED_INTS: usize = 1 << 16;
+const PAGE: usize = 256;
+
+impl<'py> PyHost<'py> {
+    /// A host for one call.
+    pub fn new(py: Python<'py>) -> Self {
+        PyHost {
+            py,
+            ints: RefCell::new(Vec::new()),
+        }
+    }
+}
 
 impl<'py> Host for PyHost<'py> {
     type Value = Obj<'py>;
@@ -27,38 +51,58 @@ impl<'py> Host for PyHost<'py> {
     type Error = PyErr;
 
     fn detach<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
-        self.0.detach(f)
+        self.py.detach(f)
     }
 
     fn null(&self) -> PyResult<Self::Out> {
-        Ok(self.0.None().into_bound(self.0))
+        Ok(self.py.None().into_bound(self.py))
     }
 
     fn bool(&self, v: bool) -> PyResult<Self::Out> {
-        v.into_bound_py_any(self.0)
+        v.into_bound_py_any(self.py)
     }
 
     fn int(&self, v: i128) -> PyResult<Self::Out> {
-        match i64::try_from(v) {
-            Ok(small) => small.into_bound_py_any(self.0),
-            Err(_) => v.into_bound_py_any(self.0),
+        let Ok(index) = usize::try_from(v) else {
+            return v.into_bound_py_any(self.py);
+        };
+        // CPython keeps its own 0..=256.
+        if index <= 256 || index >= CACHED_INTS {
+            return v.into_bound_py_any(self.py);
+        }
+        let mut pages = self.ints.borrow_mut();
+        if pages.is_empty() {
+            pages.resize_with(CACHED_INTS / PAGE, || None);
+        }
+        let page = pages.get_mut(index / PAGE).and_then(|p| {
+            p.get_or_insert_with(|| vec![None; PAGE].into_boxed_slice())
+                .get_mut(index % PAGE)
+        });
+        match page {
+            Some(Some(int)) => Ok(int.clone()),
+            Some(slot) => {
+                let int = index.into_bound_py_any(self.py)?;
+                *slot = Some(int.clone());
+                Ok(int)
+            }
+            None => index.into_bound_py_any(self.py),
         }
     }
 
     fn float(&self, v: f64) -> PyResult<Self::Out> {
-        Ok(PyFloat::new(self.0, v).into_any())
+        Ok(PyFloat::new(self.py, v).into_any())
     }
 
     fn str(&self, v: &str) -> PyResult<Self::Out> {
-        Ok(PyString::new(self.0, v).into_any())
+        Ok(PyString::new(self.py, v).into_any())
     }
 
     fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
-        Ok(PyList::new(self.0, items)?.into_any())
+        Ok(PyList::new(self.py, items)?.into_any())
     }
 
     fn map(&self, _len: usize) -> PyResult<Self::Map> {
-        Ok(PyDict::new(self.0))
+        Ok(PyDict::new(self.py))
     }
 
     fn set(&self, map: &mut Self::Map, key: Self::Out, value: Self::Out) -> PyResult<()> {

@@ -75,7 +75,7 @@ fn call<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = args.py();
     let values = bind(f, args, kwargs)?;
-    rollgate::ffi::call(&PyHost(py), f, &values).map_err(|failure| match failure {
+    rollgate::ffi::call(&PyHost::new(py), f, &values).map_err(|failure| match failure {
         Failure::Error(err, cause) => errors::to_pyerr(py, &err, cause),
         Failure::Host(err) => err,
     })

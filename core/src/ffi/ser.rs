@@ -52,12 +52,13 @@ pub fn to_host<H: Host, T: Serialize + ?Sized>(
     host: &H,
     value: &T,
 ) -> Result<H::Out, Error<H::Error>> {
-    let keys = RefCell::new(hashbrown::HashMap::new());
+    let keys = RefCell::new(Vec::new());
     value.serialize(Ser { host, keys: &keys })
 }
 
-/// Field names made so far in this conversion, by the address of their text.
-type Keys<O> = RefCell<hashbrown::HashMap<usize, O>>;
+/// Field names made so far in this conversion, by the address of their text
+/// (a result names a few dozen fields at most: a short list is fastest).
+type Keys<O> = RefCell<Vec<(usize, O)>>;
 
 struct Ser<'a, H: Host> {
     host: &'a H,
@@ -75,11 +76,11 @@ impl<H: Host> Copy for Ser<'_, H> {}
 impl<H: Host> Ser<'_, H> {
     fn key(&self, name: &'static str) -> Result<H::Out, Error<H::Error>> {
         let address = name.as_ptr() as usize;
-        if let Some(key) = self.keys.borrow().get(&address) {
+        if let Some((_, key)) = self.keys.borrow().iter().find(|(a, _)| *a == address) {
             return Ok(key.clone());
         }
         let key = self.host.str(name).map_err(Error::Host)?;
-        self.keys.borrow_mut().insert(address, key.clone());
+        self.keys.borrow_mut().push((address, key.clone()));
         Ok(key)
     }
 
