@@ -30,7 +30,7 @@ pub fn to_pyerr(py: Python<'_>, err: &rollgate::Error, cause: Option<PyErr>) -> 
         let class = module.bind(py).getattr(class_for(err.family()))?;
         let details =
             rollgate::ffi::to_host(&PyHost::new(py), &err.details()).map_err(|e| match e {
-                rollgate::ffi::ser::Error::Host(e) => e,
+                rollgate::ffi::BuildError::Host(e) => e,
                 other => pyo3::exceptions::PyRuntimeError::new_err(other.to_string()),
             })?;
         let exception = PyErr::from_value(class.call1((err.to_string(), details))?);

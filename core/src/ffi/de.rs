@@ -31,18 +31,8 @@ use super::limits::{MAX_ITEMS, MAX_VALUES};
 /// Visits a floating-point host number: as an integer when it is exactly one
 /// (integral, not `-0.0`, within the `i64` or `u64` range), otherwise as an
 /// `f64`. JS numbers and Python floats alike, so `3` and `3.0` mean the same
-/// in every language, and nothing is rounded or clamped.
-///
-/// ```
-/// use serde::Deserialize;
-/// type N = rollgate::ffi::NumberDe;
-/// assert_eq!(u32::deserialize(N::new(3.0)).unwrap(), 3);
-/// assert_eq!(f64::deserialize(N::new(1e-20)).unwrap(), 1e-20);
-/// assert!(u64::deserialize(N::new(1e20)).is_err());
-/// assert!(i64::deserialize(N::new(1.5)).is_err());
-/// assert!(f64::deserialize(N::new(-0.0)).unwrap().is_sign_negative());
-/// assert_eq!(Option::<f64>::deserialize(N::new(2.5)).unwrap(), Some(2.5));
-/// ```
+/// in every language, and nothing is rounded or clamped (tests in
+/// `ffi/tests.rs`).
 pub fn visit_number<'de, V: Visitor<'de>, E: de::Error>(v: f64, visitor: V) -> Result<V::Value, E> {
     // 2^63 and 2^64 are exact as f64; every integral f64 below them converts exactly.
     const I64_END: f64 = 9_223_372_036_854_775_808.0;
@@ -67,12 +57,6 @@ pub struct NumberDe<E = de::value::Error> {
 
 impl<E> NumberDe<E> {
     /// The deserializer of `value`.
-    ///
-    /// ```
-    /// use serde::Deserialize;
-    /// let n: u8 = Deserialize::deserialize(rollgate::ffi::NumberDe::<serde::de::value::Error>::new(7.0)).unwrap();
-    /// assert_eq!(n, 7);
-    /// ```
     pub fn new(value: f64) -> Self {
         NumberDe {
             value,

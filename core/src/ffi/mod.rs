@@ -5,12 +5,12 @@
 //! [`HostValue`] (what a value is, its elements and entries) and [`Host`]
 //! (building result values) — and exports every entry of [`FUNCTIONS`] by
 //! calling [`call`]. Everything between lives here, once: the reading rules
-//! (numbers, strings, holes, caller exceptions; [`de`]), the [`limits`], the
-//! error paths and families of each argument ([`args`]), the function bodies
-//! ([`api`]), the result conversion ([`ser`]) and the panic guard. So the
-//! same input gives the same result, or the same error code and path, in
-//! Python and Node by construction; [`JsonHost`] runs the same layer on
-//! `serde_json::Value` in Rust.
+//! (numbers, strings, holes, caller exceptions: `de.rs`), the [`limits`],
+//! the error paths and families of each argument (`args.rs`), the function
+//! bodies (`api.rs`), the result conversion (`ser.rs`) and the panic guard
+//! (`error.rs`). So the same input gives the same result, or the same error
+//! code and path, in Python and Node by construction; [`JsonHost`] runs the
+//! same layer on `serde_json::Value` in Rust.
 //!
 //! ```
 //! use rollgate::ffi::{call, function, JsonHost};
@@ -19,23 +19,22 @@
 //! assert_eq!(out["waves"], serde_json::json!([["db"], ["api"]]));
 //! ```
 
-pub mod api;
-pub mod args;
-pub mod de;
+mod api;
+mod args;
+mod de;
 mod error;
 mod host;
 mod json;
 pub mod limits;
-pub mod ser;
+mod ser;
 
-pub use api::{Function, DEBUG_FUNCTIONS, FUNCTIONS};
+pub use api::{Api, Function, DEBUG_FUNCTIONS, FUNCTIONS};
 pub use args::{Outcome, Param, TestOptions};
-pub use de::{visit_number, NumberDe};
 pub use error::{as_canary_error, count_arg, guard, Failure};
 pub use host::{Fault, Host, HostValue, Kind, Read};
 pub use json::JsonHost;
 pub use limits::{MAX_DEPTH, MAX_ITEMS, MAX_VALUES};
-pub use ser::to_host;
+pub use ser::{to_host, Error as BuildError};
 
 /// Calls `function` with the host's argument values, one per parameter
 /// (absent ones as the host's null; missing trailing ones are absent too).

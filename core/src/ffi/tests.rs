@@ -312,3 +312,16 @@ fn buffers_read_as_samples_and_lists() {
     };
     assert_eq!((err.code(), err.path()), ("invalid_config", "looks/0"));
 }
+
+#[test]
+fn the_number_rule() {
+    use serde::Deserialize;
+    type N = de::NumberDe;
+    assert_eq!(u32::deserialize(N::new(3.0)).unwrap(), 3);
+    assert_eq!(f64::deserialize(N::new(1e-20)).unwrap(), 1e-20);
+    assert!(u64::deserialize(N::new(1e20)).is_err());
+    assert_eq!(u64::deserialize(N::new(2f64.powi(63))).unwrap(), 1 << 63);
+    assert!(i64::deserialize(N::new(1.5)).is_err());
+    assert!(f64::deserialize(N::new(-0.0)).unwrap().is_sign_negative());
+    assert_eq!(Option::<f64>::deserialize(N::new(2.5)).unwrap(), Some(2.5));
+}
