@@ -18,7 +18,7 @@ pub enum Kind<'a> {
     UInt(u64),
     /// A floating-point number (every JS number, a Python `float`, or a
     /// Python `int` beyond the 64-bit range, rounded): read by
-    /// [`visit_number`](super::de::visit_number)'s rule.
+    /// the number rule of the binding layer (an integer only when exactly one).
     Number(f64),
     /// A string, valid Unicode.
     Str(Cow<'a, str>),
