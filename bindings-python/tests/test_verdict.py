@@ -163,7 +163,7 @@ def test_canary_errors(call: object, code: str, path: str) -> None:
         (lambda: rollgate.mann_whitney([1, 2], [3, 4], "two-sided", "high"), "confidence"),
         (lambda: rollgate.welch_t_test([1, 2], [3, 4], confidence=True), "confidence"),
         (lambda: rollgate.mann_whitney([1, 2], [3, 4], alternative=5), "alternative"),
-        (lambda: rollgate.adjust_p_values([0.1], method=None), "method"),
+        (lambda: rollgate.adjust_p_values([0.1], method=3), "method"),
         (lambda: rollgate.sequential_count_test([[1, 2]], 0.5, "x"), "concentration"),
     ],
 )

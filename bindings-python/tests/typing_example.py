@@ -173,6 +173,15 @@ def risk_tour(plan: Plan) -> None:
         rollgate.assess_risk({"id": "x", "author": "a", "services": [], "lines_added": -1})
     except rollgate.InvalidChangeError as err:
         print(err.code, err.path)
+    options: rollgate.TestOptions = {"alternative": "greater", "confidence": 0.9}
+    print(rollgate.mann_whitney([3.0, 4.0, 5.0], [1.0, 2.0], options)["p_value"])
+    print(rollgate.adjust_p_values([0.01, 0.04], None))
+    try:
+        rollgate.order_services({"name": "p", "services": [{"id": "\ud800"}]})
+    except rollgate.InternalError:
+        raise
+    except rollgate.RollgateError as err:
+        print(err.code, err.path)
 
 
 if __name__ == "__main__":

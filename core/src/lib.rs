@@ -56,6 +56,9 @@ pub mod verdict;
 pub mod window;
 pub mod wire;
 
+#[doc(hidden)]
+pub mod ffi;
+
 pub use change::{
     Approval, Change, ChangeKind, ChangeOutcome, ChangeType, Links, Promotion, RunbookReview,
     SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,

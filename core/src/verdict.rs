@@ -1228,7 +1228,7 @@ pub fn parse_data(value: serde_json::Value) -> Result<CanaryData> {
 /// Turns a generic wire error (unknown field, wrong type) met while reading
 /// canary input into the canary family's `invalid_config`, keeping its path
 /// and message; `prefix` is the argument name for secondary arguments.
-pub fn as_canary_error(err: Error, prefix: &str) -> Error {
+pub(crate) fn as_canary_error(err: Error, prefix: &str) -> Error {
     let err = match err.kind() {
         ErrorKind::Input(_) => Error::invalid_config(err.path(), err.message()),
         _ => err,

@@ -10,4 +10,5 @@ from .errors import InvalidCanaryError as InvalidCanaryError
 from ._risk import *
 from .errors import InvalidChangeError as InvalidChangeError
 from .errors import InvalidPlanError as InvalidPlanError
+from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError

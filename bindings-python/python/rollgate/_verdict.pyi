@@ -5,6 +5,7 @@ from typing import Literal, NotRequired, TypedDict
 __all__ = [
     "Samples",
     "Alternative",
+    "TestOptions",
     "Counts",
     "MetricData",
     "MetricConfig",
@@ -40,6 +41,14 @@ Samples = Buffer | Sequence[float | None]
 ``None``/NaN is a missing value."""
 
 Alternative = Literal["two-sided", "greater", "less"]
+
+class TestOptions(TypedDict, total=False):
+    """The optional arguments of a test as one dict, in place of the first of
+    them (as Node's options object); ``None`` for any of them means its default."""
+
+    alternative: Alternative
+    confidence: float
+    method: Literal["none", "holm", "bh"]
 
 class Counts(TypedDict):
     """Event counts over ``trials`` (proportion) or ``exposure`` (rate)."""
@@ -208,7 +217,7 @@ def judge_canary(config: CanaryConfig, data: Mapping[str, MetricData]) -> Canary
     """
 
 def mann_whitney(
-    x: Samples, y: Samples, alternative: Alternative = "two-sided", confidence: float = 0.95
+    x: Samples, y: Samples, alternative: Alternative | TestOptions | None = "two-sided", confidence: float | None = 0.95
 ) -> MannWhitneyResult:
     """Mann-Whitney U test with the Hodges-Lehmann shift x - y and its interval (R's wilcox.test)."""
 
@@ -217,8 +226,8 @@ def compare_proportions(
     trials_x: float,
     events_y: float,
     trials_y: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> ProportionResult:
     """Two proportions: Fisher's exact test for small counts, else the score test."""
 
@@ -227,33 +236,33 @@ def compare_rates(
     exposure_x: float,
     events_y: float,
     exposure_y: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> RateResult:
     """Two Poisson rates: exact conditional binomial test (R's poisson.test)."""
 
 def welch_t_test(
-    x: Samples, y: Samples, alternative: Alternative = "two-sided", confidence: float = 0.95
+    x: Samples, y: Samples, alternative: Alternative | TestOptions | None = "two-sided", confidence: float | None = 0.95
 ) -> WelchResult:
     """Welch's unequal-variance t-test."""
 
 def ks_test(x: Samples, y: Samples) -> KsResult:
     """Two-sample two-sided Kolmogorov-Smirnov test."""
 
-def quantile_ci(x: Samples, quantile: float, confidence: float = 0.95) -> QuantileInterval:
+def quantile_ci(x: Samples, quantile: float, confidence: float | None = 0.95) -> QuantileInterval:
     """Distribution-free (order statistic) confidence interval for a quantile."""
 
 def compare_quantiles(
     x: Samples,
     y: Samples,
     quantile: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> QuantileComparison:
     """Compares one quantile of x and y (e.g. p99)."""
 
 def adjust_p_values(
-    p_values: Samples, method: Literal["none", "holm", "bh"] = "holm"
+    p_values: Samples, method: Literal["none", "holm", "bh"] | TestOptions | None = "holm"
 ) -> list[float]:
     """Holm or Benjamini-Hochberg adjusted p-values, in input order."""
 
@@ -271,7 +280,10 @@ class SequentialResult(TypedDict):
     method: Literal["dirichlet_multinomial"]
 
 def sequential_count_test(
-    looks: Sequence[Sequence[float]], allocation: float, concentration: float = 100.0, alpha: float = 0.05
+    looks: Sequence[Sequence[float]],
+    allocation: float,
+    concentration: float | None = 100.0,
+    alpha: float | None = 0.05,
 ) -> SequentialResult:
     """Anytime-valid test of cumulative [canary_events, baseline_events] looks;
     ``allocation`` is the canary's traffic share. Safe to re-check every interval."""

@@ -156,28 +156,6 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
     from_deserializer(value)
 }
 
-/// Checks a count argument given as a number (as JavaScript and loosely typed
-/// callers pass it): it must be a whole number of at least `min`.
-///
-/// Errors are `invalid_input` with `name` as the path.
-///
-/// ```
-/// assert_eq!(rollgate::wire::count_arg("max_parallel", 3.0, 1).unwrap(), 3);
-/// let err = rollgate::wire::count_arg("max_parallel", 0.0, 1).unwrap_err();
-/// assert_eq!((err.code(), err.path()), ("invalid_input", "max_parallel"));
-/// assert!(rollgate::wire::count_arg("max_parallel", 1.5, 1).is_err());
-/// ```
-pub fn count_arg(name: &str, value: f64, min: usize) -> Result<usize> {
-    if !value.is_finite() || value.fract() != 0.0 || value < min as f64 || value > u32::MAX as f64 {
-        return Err(Error::invalid_input(
-            name.to_string(),
-            format!("{name} must be a whole number of at least {min}, got {value}"),
-        ));
-    }
-    // Integral and in range: exact.
-    Ok(value as usize)
-}
-
 fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();

@@ -9,8 +9,8 @@ use crate::common::out;
 /// A sample argument: numbers, `null` for NaN (as the bindings read them).
 fn sample(input: &[Value], i: usize, name: &str) -> rollgate::Result<Vec<f64>> {
     let value = input.get(i).cloned().unwrap_or(Value::Null);
-    let list: Vec<Option<f64>> = rollgate::wire::from_value(value)
-        .map_err(|e| rollgate::verdict::as_canary_error(e, name))?;
+    let list: Vec<Option<f64>> =
+        rollgate::wire::from_value(value).map_err(|e| rollgate::ffi::as_canary_error(e, name))?;
     Ok(list.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
@@ -93,7 +93,7 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
         "sequential_count_test" => (|| {
             let value = input.first().cloned().unwrap_or(Value::Null);
             let looks: Vec<[f64; 2]> = rollgate::wire::from_value(value)
-                .map_err(|e| rollgate::verdict::as_canary_error(e, "looks"))?;
+                .map_err(|e| rollgate::ffi::as_canary_error(e, "looks"))?;
             out(stats::sequential_count_test(
                 &looks,
                 number(input, 1, f64::NAN),
