@@ -66,10 +66,14 @@ fn judge(values: &[f64], metrics: usize, n: usize, repeats: usize) -> serde_json
         .zip(values.chunks_exact(2 * n))
         .map(|(name, pair)| {
             let (baseline, canary) = pair.split_at(n);
-            (name.clone(), serde_json::json!({"baseline": baseline, "canary": canary}))
+            (
+                name.clone(),
+                serde_json::json!({"baseline": baseline, "canary": canary}),
+            )
         })
         .collect();
-    let data: rollgate::CanaryData = rollgate::wire::from_value(serde_json::Value::Object(arms)).unwrap();
+    let data: rollgate::CanaryData =
+        rollgate::wire::from_value(serde_json::Value::Object(arms)).unwrap();
     let (best, median) = per_call(repeats, || {
         std::hint::black_box(rollgate::judge_canary(&config, &data).unwrap());
     });

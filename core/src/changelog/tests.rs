@@ -217,7 +217,11 @@ fn time_may_stand_still_but_not_go_back() {
     let later =
         append_change_record(Some(&first), &entry(1, Some("2026-03-01T11:00:00Z"))).unwrap();
     let backdated = reseal(ChangeRecord {
-        at: Some(chrono::DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z").unwrap().into()),
+        at: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z")
+                .unwrap()
+                .into(),
+        ),
         ..later
     });
     assert_eq!(

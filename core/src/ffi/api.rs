@@ -6,8 +6,8 @@ use super::host::Host;
 use crate::stats;
 use crate::{
     CalendarSpec, CanaryConfig, CanaryData, Change, ChangeOutcome, ChangeRecord, ChangeRecordInput,
-    Checkpoint, DurationSecs, FitOptions, GovernancePolicy, HaltedAt, Plan, RiskContext, RiskModel, Schedule,
-    ServiceProfile,
+    Checkpoint, DurationSecs, FitOptions, GovernancePolicy, HaltedAt, Plan, RiskContext, RiskModel,
+    Schedule, ServiceProfile,
 };
 
 /// One exported function.

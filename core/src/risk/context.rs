@@ -304,8 +304,11 @@ mod tests {
             Some("no_planned_start")
         );
         let mut at = bare.clone();
-        at.planned_start =
-            Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T18:30:00+01:00").unwrap().into());
+        at.planned_start = Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-24T18:30:00+01:00")
+                .unwrap()
+                .into(),
+        );
         assert_eq!(
             context_factor(&at, "peak", Some(&peak))
                 .unwrap()
