@@ -261,8 +261,10 @@ functions! {
     };
     /// Verifies a change log (against a trusted checkpoint when given) and names the first record whose chain breaks.
     verify_change_log(records, checkpoint = null) |a| {
-        let records: Vec<ChangeRecord> = a.doc(0)?;
+        // A list is verified one record at a time: memory stays flat for any length.
         let checkpoint: Option<Checkpoint> = a.opt(1)?;
-        a.finish(move || crate::verify_change_log(&records, checkpoint.as_ref()))
+        let mut verifier = crate::changelog::ChangeLogVerifier::new(checkpoint.as_ref())?;
+        a.each_doc(0, |record: ChangeRecord| verifier.push(&record))?;
+        a.finish(move || Ok(verifier.finish()))
     };
 }

@@ -64,8 +64,16 @@ impl<'a, H: Host> Args<'a, H> {
         prefix: &str,
         family: Family,
     ) -> std::result::Result<T, Failure<H::Cause, H::Error>> {
+        Self::read_value(self.values.get(i), prefix, family)
+    }
+
+    fn read_value<T: DeserializeOwned>(
+        value: Option<&H::Value>,
+        prefix: &str,
+        family: Family,
+    ) -> std::result::Result<T, Failure<H::Cause, H::Error>> {
         let ctx = Ctx::default();
-        let read = match self.values.get(i) {
+        let read = match value {
             Some(value) => crate::wire::from_fn(|| {
                 ctx.reset();
                 De {
@@ -111,6 +119,32 @@ impl<'a, H: Host> Args<'a, H> {
     /// Argument `i` as the function's main document: paths start with `/`.
     pub fn doc<T: DeserializeOwned>(&self, i: usize) -> Result<T, Failure<H::Cause, H::Error>> {
         self.read(i, "", Family::Any)
+    }
+
+    /// Argument `i` as the function's main document, a list handed to `f`
+    /// one element at a time (paths `/{index}/...`), so that a long list is
+    /// never held whole; the size limits apply to each element. Any other
+    /// value is read whole as a list.
+    pub fn each_doc<T: DeserializeOwned>(
+        &self,
+        i: usize,
+        mut f: impl FnMut(T),
+    ) -> Result<(), Failure<H::Cause, H::Error>> {
+        if let Some(value) = self.values.get(i) {
+            if let Ok(Kind::List(len)) = value.kind() {
+                for j in 0..len {
+                    let at = format!("/{j}");
+                    let item = value.element(j).map_err(|fault| {
+                        Failure::Error(crate::Error::invalid_input(&at, fault.message), fault.cause)
+                    })?;
+                    f(Self::read_value(Some(&item), &at, Family::Any)?);
+                }
+                return Ok(());
+            }
+        }
+        let all: Vec<T> = self.doc(i)?;
+        all.into_iter().for_each(f);
+        Ok(())
     }
 
     /// Argument `i` as a secondary argument: paths start with its name.
