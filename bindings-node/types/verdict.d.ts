@@ -100,11 +100,16 @@ export interface CanaryConfig {
 export type Classification = 'pass' | 'high' | 'low' | 'no_data' | 'no_data_fail'
 export type Decision = 'promote' | 'continue' | 'rollback' | 'inconclusive'
 
-/** A machine code, a sentence, and the metrics involved. */
+/** Why a decision came out as it did (the one reason shape of rollgate). */
 export interface Reason {
+  /** Stable machine code, e.g. `metric_failed`. */
   code: string
+  /** A sentence for the person who must act on it. */
   message: string
-  metrics: string[]
+  /** The metrics the reason is about, sorted. */
+  subjects: string[]
+  /** The numbers behind the sentence, by name. */
+  evidence?: Record<string, unknown>
 }
 
 /** The evidence behind one metric's classification. */
@@ -132,7 +137,8 @@ export interface MetricResult {
   removed_outliers: number
   slo_violations: number
   warnings: string[]
-  reason: string
+  /** Why the metric got its classification. */
+  reason: Reason
 }
 
 export interface GroupScore {

@@ -20,6 +20,17 @@
 //! | window | `inside_coverage`, `outside_coverage` | window path | the deployment is (not) covered by on-call coverage |
 //! | window | `deny_window`, `holiday` | window path | a deny window or holiday overlaps the deployment |
 //! | window | `window_too_short` | window path | the allow window ends before the deployment would |
+//! | verdict | `score_passed` | | the score reaches the pass threshold: promote |
+//! | verdict | `score_marginal`, `score_below_marginal` | failing metrics | the score is marginal (continue) or below it (roll back) |
+//! | verdict | `critical_metric_failed` | metrics | a critical metric failed: score 0, roll back |
+//! | verdict | `too_many_no_data` | metrics | half of the metrics or more have no data: score 0 |
+//! | verdict | `zero_baseline` | metrics | a passing metric's baseline is 0 while the canary's is not: keep collecting |
+//! | verdict | `metric_failed` | metrics | the metrics classified high, low or no-data-fail |
+//! | verdict | `no_data` | metrics | metrics without data, excluded from the score (also a metric's own reason) |
+//! | verdict (metric) | `significant_increase`, `significant_decrease` | metric | a significant change in the harmful direction beyond the allowed ratio |
+//! | verdict (metric) | `slo_violated` | metric | canary values outside the SLO bounds, more than `failure_limit` |
+//! | verdict (metric) | `no_harmful_change` | metric | no significant harmful change |
+//! | verdict (metric) | `no_data_fail` | metric | no data for a metric that must have it |
 //!
 //! Modules add their rows here as they adopt the shape.
 

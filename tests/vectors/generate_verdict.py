@@ -62,7 +62,7 @@ case(
     "zero baseline vs 3 canary errors: not significant, but never promoted",
     {"metrics": [{"name": "errors", "kind": "count", "direction": "increase"}]},
     {"errors": {"baseline": {"events": 0, "trials": 10000}, "canary": {"events": 3, "trials": 10000}}},
-    {"decision": "continue", "score": 100.0, "reasons": [{"code": "zero_baseline", "metrics": ["errors"]}],
+    {"decision": "continue", "score": 100.0, "reasons": [{"code": "zero_baseline", "subjects": ["errors"]}],
      "metrics": {"errors": {"classification": "pass", "p_value": p3, "warnings": ["zero_baseline"]}}},
 )
 p_rate = float(stats.binomtest(5, 5, 0.1, alternative="greater").pvalue)
@@ -113,7 +113,7 @@ case(
      "errors": {"baseline": ok, "canary": slow}},
     {"decision": "rollback", "score": 70.0,
      "groups": {"perf": {"score": 100.0, "weight": 70.0}, "errors": {"score": 0.0, "weight": 30.0}},
-     "reasons": [{"code": "score_below_marginal"}, {"code": "metric_failed", "metrics": ["errors"]}]},
+     "reasons": [{"code": "score_below_marginal"}, {"code": "metric_failed", "subjects": ["errors"]}]},
 )
 case(
     "weighted groups with a marginal threshold of 60 -> continue",
@@ -135,7 +135,7 @@ case(
      "thresholds": {"pass": 60, "marginal": 50}},
     {"a": {"baseline": ok, "canary": ok}, "b": {"baseline": ok, "canary": ok}, "c": {"baseline": ok, "canary": slow}},
     {"decision": "rollback", "score": 0.0, "score_forced_to_zero": "critical_metric_failed",
-     "reasons": [{"code": "critical_metric_failed", "metrics": ["c"]}]},
+     "reasons": [{"code": "critical_metric_failed", "subjects": ["c"]}]},
 )
 case(
     "critical_increase bound: a large increase is critical",
@@ -155,7 +155,7 @@ case(
     "no data is excluded from the score but noted",
     {"metrics": [{"name": "a"}, {"name": "b"}, {"name": "c"}]},
     {"a": {"baseline": ok, "canary": ok}, "b": {"baseline": ok, "canary": ok}, "c": {"baseline": [], "canary": ok}},
-    {"decision": "promote", "score": 100.0, "reasons": [{"code": "score_passed"}, {"code": "no_data", "metrics": ["c"]}],
+    {"decision": "promote", "score": 100.0, "reasons": [{"code": "score_passed"}, {"code": "no_data", "subjects": ["c"]}],
      "metrics": {"c": {"classification": "no_data"}}},
 )
 case(

@@ -1,6 +1,6 @@
 # Stubs for canary analysis: judge_canary and the statistical kernels.
 from collections.abc import Buffer, Mapping, Sequence
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 __all__ = [
     "Samples",
@@ -84,9 +84,12 @@ class CanaryConfig(TypedDict):
     correction: NotRequired[Literal["none", "holm", "bh"]]
 
 class Reason(TypedDict):
+    """Why a decision came out as it did (the one reason shape of rollgate)."""
+
     code: str
     message: str
-    metrics: list[str]
+    subjects: list[str]
+    evidence: NotRequired[dict[str, Any]]
 
 class MetricResult(TypedDict):
     classification: Literal["pass", "high", "low", "no_data", "no_data_fail"]
@@ -109,7 +112,7 @@ class MetricResult(TypedDict):
     removed_outliers: int
     slo_violations: int
     warnings: list[str]
-    reason: str
+    reason: Reason
 
 GroupScore = TypedDict(
     "GroupScore", {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int}
