@@ -1,5 +1,20 @@
-//! Classifies one metric from its evidence: pass, high, low, no data, or
-//! no data where data is required.
+//! Classifies one metric from its evidence: pass, high, low, continue (not
+//! enough evidence either way yet), no data, or no data where data is
+//! required.
+//!
+//! The rules, in order:
+//! 1. no data on a side: `no_data` (`no_data_fail` when the metric must
+//!    have data);
+//! 2. fewer samples than `min_samples`: `continue`, with how many are missing;
+//! 3. a (corrected) p-value at or below α = 1 − confidence, with the change
+//!    in the harmful direction and (except for distributions) beyond the
+//!    allowed ratio: `high` or `low`;
+//! 4. more SLO violations than `failure_limit`: `high` or `low`;
+//! 5. a test that could not have reached α at these sample sizes:
+//!    `continue`, with how many more samples it needs;
+//! 6. an allowed ratio other than 1 that the interval cannot yet exclude
+//!    (its harmful side reaches beyond it): `continue`;
+//! 7. otherwise `pass`: the test could have shown harm and did not.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,15 +27,19 @@ use crate::explain::Reason;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
-    /// No harmful change found.
+    /// The test could have shown harm and did not.
     Pass,
     /// A harmful increase.
     High,
     /// A harmful decrease.
     Low,
-    /// Too little data; excluded from the score.
+    /// Not enough evidence either way yet: too few samples for the test to
+    /// reach its level, or an interval too wide to rule out the allowed
+    /// effect. Excluded from the score; the canary cannot be promoted.
+    Continue,
+    /// No data; excluded from the score.
     NoData,
-    /// Too little data for a metric that must have it; counts as a failure.
+    /// No data for a metric that must have it; counts as a failure.
     NoDataFail,
 }
 
@@ -29,16 +48,21 @@ pub enum Classification {
 pub struct MetricResult {
     /// The classification.
     pub classification: Classification,
-    /// Test used: `mann_whitney`, `kolmogorov_smirnov`, `fisher_exact`,
+    /// Test used: `mann_whitney`, `kolmogorov_smirnov` (direction `either`),
+    /// `kolmogorov_smirnov_upper` / `kolmogorov_smirnov_lower` (the
+    /// one-sided distribution test on the harmful half), `fisher_exact`,
     /// `score`, `conditional_binomial`, `quantile_test`, or `none`.
     pub test: &'static str,
     /// Test statistic (U of the canary, KS distance, ...), if any.
     pub statistic: Option<f64>,
     /// Raw p-value (one-sided in the harmful direction unless `either`).
     pub p_value: Option<f64>,
-    /// P-value after the configured correction.
+    /// P-value after the configured correction (the raw one for dry-run
+    /// metrics, which take no part in it).
     pub adjusted_p_value: Option<f64>,
-    /// Significance level the adjusted p-value is compared with.
+    /// Significance level the adjusted p-value is compared with
+    /// (`p ≤ alpha` is significant): `1 − confidence` as the decimal the
+    /// configuration states.
     pub alpha: f64,
     /// What `effect` measures: `shift` (Hodges-Lehmann canary − baseline),
     /// `ratio` (counts), `quantile_difference`, `ks_distance`.
@@ -71,15 +95,31 @@ pub struct MetricResult {
     pub slo_violations: usize,
     /// Warning codes: `few_samples`, `few_tail_samples`, `zero_baseline`, ...
     pub warnings: Vec<&'static str>,
+    /// The smallest p-value the test could give at these sample sizes
+    /// (`null` when it was not tested).
+    pub min_p_value: Option<f64>,
+    /// Evaluated and reported, but takes no part in the score, the
+    /// correction or the decision.
+    pub dry_run: bool,
     /// Why the metric got its classification (one reason about this metric).
     pub reason: Reason,
 }
 
-/// The classification of a metric with data, before SLO bounds.
+/// The classification of a metric and why.
 struct Finding {
     classification: Classification,
     critical_failure: bool,
     reason: Reason,
+}
+
+impl Finding {
+    fn new(classification: Classification, reason: Reason) -> Self {
+        Finding {
+            classification,
+            critical_failure: false,
+            reason,
+        }
+    }
 }
 
 pub(crate) fn classify(
@@ -87,10 +127,12 @@ pub(crate) fn classify(
     eval: Evaluation,
     adjusted: Option<f64>,
 ) -> MetricResult {
-    let finding = match &eval.no_data {
-        Some(why) => no_data(metric, why),
-        None => with_data(metric, &eval, adjusted.or(eval.p_value).unwrap_or(1.0)),
+    let finding = match (&eval.no_data, eval.short) {
+        (Some(why), _) => no_data(metric, why),
+        (None, Some(short)) => too_few(metric, short),
+        (None, None) => with_data(metric, &eval, adjusted.or(eval.p_value).unwrap_or(1.0)),
     };
+    let tested = eval.no_data.is_none() && eval.short.is_none();
     MetricResult {
         classification: finding.classification,
         test: eval.test,
@@ -112,6 +154,8 @@ pub(crate) fn classify(
         removed_outliers: eval.removed_outliers,
         slo_violations: eval.slo_violations,
         warnings: eval.warnings,
+        min_p_value: tested.then_some(eval.min_p),
+        dry_run: metric.dry_run,
         reason: finding.reason,
     }
 }
@@ -129,21 +173,41 @@ fn no_data(metric: &MetricConfig, why: &str) -> Finding {
             .with_subjects([name]),
         }
     } else {
-        Finding {
-            classification: Classification::NoData,
-            critical_failure: false,
-            reason: Reason::new("no_data", format!("{name}: {why}")).with_subjects([name]),
-        }
+        Finding::new(
+            Classification::NoData,
+            Reason::new("no_data", format!("{name}: {why}")).with_subjects([name]),
+        )
+    }
+}
+
+fn too_few(metric: &MetricConfig, [baseline, canary, needed]: [u64; 3]) -> Finding {
+    let name = &metric.name;
+    let reason = Reason::new(
+        "too_few_samples",
+        format!(
+            "{name}: {baseline} baseline and {canary} canary samples, fewer than the {needed} per side it needs before it is tested; keep collecting data"
+        ),
+    )
+    .with_subjects([name])
+    .with_evidence("more_baseline", needed.saturating_sub(baseline))
+    .with_evidence("more_canary", needed.saturating_sub(canary));
+    Finding::new(Classification::Continue, reason)
+}
+
+fn ratio_text(ratio: Option<f64>) -> String {
+    match ratio {
+        Some(r) => format!("{r:.4}"),
+        None => "unbounded (baseline is 0)".into(),
     }
 }
 
 fn with_data(metric: &MetricConfig, eval: &Evaluation, p: f64) -> Finding {
     let name = &metric.name;
-    let significant = p < eval.alpha;
+    let significant = p <= eval.alpha;
     let ratio = eval.ratio;
     let exceeds_up = |bound: f64| eval.unbounded || ratio.is_some_and(|r| r > bound);
     let exceeds_down = |bound: f64| ratio.is_some_and(|r| r < bound);
-    let distribution = eval.test == "kolmogorov_smirnov";
+    let distribution = eval.test.starts_with("kolmogorov_smirnov");
     let up_bad = matches!(metric.direction, Direction::Increase | Direction::Either);
     let down_bad = matches!(metric.direction, Direction::Decrease | Direction::Either);
     let high = significant
@@ -154,10 +218,7 @@ fn with_data(metric: &MetricConfig, eval: &Evaluation, p: f64) -> Finding {
         && eval.sign < 0.0
         && down_bad
         && (distribution || exceeds_down(metric.allowed_decrease.unwrap_or(1.0)));
-    let ratio_text = match ratio {
-        Some(r) => format!("{r:.4}"),
-        None => "unbounded (baseline is 0)".into(),
-    };
+    let ratio_text = ratio_text(ratio);
     let slo_limit = metric.failure_limit.unwrap_or(0);
     if high || low {
         let bound_hit = if high {
@@ -183,25 +244,22 @@ fn with_data(metric: &MetricConfig, eval: &Evaluation, p: f64) -> Finding {
         } else {
             ""
         };
-        Finding {
+        return Finding {
             classification,
             critical_failure: metric.critical || bound_hit,
             reason: Reason::new(
                 code,
                 format!(
-                    "{name}: {what} ({}, p = {p:.3e} < {:.3}), canary/baseline ratio {ratio_text}{beyond}",
+                    "{name}: {what} ({}, p = {p:.3e} <= {}), canary/baseline ratio {ratio_text}{beyond}",
                     eval.test, eval.alpha
                 ),
             )
             .with_subjects([name]),
-        }
-    } else if eval.slo_violations > slo_limit {
-        Finding {
-            classification: if eval.slo_side > 0.0 {
-                Classification::High
-            } else {
-                Classification::Low
-            },
+        };
+    }
+    if eval.slo_violations > slo_limit {
+        return Finding {
+            classification: if eval.slo_side > 0.0 { Classification::High } else { Classification::Low },
             critical_failure: metric.critical,
             reason: Reason::new(
                 "slo_violated",
@@ -211,21 +269,93 @@ fn with_data(metric: &MetricConfig, eval: &Evaluation, p: f64) -> Finding {
                 ),
             )
             .with_subjects([name]),
-        }
+        };
+    }
+    if let Some(more) = eval.more {
+        return unreachable_level(name, eval, more);
+    }
+    if let Some(finding) = interval_too_wide(metric, eval) {
+        return finding;
+    }
+    Finding::new(
+        Classification::Pass,
+        Reason::new(
+            "no_harmful_change",
+            format!(
+                "{name}: no significant harmful change ({}, p = {p:.3e}, level {}), canary/baseline ratio {ratio_text}",
+                eval.test, eval.alpha
+            ),
+        )
+        .with_subjects([name]),
+    )
+}
+
+/// Rule 5: the test cannot reach its level at these sample sizes.
+fn unreachable_level(name: &str, eval: &Evaluation, more: Option<[u64; 2]>) -> Finding {
+    let needs = match more {
+        Some([b, c]) => format!("about {c} more canary and {b} more baseline samples"),
+        None => "more than a billion samples".to_string(),
+    };
+    let mut reason = Reason::new(
+        "unreachable_level",
+        format!(
+            "{name}: with {} baseline and {} canary samples the {} cannot give a p-value below {:.3e}, above its level {}; it needs {needs}",
+            eval.n_baseline, eval.n_canary, eval.test, eval.min_p, eval.alpha
+        ),
+    )
+    .with_subjects([name])
+    .with_evidence("min_p_value", eval.min_p);
+    if let Some([b, c]) = more {
+        reason = reason
+            .with_evidence("more_baseline", b)
+            .with_evidence("more_canary", c);
+    }
+    Finding::new(Classification::Continue, reason)
+}
+
+/// Rule 6: an allowed ratio the interval cannot yet exclude.
+fn interval_too_wide(metric: &MetricConfig, eval: &Evaluation) -> Option<Finding> {
+    let name = &metric.name;
+    let [lower, upper] = eval.harm_bounds;
+    let up = upper.zip(metric.allowed_increase).filter(|(b, a)| b > a);
+    let down = lower.zip(metric.allowed_decrease).filter(|(b, a)| b < a);
+    let (bound, allowed, side) = match (up, down) {
+        (Some((b, a)), _) => (b, a, "an increase"),
+        (None, Some((b, a))) => (b, a, "a decrease"),
+        (None, None) => return None,
+    };
+    let bound_text = if bound.is_finite() {
+        format!("{bound:.4}")
     } else {
-        Finding {
-            classification: Classification::Pass,
-            critical_failure: false,
-            reason: Reason::new(
-                "no_harmful_change",
-                format!(
-                    "{name}: no significant harmful change ({}, p = {p:.3e}, level {:.3}), canary/baseline ratio {ratio_text}",
-                    eval.test, eval.alpha
-                ),
-            )
-            .with_subjects([name]),
+        "unbounded".into()
+    };
+    let mut reason = Reason::new(
+        "interval_too_wide",
+        format!(
+            "{name}: the interval of the canary/baseline ratio reaches {bound_text}, so the data cannot yet rule out {side} beyond the allowed {allowed}; keep collecting data"
+        ),
+    )
+    .with_subjects([name])
+    .with_evidence("bound", if bound.is_finite() { serde_json::json!(bound) } else { serde_json::Value::Null })
+    .with_evidence("allowed", allowed);
+    // The interval narrows like 1/√n: the growth that brings its edge from
+    // the estimate's distance to the allowed ratio's.
+    if let Some(estimate) = eval.bound_estimate.filter(|_| bound.is_finite()) {
+        let (reach, room) = ((bound - estimate).abs(), (allowed - estimate).abs());
+        let on_the_right_side = if side == "an increase" {
+            estimate < allowed
+        } else {
+            estimate > allowed
+        };
+        if on_the_right_side && room > 0.0 {
+            let factor = (reach / room).powi(2);
+            let grow = |n: f64| ((n * factor).ceil() - n).max(0.0) as u64;
+            reason = reason
+                .with_evidence("more_baseline", grow(eval.n_baseline))
+                .with_evidence("more_canary", grow(eval.n_canary));
         }
     }
+    Some(Finding::new(Classification::Continue, reason))
 }
 
 #[cfg(test)]
@@ -256,6 +386,8 @@ pub(crate) mod tests {
             removed_outliers: 0,
             slo_violations: 0,
             warnings: Vec::new(),
+            min_p_value: None,
+            dry_run: false,
             reason: Reason::new("test", "test"),
         }
     }

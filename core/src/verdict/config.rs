@@ -23,9 +23,15 @@ pub struct CanaryConfig {
     /// Score thresholds.
     #[serde(default)]
     pub thresholds: Thresholds,
-    /// Multiple-comparison correction across the metrics' p-values.
+    /// Multiple-comparison correction across the metrics' p-values (for
+    /// [`judge_canary`](super::judge_canary); the watch always holds the
+    /// run's false-rollback rate at its `alpha`).
     #[serde(default)]
     pub correction: Correction,
+    /// How a canary watch tests and decides ([`start_canary_watch`](super::start_canary_watch));
+    /// ignored by `judge_canary`. Defaults when absent.
+    #[serde(default)]
+    pub watch: Option<super::watch::WatchConfig>,
 }
 
 /// Score thresholds in percent: at least `pass` promotes, at least
@@ -159,8 +165,14 @@ pub struct MetricConfig {
     pub outliers: Outliers,
     /// IQR factor for `outliers: iqr` (default 3.0).
     pub outlier_factor: Option<f64>,
-    /// Fewest samples per side (or events + trials present for counts) to
-    /// test at all (default 1); fewer gives `no_data`.
+    /// Fewest samples per side before the metric is tested at all; fewer is
+    /// `continue` with the number still needed (none at all is `no_data`).
+    /// Defaults: 30 for `continuous` metrics, `⌈10 / (1 − q)⌉` for a
+    /// quantile `q` (1,000 for a p99, the size below which high percentiles
+    /// are known to be brittle), 1 trial for counts (the exact tests are
+    /// valid at any size, and a metric whose test cannot reach its level yet
+    /// is `continue` anyway). In a watch: the fewest samples per arm before
+    /// the metric's test may decide (default 30 for means, none otherwise).
     pub min_samples: Option<usize>,
     /// Confidence level of this metric's test and interval (default 0.95).
     pub confidence: Option<f64>,
@@ -174,6 +186,62 @@ pub struct MetricConfig {
     /// SLO failures tolerated before the metric fails (Argo `failureLimit`,
     /// default 0).
     pub failure_limit: Option<usize>,
+    /// Evaluate and report the metric with its own classification, but never
+    /// let it decide: no weight in the score, the correction or the
+    /// decision (for trying a new metric before trusting it).
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+impl MetricConfig {
+    /// The fewest samples per side before `judge_canary` tests the metric
+    /// (see [`MetricConfig::min_samples`]).
+    pub(crate) fn judge_min_samples(&self) -> usize {
+        let default = match self.kind {
+            MetricKind::Continuous => 30,
+            MetricKind::Count => 1,
+            MetricKind::Quantile => {
+                let q = self.quantile.unwrap_or(0.99);
+                (10.0 / (1.0 - q)).ceil().min(1e9) as usize
+            }
+        };
+        self.min_samples.unwrap_or(default).max(1)
+    }
+
+    /// The significance level: `1 − confidence` (default 0.05), taken as the
+    /// decimal the configuration states ([`alpha_of_confidence`]).
+    pub(crate) fn alpha(&self) -> f64 {
+        alpha_of_confidence(self.confidence.unwrap_or(0.95))
+    }
+}
+
+/// `1 − confidence` as the decimal it is meant to be: 0.05 for a confidence
+/// of 0.95, not the 0.050000000000000044 of floating-point subtraction
+/// (0.95 is not exactly representable). The confidence's shortest decimal
+/// form (what the configuration said) is complemented digit by digit and
+/// read back, so that a p-value of exactly 0.05 is significant at 0.95 as
+/// exactly as 0.10 is at 0.90. `confidence` must be in (0, 1).
+pub(crate) fn alpha_of_confidence(confidence: f64) -> f64 {
+    // Rust's shortest round-trip form of a value in (0, 1) is "0.d₁…d_k"
+    // with d_k ≠ 0, and 1 − 0.d₁…d_k = 0.(9 − d₁)…(9 − d_{k−1})(10 − d_k):
+    // no borrow reaches past a digit.
+    let text = format!("{confidence}");
+    let digits = match text.strip_prefix("0.") {
+        Some(d) if !d.is_empty() && !d.ends_with('0') && d.bytes().all(|b| b.is_ascii_digit()) => d,
+        _ => return 1.0 - confidence,
+    };
+    let last = digits.len() - 1;
+    let complement: String = digits
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = b - b'0';
+            char::from(b'0' + if i == last { 10 - d } else { 9 - d })
+        })
+        .collect();
+    format!("0.{complement}")
+        .parse()
+        .unwrap_or(1.0 - confidence)
 }
 
 pub(crate) fn invalid(path: String, message: String) -> Error {
@@ -339,6 +407,52 @@ mod tests {
             (NanPolicy::Reject, Outliers::Keep)
         );
         assert!(check(json!({"metrics": [{"name": "a"}]})).is_ok());
+    }
+
+    #[test]
+    fn alpha_is_the_decimal_complement_of_the_confidence() {
+        assert_eq!(1.0 - 0.95, 0.050000000000000044);
+        for (confidence, alpha) in [
+            (0.95, 0.05),
+            (0.9, 0.1),
+            (0.99, 0.01),
+            (0.999, 0.001),
+            (0.975, 0.025),
+            (0.5, 0.5),
+            (0.1234, 0.8766),
+            (0.9999999999999999, 1e-16),
+            (1e-20, 0.99999999999999999999),
+        ] {
+            assert_eq!(alpha_of_confidence(confidence), alpha, "{confidence}");
+        }
+    }
+
+    #[test]
+    fn min_samples_defaults_by_kind() {
+        let m = |v: serde_json::Value| -> MetricConfig { crate::wire::from_value(v).unwrap() };
+        assert_eq!(m(json!({"name": "a"})).judge_min_samples(), 30);
+        assert_eq!(
+            m(json!({"name": "a", "kind": "count"})).judge_min_samples(),
+            1
+        );
+        assert_eq!(
+            m(json!({"name": "a", "kind": "quantile"})).judge_min_samples(),
+            1000
+        );
+        assert_eq!(
+            m(json!({"name": "a", "kind": "quantile", "quantile": 0.95})).judge_min_samples(),
+            200
+        );
+        assert_eq!(
+            m(json!({"name": "a", "min_samples": 0})).judge_min_samples(),
+            1
+        );
+        assert_eq!(
+            m(json!({"name": "a", "min_samples": 7})).judge_min_samples(),
+            7
+        );
+        assert_eq!(m(json!({"name": "a", "confidence": 0.9})).alpha(), 0.1);
+        assert_eq!(m(json!({"name": "a"})).alpha(), 0.05);
     }
 
     #[test]

@@ -44,13 +44,23 @@ pub struct CanaryVerdict {
     pub metrics: BTreeMap<String, MetricResult>,
 }
 
-/// The metrics behind a decision, by what happened to them (names sorted).
+/// The deciding metrics behind a decision, by what happened to them (names
+/// sorted; dry-run metrics take no part).
 struct Tally {
     total: usize,
     failed: Vec<String>,
     critical: Vec<String>,
     no_data: Vec<String>,
     zero_baseline: Vec<String>,
+    undecided: Vec<String>,
+    dry_run_failed: Vec<String>,
+}
+
+fn is_fail(m: &MetricResult) -> bool {
+    matches!(
+        m.classification,
+        Classification::High | Classification::Low | Classification::NoDataFail
+    )
 }
 
 impl Tally {
@@ -58,18 +68,12 @@ impl Tally {
         let names = |pred: &dyn Fn(&MetricResult) -> bool| -> Vec<String> {
             metrics
                 .iter()
-                .filter(|(_, m)| pred(m))
+                .filter(|(_, m)| !m.dry_run && pred(m))
                 .map(|(n, _)| n.clone())
                 .collect()
         };
-        let is_fail = |m: &MetricResult| {
-            matches!(
-                m.classification,
-                Classification::High | Classification::Low | Classification::NoDataFail
-            )
-        };
         Tally {
-            total: metrics.len(),
+            total: metrics.values().filter(|m| !m.dry_run).count(),
             failed: names(&is_fail),
             critical: names(&|m| m.critical_failure && is_fail(m)),
             no_data: names(&|m| {
@@ -83,6 +87,12 @@ impl Tally {
                     && m.warnings.contains(&"zero_baseline")
                     && !matches!(m.direction, Direction::Decrease)
             }),
+            undecided: names(&|m| m.classification == Classification::Continue),
+            dry_run_failed: metrics
+                .iter()
+                .filter(|(_, m)| m.dry_run && is_fail(m))
+                .map(|(n, _)| n.clone())
+                .collect(),
         }
     }
 
@@ -103,13 +113,31 @@ pub(crate) fn score_and_decide(
     config: &CanaryConfig,
     metrics: BTreeMap<String, MetricResult>,
 ) -> CanaryVerdict {
-    let (groups, score) = group_scores(&config.groups, &metrics);
+    let deciding = || metrics.values().filter(|m| !m.dry_run);
+    let (groups, score) = group_scores(
+        &config.groups,
+        deciding().map(|m| (m.group.as_str(), m.classification)),
+    );
     let tally = Tally::of(&metrics);
     let forced = tally.forced_to_zero();
     let score = if forced.is_some() { 0.0 } else { score };
     let t = config.thresholds;
     let (decision, mut reasons) = match forced {
         Some(code) => forced_decision(code, &tally),
+        None if !tally.undecided.is_empty() => {
+            // The best the undecided metrics could do: all passing.
+            let (_, best) = group_scores(
+                &config.groups,
+                deciding().map(|m| {
+                    let c = match m.classification {
+                        Classification::Continue => Classification::Pass,
+                        other => other,
+                    };
+                    (m.group.as_str(), c)
+                }),
+            );
+            undecided_decision(score, best, t, &tally)
+        }
         None => scored_decision(score, t, &tally),
     };
     reasons.extend(side_reasons(&tally, forced));
@@ -122,6 +150,28 @@ pub(crate) fn score_and_decide(
         groups,
         metrics,
     }
+}
+
+/// The decision while some metrics need more data: roll back only if the
+/// score would stay below the marginal threshold even were they all to pass.
+fn undecided_decision(
+    score: f64,
+    best: f64,
+    t: Thresholds,
+    tally: &Tally,
+) -> (Decision, Vec<Reason>) {
+    if !tally.failed.is_empty() && best < t.marginal {
+        return scored_decision(score.min(best), t, tally);
+    }
+    let reason = Reason::new(
+        "needs_more_data",
+        format!(
+            "{} cannot be judged yet (see each metric's reason); keep collecting data",
+            list(&tally.undecided)
+        ),
+    )
+    .with_subjects(tally.undecided.clone());
+    (Decision::Continue, vec![reason])
 }
 
 fn list(names: &[String]) -> String {
@@ -221,6 +271,18 @@ fn side_reasons(tally: &Tally, forced: Option<&'static str>) -> Vec<Reason> {
                 format!("failing metric(s): {}", list(&tally.failed)),
             )
             .with_subjects(tally.failed.clone()),
+        );
+    }
+    if !tally.dry_run_failed.is_empty() {
+        reasons.push(
+            Reason::new(
+                "dry_run_failed",
+                format!(
+                    "dry-run metric(s) {} would have failed; they do not count",
+                    list(&tally.dry_run_failed)
+                ),
+            )
+            .with_subjects(tally.dry_run_failed.clone()),
         );
     }
     let no_data_only: Vec<String> = tally

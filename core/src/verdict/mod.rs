@@ -40,6 +40,7 @@ mod data;
 mod decide;
 mod evaluate;
 mod score;
+pub mod watch;
 
 use std::collections::BTreeMap;
 
@@ -51,12 +52,15 @@ pub use config::{
 pub use data::{parse_data, CanaryData, Counts, MetricData, Sample};
 pub use decide::{CanaryVerdict, Decision};
 pub use score::GroupScore;
+pub use watch::{
+    start_canary_watch, update_canary_watch, WatchConfig, WatchState, WatchUpdate, WatchVerdict,
+};
 
 use crate::error::{pointer_token, CanaryError, Error, Result};
 use crate::stats::adjust_p_values;
 
 /// The group of a metric that names none.
-const DEFAULT_GROUP: &str = "default";
+pub(crate) const DEFAULT_GROUP: &str = "default";
 
 /// Judges a canary against its baseline.
 ///
@@ -104,13 +108,17 @@ pub fn judge_canary(config: &CanaryConfig, data: &CanaryData) -> Result<CanaryVe
         evaluated.push((index, eval));
     }
 
-    // Phase 2: multiple-comparison correction over the tested metrics, in
-    // name order so that the result does not depend on the config's order.
+    // Phase 2: multiple-comparison correction over the tested deciding
+    // metrics, in name order so that the result does not depend on the
+    // config's order. Dry-run metrics keep their raw p-values.
     let mut tested: Vec<(String, usize, f64)> = evaluated
         .iter()
         .filter_map(|(i, e)| {
             let metric = config.metrics.get(*i)?;
-            e.p_value.map(|p| (metric.name.clone(), *i, p))
+            let tested = e.no_data.is_none() && e.short.is_none() && !metric.dry_run;
+            e.p_value
+                .filter(|_| tested)
+                .map(|p| (metric.name.clone(), *i, p))
         })
         .collect();
     tested.sort_by(|a, b| a.0.cmp(&b.0));

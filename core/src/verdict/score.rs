@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::classify::{Classification, MetricResult};
+use super::classify::Classification;
 
 /// Score of one group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,32 +21,38 @@ pub struct GroupScore {
     pub fail: usize,
     /// Metrics classified `no_data`.
     pub no_data: usize,
+    /// Metrics classified `continue` (not decided yet), left out like
+    /// `no_data`.
+    pub undecided: usize,
 }
 
 /// The score per group and overall (0 when no group has a score).
 ///
 /// Each group's score is the percentage of its metrics classified `pass`
-/// among those classified `pass` or failing (`no_data` excluded). Groups
+/// among those classified `pass` or failing (`no_data` and `continue`
+/// excluded). Groups
 /// with a configured weight keep it, the others share the rest of 100
 /// equally; only groups with a score take part, and the weights are scaled
 /// to add up to 100.
-pub(crate) fn group_scores(
+pub(crate) fn group_scores<'a>(
     weights: &BTreeMap<String, f64>,
-    metrics: &BTreeMap<String, MetricResult>,
+    metrics: impl IntoIterator<Item = (&'a str, Classification)>,
 ) -> (BTreeMap<String, GroupScore>, f64) {
     let mut groups: BTreeMap<String, GroupScore> = BTreeMap::new();
-    for m in metrics.values() {
-        let g = groups.entry(m.group.clone()).or_insert(GroupScore {
+    for (group, classification) in metrics {
+        let g = groups.entry(group.to_string()).or_insert(GroupScore {
             score: None,
             weight: 0.0,
             pass: 0,
             fail: 0,
             no_data: 0,
+            undecided: 0,
         });
-        match m.classification {
+        match classification {
             Classification::Pass => g.pass += 1,
             Classification::NoData => g.no_data += 1,
-            _ => g.fail += 1,
+            Classification::Continue => g.undecided += 1,
+            Classification::High | Classification::Low | Classification::NoDataFail => g.fail += 1,
         }
     }
     for g in groups.values_mut() {
@@ -92,27 +98,31 @@ pub(crate) fn group_scores(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::classify::tests::result;
     use Classification::*;
 
-    fn metrics(list: &[(&str, Classification, &str)]) -> BTreeMap<String, MetricResult> {
-        list.iter()
-            .map(|(n, c, g)| (n.to_string(), result(*c, g)))
-            .collect()
+    fn scores(
+        weights: &[(&str, f64)],
+        list: &[(Classification, &str)],
+    ) -> (BTreeMap<String, GroupScore>, f64) {
+        let weights = weights.iter().map(|(g, w)| (g.to_string(), *w)).collect();
+        group_scores(&weights, list.iter().map(|(c, g)| (*g, *c)))
     }
 
     #[test]
     fn one_group_scores_the_share_of_passing_metrics() {
-        let m = metrics(&[
-            ("a", Pass, "g"),
-            ("b", High, "g"),
-            ("c", NoData, "g"),
-            ("d", NoDataFail, "g"),
-            ("e", Pass, "g"),
-        ]);
-        let (groups, score) = group_scores(&BTreeMap::new(), &m);
+        let list = [
+            (Pass, "g"),
+            (High, "g"),
+            (NoData, "g"),
+            (NoDataFail, "g"),
+            (Pass, "g"),
+            (Continue, "g"),
+            (Low, "g"),
+            (Pass, "g"),
+        ];
+        let (groups, score) = scores(&[], &list);
         let g = &groups["g"];
-        assert_eq!((g.pass, g.fail, g.no_data), (2, 2, 1));
+        assert_eq!((g.pass, g.fail, g.no_data, g.undecided), (3, 3, 1, 1));
         assert_eq!(g.score, Some(50.0));
         assert_eq!(g.weight, 100.0);
         assert_eq!(score, 50.0);
@@ -120,31 +130,18 @@ mod tests {
 
     #[test]
     fn unweighted_groups_share_the_rest_and_weights_scale_to_100() {
-        let m = metrics(&[
-            ("a", Pass, "x"),
-            ("b", Low, "y"),
-            ("c", Pass, "z"),
-            ("d", NoData, "w"),
-        ]);
-        let weights: BTreeMap<String, f64> = [("x".to_string(), 40.0)].into();
-        let (groups, score) = group_scores(&weights, &m);
-        assert_eq!(
-            (groups["x"].weight, groups["y"].weight, groups["z"].weight),
-            (40.0, 30.0, 30.0)
-        );
-        assert_eq!((groups["w"].score, groups["w"].weight), (None, 0.0));
+        let list = [(Pass, "x"), (Low, "y"), (Pass, "z"), (NoData, "w")];
+        let (groups, score) = scores(&[("x", 40.0)], &list);
+        let weight = |g: &str| groups[g].weight;
+        assert_eq!((weight("x"), weight("y"), weight("z")), (40.0, 30.0, 30.0));
+        assert_eq!((groups["w"].score, weight("w")), (None, 0.0));
         assert!((score - 70.0).abs() < 1e-12);
         // Configured weights under 100 with no other group are scaled up.
-        let weights: BTreeMap<String, f64> =
-            [("x".to_string(), 20.0), ("y".to_string(), 30.0)].into();
-        let m = metrics(&[("a", Pass, "x"), ("b", Low, "y")]);
-        let (groups, score) = group_scores(&weights, &m);
+        let (groups, score) = scores(&[("x", 20.0), ("y", 30.0)], &[(Pass, "x"), (Low, "y")]);
         assert_eq!((groups["x"].weight, groups["y"].weight), (40.0, 60.0));
         assert!((score - 40.0).abs() < 1e-12);
         // Configured weights of 100 leave nothing for the others.
-        let weights: BTreeMap<String, f64> = [("x".to_string(), 100.0)].into();
-        let m = metrics(&[("a", Pass, "x"), ("b", Low, "y")]);
-        let (groups, score) = group_scores(&weights, &m);
+        let (groups, score) = scores(&[("x", 100.0)], &[(Pass, "x"), (Low, "y")]);
         assert_eq!(
             (groups["x"].weight, groups["y"].weight, score),
             (100.0, 0.0, 100.0)
@@ -153,12 +150,12 @@ mod tests {
 
     #[test]
     fn no_scored_group_gives_0() {
-        let (groups, score) = group_scores(&BTreeMap::new(), &metrics(&[("a", NoData, "g")]));
+        let (groups, score) = scores(&[], &[(NoData, "g"), (Continue, "g")]);
         assert_eq!(
             (groups["g"].score, groups["g"].weight, score),
             (None, 0.0, 0.0)
         );
-        let (groups, score) = group_scores(&BTreeMap::new(), &BTreeMap::new());
+        let (groups, score) = scores(&[], &[]);
         assert!(groups.is_empty());
         assert_eq!(score, 0.0);
     }

@@ -2,7 +2,10 @@
 //! test) for events over trials, two Poisson rates (exact conditional
 //! binomial test) for events over exposure.
 
-use super::{alternative_for, ratio_of, Evaluation};
+use super::reach::Reachable;
+use super::{
+    alternative_for, bounding_alternative, ratio_of, record_reach, tolerated_sides, Evaluation,
+};
 use crate::error::{CanaryError, Error, Result};
 use crate::stats;
 use crate::verdict::config::{invalid, MetricConfig};
@@ -86,14 +89,14 @@ pub(super) fn evaluate_counts(
     let c = check_counts(canary, &data_path(&metric.name, "canary"))?;
     eval.n_baseline = b.size();
     eval.n_canary = c.size();
-    let min = min_samples as f64;
-    let empty = |side: &CheckedCounts| match (side.trials, side.exposure) {
-        (Some(t), _) => t < min,
-        (_, Some(x)) => x <= 0.0,
-        _ => true,
-    };
+    let empty = |side: &CheckedCounts| side.size() <= 0.0;
     if empty(&b) || empty(&c) {
         eval.no_data = Some("no trials or exposure on one side".into());
+        return Ok(());
+    }
+    let min = min_samples as f64;
+    if b.trials.is_some_and(|t| t < min) || c.trials.is_some_and(|t| t < min) {
+        eval.short = Some([b.size() as u64, c.size() as u64, min_samples as u64]);
         return Ok(());
     }
     let canary_rate = c.events / c.size();
@@ -108,23 +111,43 @@ pub(super) fn evaluate_counts(
         }
     }
     let alternative = alternative_for(metric.direction);
-    match (b.trials, c.trials, b.exposure, c.exposure) {
+    let bounding = bounding_alternative(metric.direction);
+    let check_bounds = tolerated_sides(metric).contains(&true);
+    let bounds = match (b.trials, c.trials, b.exposure, c.exposure) {
         (Some(bt), Some(ct), _, _) => {
-            let r =
-                stats::compare_proportions(c.events, ct, b.events, bt, alternative, confidence)?;
+            let test =
+                |alt| stats::compare_proportions(c.events, ct, b.events, bt, alt, confidence);
+            let r = test(alternative)?;
             eval.test = r.method;
             eval.p_value = Some(r.p_value);
             eval.effect = r.ratio;
             eval.ci = r.ci;
             eval.sign = stats::mann_whitney::sign(r.difference);
+            record_reach(
+                eval,
+                Reachable::Proportions,
+                [bt as u64, ct as u64],
+                metric,
+                confidence,
+            );
+            check_bounds
+                .then(|| test(bounding))
+                .transpose()?
+                .map(|r| r.ci)
         }
         (_, _, Some(bx), Some(cx)) => {
-            let r = stats::compare_rates(c.events, cx, b.events, bx, alternative, confidence)?;
+            let test = |alt| stats::compare_rates(c.events, cx, b.events, bx, alt, confidence);
+            let r = test(alternative)?;
             eval.test = r.method;
             eval.p_value = Some(r.p_value);
             eval.effect = r.ratio;
             eval.ci = r.ci;
             eval.sign = stats::mann_whitney::sign(r.rate_x - r.rate_y);
+            // Events are unbounded over an exposure: any level is reachable.
+            check_bounds
+                .then(|| test(bounding))
+                .transpose()?
+                .map(|r| r.ci)
         }
         _ => {
             return Err(invalid(
@@ -132,9 +155,17 @@ pub(super) fn evaluate_counts(
                 "baseline and canary must both use `trials` or both `exposure`".into(),
             ))
         }
-    }
+    };
     let (ratio, unbounded) = ratio_of(canary_rate, b.events / eval.n_baseline);
     eval.ratio = ratio;
     eval.unbounded = unbounded;
+    if let Some(ci) = bounds {
+        let [down, up] = tolerated_sides(metric);
+        eval.harm_bounds = [
+            down.then(|| ci[0].unwrap_or(0.0)),
+            up.then(|| ci[1].unwrap_or(f64::INFINITY)),
+        ];
+        eval.bound_estimate = ratio;
+    }
     Ok(())
 }
