@@ -53,6 +53,15 @@ pub(crate) fn bound(ratio: f64, upper: bool) -> String {
     }
 }
 
+/// A ratio as a number, `unbounded` when infinite.
+pub(crate) fn ratio(r: f64) -> String {
+    if r.is_finite() {
+        sig(r)
+    } else {
+        "unbounded".to_string()
+    }
+}
+
 /// An allowed ratio: `baseline`, `5% above baseline`, `3 times baseline`.
 pub(crate) fn limit(ratio: f64) -> String {
     if ratio >= 2.0 {
@@ -114,5 +123,9 @@ mod tests {
         );
         assert_eq!(allowed(None, Some(1.0)), "down to baseline");
         assert_eq!(limit(3.0), "3 times baseline");
+        assert_eq!(
+            (ratio(0.2143), ratio(f64::INFINITY), ratio(0.0)),
+            ("0.21".to_string(), "unbounded".to_string(), "0".to_string())
+        );
     }
 }

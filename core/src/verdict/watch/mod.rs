@@ -208,6 +208,45 @@ pub fn update_canary_watch(
     })
 }
 
+/// Reads a stored watch state from any serde source; a value that is not a
+/// state (wrong type, unknown field) is `incompatible_state` with a path
+/// starting with `state`.
+///
+/// ```
+/// let err = rollgate::verdict::watch::parse_state(serde_json::json!({"version": "one"})).unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("incompatible_state", "state/version"));
+/// ```
+pub fn parse_state(value: serde_json::Value) -> Result<WatchState> {
+    crate::wire::from_value(value).map_err(as_state_error)
+}
+
+/// Turns a generic wire error met while reading a stored state into
+/// `incompatible_state` under `state` (bindings reading a host value use it).
+pub fn as_state_error(err: Error) -> Error {
+    match err.kind() {
+        crate::error::ErrorKind::Input(_) => Error::new(
+            err.path(),
+            crate::error::CanaryError::IncompatibleState {
+                message: err.message(),
+            },
+        )
+        .with_path_prefix("state"),
+        _ => err.with_path_prefix("state"),
+    }
+}
+
+/// Reads a batch from any serde source (the shape of
+/// [`CanaryData`](crate::verdict::CanaryData)); malformed input is
+/// `invalid_config` with a path starting with `batch`.
+///
+/// ```
+/// let err = rollgate::verdict::watch::parse_batch(serde_json::json!({"errors": {"baseline": 1}})).unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("invalid_config", "batch/errors/baseline"));
+/// ```
+pub fn parse_batch(value: serde_json::Value) -> Result<CanaryData> {
+    crate::wire::from_value(value).map_err(|e| crate::verdict::as_canary_error(e, "batch"))
+}
+
 /// A metric's evidence as the verdict reports it.
 fn report(s: &rules::Seen<'_>) -> WatchMetric {
     let look = s.look;

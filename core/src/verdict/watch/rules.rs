@@ -18,7 +18,7 @@
 
 use super::config::{MetricPlan, TestKind, WatchConfig};
 use super::evidence::Look;
-use super::messages::{allowed, bound, confidence};
+use super::messages::{allowed, bound, confidence, ratio, sig};
 use super::verdict::MetricVerdict;
 use crate::explain::Reason;
 use crate::verdict::classify::Classification;
@@ -41,42 +41,32 @@ pub(crate) fn metric_verdict(plan: &MetricPlan<'_>, look: &Look) -> (MetricVerdi
             .with_evidence("alpha", plan.alpha)
             .with_evidence("ci", serde_json::json!([lo, hi.is_finite().then_some(hi)]))
     };
+    let limits = allowed(plan.up, plan.down);
     if look.p_value <= plan.alpha {
         let shown = match plan.up {
-            Some(up) if lo > up => format!(
-                "{} (allowed: up to {})",
-                bound(lo, false),
-                super::messages::limit(up)
-            ),
-            _ => format!(
-                "{} (allowed: down to {})",
-                bound(hi, true),
-                super::messages::limit(plan.down.unwrap_or(1.0))
-            ),
+            Some(up) if lo > up => bound(lo, false),
+            _ => bound(hi, true),
         };
-        let message = format!("{name} is {shown}, with {conf} confidence, {VALID}");
+        let message =
+            format!("{name} is {shown}, with {conf} confidence, {VALID}; allowed: {limits}");
         return (
             MetricVerdict::Rollback,
             evidence(Reason::new("harm_detected", message)),
         );
     }
     if !has_data {
-        return (
-            MetricVerdict::NoData,
-            Reason::new("no_data", format!("{name}: no data yet")).with_subjects([name]),
-        );
+        let reason = Reason::new("no_data", format!("{name}: no data yet")).with_subjects([name]);
+        return (MetricVerdict::NoData, reason);
     }
     if let Some(share) = look.split_mismatch {
         let message = format!(
-            "{name}: the canary received {}% of the traffic where the watch's allocation says otherwise; the count test assumes the configured split (fix the routing or watch.allocation)",
-            super::messages::sig(100.0 * share)
+            "{name}: the canary received {}% of the traffic, not the share the watch's allocation assumes; the count test needs the configured split (fix the routing or watch.allocation)",
+            sig(100.0 * share)
         );
-        return (
-            MetricVerdict::Continue,
-            Reason::new("traffic_split_mismatch", message)
-                .with_subjects([name])
-                .with_evidence("canary_share", share),
-        );
+        let reason = Reason::new("traffic_split_mismatch", message)
+            .with_subjects([name])
+            .with_evidence("canary_share", share);
+        return (MetricVerdict::Continue, reason);
     }
     if !look.active {
         let have = look.samples[0].min(look.samples[1]);
@@ -85,7 +75,8 @@ pub(crate) fn metric_verdict(plan: &MetricPlan<'_>, look: &Look) -> (MetricVerdi
                 format!("{name}: the samples do not vary yet, so their means cannot be compared")
             } else {
                 format!(
-                    "{name}: {have} of {} samples per arm before the test may decide",
+                    "{name}: {} of {} samples per arm before the test may decide",
+                    sig(have),
                     plan.min_samples
                 )
             };
@@ -94,25 +85,23 @@ pub(crate) fn metric_verdict(plan: &MetricPlan<'_>, look: &Look) -> (MetricVerdi
             Reason::new("too_few_samples", message).with_subjects([name]),
         );
     }
-    let limits = allowed(plan.up, plan.down);
     if look.harm_excluded {
         let shown = match (plan.up, plan.down) {
             (Some(_), Some(_)) => format!("{} and {}", bound(lo, false), bound(hi, true)),
             (Some(_), None) => bound(hi, true),
             _ => bound(lo, false),
         };
-        let message = format!(
-            "{name} is {shown}, with {conf} confidence, {VALID}: within the allowed {limits}"
-        );
+        let message =
+            format!("{name} is {shown}, with {conf} confidence, {VALID}; allowed: {limits}");
         return (
             MetricVerdict::Promote,
             evidence(Reason::new("harm_ruled_out", message)),
         );
     }
     let message = format!(
-        "{name} is {} and {} so far, with {conf} confidence: not yet enough to show or rule out harm beyond the allowed {limits}",
-        bound(lo, false),
-        bound(hi, true)
+        "{name}: the canary/baseline ratio is between {} and {} so far ({conf} confidence); allowed: {limits}; not yet enough to show or rule out harm beyond it",
+        ratio(lo),
+        ratio(hi)
     );
     (
         MetricVerdict::Continue,
