@@ -1,7 +1,7 @@
 // A typed script against index.d.ts; tests/run checks it with tsc --strict.
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
-import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult } from '..'
+import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult, WatchState, WatchUpdate } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -123,3 +123,11 @@ void caught
 void strategy
 void governanceAllowed
 void valid
+
+// Watching a canary continuously.
+let watchState: WatchState = rollgate.startCanaryWatch(canaryConfig)
+const watchUpdate: WatchUpdate = rollgate.updateCanaryWatch(canaryConfig, watchState, canaryData, '2026-11-26T09:00:00Z')
+watchState = watchUpdate.state
+const watchUpper: number | null = watchUpdate.verdict.metrics.errors.ci[1]
+void watchUpper
+void watchState

@@ -12,4 +12,5 @@ mod graph;
 mod risk;
 mod rollout;
 mod verdict;
+mod watch;
 mod window;

@@ -11,6 +11,7 @@ mod rollout;
 mod ser;
 mod serde_error;
 mod verdict;
+mod watch;
 mod window;
 
 use pyo3::prelude::*;
@@ -22,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     window::register(m)?;
     rollout::register(m)?;
     verdict::register(m)?;
+    watch::register(m)?;
     risk::register(m)?;
     Ok(())
 }

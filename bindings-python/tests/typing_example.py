@@ -19,6 +19,8 @@ if TYPE_CHECKING:
         MetricData,
         Plan,
         ServiceProfile,
+        WatchState,
+        WatchUpdate,
     )
 
 
@@ -79,7 +81,17 @@ def canary() -> CanaryVerdict:
         rollgate.mann_whitney([1.0, float("nan")], [1.0])
     except rollgate.InvalidCanaryError as err:
         print(err.code, err.path, err.index)
+    watch_example(config, data)
     return verdict
+
+
+def watch_example(config: CanaryConfig, data: dict[str, MetricData]) -> None:
+    state: WatchState = rollgate.start_canary_watch(config)
+    update: WatchUpdate = rollgate.update_canary_watch(config, state, data, "2026-11-26T09:00:00Z")
+    state = update["state"]
+    evidence = update["verdict"]["metrics"]["errors"]
+    upper: float | None = evidence["ci"][1]
+    print(update["verdict"]["decision"], evidence["p_value"], upper, state["looks"])
 
 
 def calendar_example() -> None:

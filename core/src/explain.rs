@@ -31,6 +31,20 @@
 //! | verdict (metric) | `slo_violated` | metric | canary values outside the SLO bounds, more than `failure_limit` |
 //! | verdict (metric) | `no_harmful_change` | metric | no significant harmful change |
 //! | verdict (metric) | `no_data_fail` | metric | no data for a metric that must have it |
+//! | verdict | `needs_more_data` | metrics | metrics classified `continue`: the canary cannot be promoted yet |
+//! | verdict | `dry_run_failed` | metrics | dry-run metrics that would have failed (they do not count) |
+//! | verdict (metric) | `too_few_samples` | metric | fewer samples than `min_samples` (evidence: the samples missing per side) |
+//! | verdict (metric) | `unreachable_level` | metric | the test cannot reach its level at these sample sizes (evidence: the smallest p-value, the samples needed) |
+//! | verdict (metric) | `interval_too_wide` | metric | the interval cannot yet exclude the allowed ratio |
+//! | watch | `critical_metric_failed`, `score_below_marginal` | metrics | roll back: harm shown on a critical metric, or a score below the marginal threshold |
+//! | watch | `harm_ruled_out` | | promote: every metric rules out harm and the bake is complete |
+//! | watch | `budget_exhausted` | metrics | inconclusive: the budget is spent; the metrics still undecided |
+//! | watch | `score_marginal` | metrics | inconclusive: harm shown, but the score stays marginal |
+//! | watch | `no_data`, `undecided`, `baking` | metrics | continue: no data yet, metrics not decided, or the bake is not complete |
+//! | watch | `dry_run` | metrics | dry-run metrics that show harm (they do not decide) |
+//! | watch (metric) | `harm_detected`, `harm_ruled_out`, `undecided` | metric | the confidence sequence lies beyond, within, or across the allowed effect (evidence: p-value, level, interval) |
+//! | watch (metric) | `too_few_samples`, `no_data` | metric | the test may not decide yet / has no data |
+//! | watch (metric) | `traffic_split_mismatch` | metric | the canary's share of the trials contradicts `watch.allocation` |
 //!
 //! Modules add their rows here as they adopt the shape.
 

@@ -234,3 +234,93 @@ fn sequential_test_catches_a_doubled_error_rate() {
     // Caught early: half of the runs by the 15th look (150 events).
     assert!(first_looks[first_looks.len() / 2] < 15, "{first_looks:?}");
 }
+
+/// A watch of errors and mean latency, looked at after every batch.
+fn watch_run(seed: u64, latency: f64, error_rate: f64, looks: usize) -> (Option<usize>, bool) {
+    let config = rollgate::verdict::parse_config(json!({
+        "metrics": [
+            {"name": "errors", "kind": "count", "direction": "increase", "critical": true},
+            {"name": "latency", "direction": "increase", "critical": true}
+        ],
+        "watch": {"alpha": 0.05, "min_duration": "0s", "min_samples": 0, "max_duration": null}
+    }))
+    .unwrap();
+    let start = rollgate::window::parse_timestamp("at", "2026-11-26T09:00:00Z").unwrap();
+    let mut rng = Rng(seed);
+    let mut state = rollgate::verdict::start_canary_watch(&config).unwrap();
+    let (mut cumulative_b, mut cumulative_c, mut requests) = (0u64, 0u64, 0u64);
+    let mut naive = false;
+    for look in 0..looks {
+        let (eb, ec) = (rng.binomial(400, 0.01), rng.binomial(400, error_rate));
+        let (lb, lc): (Vec<f64>, Vec<f64>) = (0..20)
+            .map(|_| (rng.latency(), rng.latency() * latency))
+            .unzip();
+        let batch = rollgate::verdict::watch::parse_batch(json!({
+            "errors": {"baseline": {"events": eb}, "canary": {"events": ec}},
+            "latency": {"baseline": lb, "canary": lc}
+        }))
+        .unwrap();
+        let at = start + chrono::TimeDelta::minutes(look as i64);
+        let update = rollgate::verdict::update_canary_watch(&config, &state, &batch, at).unwrap();
+        state = update.state;
+        // The naive way: a fixed-horizon test on the cumulative counts at every look.
+        cumulative_b += eb;
+        cumulative_c += ec;
+        requests += 400;
+        let p = rollgate::compare_proportions(
+            cumulative_c as f64,
+            requests as f64,
+            cumulative_b as f64,
+            requests as f64,
+            rollgate::Alternative::Greater,
+            0.95,
+        )
+        .unwrap()
+        .p_value;
+        naive |= p <= 0.05;
+        if update.verdict.decision == Decision::Rollback {
+            return (Some(look), naive);
+        }
+    }
+    (None, naive)
+}
+
+#[test]
+fn the_watch_keeps_its_false_rollback_rate_under_a_look_after_every_batch() {
+    let (runs, looks) = (200usize, 40);
+    let mut false_rollbacks = 0;
+    let mut naive = 0;
+    for i in 0..runs {
+        let (rolled_back, naive_alarm) = watch_run(0x3A7C4 + i as u64, 1.0, 0.01, looks);
+        false_rollbacks += usize::from(rolled_back.is_some());
+        naive += usize::from(naive_alarm);
+    }
+    let rate = false_rollbacks as f64 / runs as f64;
+    assert!(
+        rate <= bound(0.05, runs),
+        "watch false rollback rate {rate}"
+    );
+    // Re-testing the cumulative counts at every look alarms far more often.
+    let naive_rate = naive as f64 / runs as f64;
+    assert!(naive_rate > 0.1, "naive false alarm rate {naive_rate}");
+}
+
+#[test]
+fn the_watch_rolls_back_real_regressions() {
+    let runs = 100;
+    // Errors 1 % → 3 %, or latency 40 % slower: most canaries roll back
+    // within 40 looks, and early.
+    for (latency, errors) in [(1.0, 0.03), (1.4, 0.01)] {
+        let mut looks = Vec::new();
+        for i in 0..runs {
+            looks.extend(watch_run(0x9E5 + i, latency, errors, 40).0);
+        }
+        assert!(
+            looks.len() as f64 / runs as f64 >= 0.9,
+            "latency ×{latency}, errors {errors}: {}",
+            looks.len()
+        );
+        looks.sort_unstable();
+        assert!(looks[looks.len() / 2] < 20, "{looks:?}");
+    }
+}

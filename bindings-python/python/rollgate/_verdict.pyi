@@ -33,6 +33,19 @@ __all__ = [
     "SequentialLook",
     "SequentialResult",
     "sequential_count_test",
+    "WatchConfig",
+    "CountArm",
+    "Moments",
+    "Histogram",
+    "Running",
+    "MetricState",
+    "WatchState",
+    "ArmSummary",
+    "WatchMetric",
+    "WatchVerdict",
+    "WatchUpdate",
+    "start_canary_watch",
+    "update_canary_watch",
 ]
 
 Samples = Buffer | Sequence[float | None]
@@ -73,15 +86,30 @@ class MetricConfig(TypedDict):
     max: NotRequired[float | None]
     min: NotRequired[float | None]
     failure_limit: NotRequired[int | None]
+    dry_run: NotRequired[bool]
 
 Thresholds = TypedDict("Thresholds", {"pass": float, "marginal": float}, total=False)
 """Score thresholds in percent (defaults: pass 95, marginal 75)."""
+
+class WatchConfig(TypedDict, total=False):
+    """The canary watch's level, bake, budget, traffic share and mixing parameters."""
+
+    alpha: float
+    min_duration: str | int
+    min_samples: int
+    max_duration: str | int | None
+    max_samples: int | None
+    allocation: float
+    count_concentration: float
+    mean_mixing_sd: float
+    quantile_concentration: float | None
 
 class CanaryConfig(TypedDict):
     metrics: list[MetricConfig]
     groups: NotRequired[dict[str, float]]
     thresholds: NotRequired[Thresholds]
     correction: NotRequired[Literal["none", "holm", "bh"]]
+    watch: NotRequired[WatchConfig | None]
 
 class Reason(TypedDict):
     """Why a decision came out as it did (the one reason shape of rollgate)."""
@@ -92,7 +120,7 @@ class Reason(TypedDict):
     evidence: NotRequired[dict[str, Any]]
 
 class MetricResult(TypedDict):
-    classification: Literal["pass", "high", "low", "no_data", "no_data_fail"]
+    classification: Literal["pass", "high", "low", "continue", "no_data", "no_data_fail"]
     test: str
     statistic: float | None
     p_value: float | None
@@ -112,10 +140,13 @@ class MetricResult(TypedDict):
     removed_outliers: int
     slo_violations: int
     warnings: list[str]
+    min_p_value: float | None
+    dry_run: bool
     reason: Reason
 
 GroupScore = TypedDict(
-    "GroupScore", {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int}
+    "GroupScore",
+    {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int, "undecided": int},
 )
 
 class CanaryVerdict(TypedDict):
@@ -278,3 +309,90 @@ def sequential_count_test(
 ) -> SequentialResult:
     """Anytime-valid test of cumulative [canary_events, baseline_events] looks;
     ``allocation`` is the canary's traffic share. Safe to re-check every interval."""
+
+class CountArm(TypedDict):
+    events: int
+    trials: int | None
+    exposure: float | None
+
+class Moments(TypedDict):
+    n: int
+    mean: float
+    m2: float
+
+class Histogram(TypedDict):
+    n: int
+    bins: list[list[int]]
+
+class Running(TypedDict):
+    p_value: float
+    ci: list[float | None]
+
+class MetricState(TypedDict):
+    test: Literal["dirichlet_multinomial", "normal_mixture", "quantile_sequence"]
+    baseline: CountArm | Moments | Histogram
+    canary: CountArm | Moments | Histogram
+    running: Running | list[Running]
+
+class WatchState(TypedDict):
+    """A canary watch's stored state: store it, pass it to the next update."""
+
+    version: int
+    fingerprint: str
+    looks: int
+    started_at: str | None
+    last_at: str | None
+    metrics: dict[str, MetricState]
+
+class ArmSummary(TypedDict):
+    samples: float
+    events: float | None
+    estimate: float | None
+
+class WatchMetric(TypedDict):
+    verdict: Literal["rollback", "promote", "continue", "no_data"]
+    test: Literal["dirichlet_multinomial", "normal_mixture", "quantile_sequence"]
+    dry_run: bool
+    critical: bool
+    direction: Literal["increase", "decrease", "either"]
+    alpha: float
+    p_value: float
+    ci: list[float | None]
+    effect_kind: Literal["rate_ratio", "mean_ratio", "quantile_ratio"]
+    effect: float | None
+    quantile: float | None
+    bayes_factor: float | None
+    allowed: list[float | None]
+    baseline: ArmSummary
+    canary: ArmSummary
+    reasons: list[Reason]
+
+class WatchVerdict(TypedDict):
+    decision: Literal["promote", "continue", "rollback", "inconclusive"]
+    reasons: list[Reason]
+    alpha: float
+    looks: int
+    elapsed_seconds: int
+    bake_complete: bool
+    score: float
+    metrics: dict[str, WatchMetric]
+
+class WatchUpdate(TypedDict):
+    state: WatchState
+    verdict: WatchVerdict
+
+def start_canary_watch(config: CanaryConfig) -> WatchState:
+    """Starts watching a canary: the empty state to store and pass to update_canary_watch.
+
+    Raises InvalidCanaryError (invalid_config).
+    """
+
+def update_canary_watch(
+    config: CanaryConfig, state: WatchState, batch: Mapping[str, MetricData], at: str
+) -> WatchUpdate:
+    """Adds one batch (this interval's samples or counts per metric) at time `at`
+    (RFC 3339) and decides, with anytime-valid tests: {"state", "verdict"}.
+
+    Raises InvalidCanaryError (invalid_config, unknown_metric, invalid_sample,
+    invalid_count, incompatible_state) or InvalidCalendarError (invalid_timestamp).
+    """

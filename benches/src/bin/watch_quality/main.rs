@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release -p rollgate-benches --bin watch_quality            # full (minutes)
 //! cargo run --release -p rollgate-benches --bin watch_quality -- --quick # small sizes
+//! cargo run --release -p rollgate-benches --bin watch_quality -- --only power  # one section
 //! ```
 #![allow(
     clippy::unwrap_used,
@@ -361,6 +362,19 @@ fn promotions(plan: Plan) {
     }
 }
 
+/// CPU seconds this process has used (Linux `/proc/self/stat`; `None`
+/// elsewhere): on a shared machine, updates per CPU second are steadier than
+/// per wall second.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): utime and
+    // stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn throughput(quick: bool) {
     let config = watch_config(Metrics::Four, 0.05, true);
     let sizes = Sizes {
@@ -374,12 +388,16 @@ fn throughput(quick: bool) {
     let mut state = start_canary_watch(&config).unwrap();
     let updates = if quick { 200 } else { 2_000 };
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     for i in 0..updates {
         state = update_canary_watch(&config, &state, &batches[i % batches.len()], at(i))
             .unwrap()
             .state;
     }
     let per_second = updates as f64 / start.elapsed().as_secs_f64();
+    let per_cpu_second = cpu_start
+        .zip(cpu_seconds())
+        .map(|(a, b)| updates as f64 / (b - a).max(0.01));
     // The state after 10⁷ samples per arm of every metric.
     let big = Sizes {
         requests: 100_000,
@@ -397,7 +415,10 @@ fn throughput(quick: bool) {
     println!("\n### Throughput and state\n");
     println!("| measure | value |");
     println!("|---|---|");
-    println!("| updates per second, four metrics, 1,000 samples per arm (10,000 requests) per batch, release build, one thread | {per_second:.0} |");
+    println!("| updates per second (wall clock), four metrics, 1,000 samples per arm (10,000 requests) per batch, release build, one thread | {per_second:.0} |");
+    if let Some(rate) = per_cpu_second {
+        println!("| updates per CPU second, same | {rate:.0} |");
+    }
     println!(
         "| state size after {} samples per arm of each metric (JSON bytes) | {bytes} |",
         rounds * big.samples
@@ -405,37 +426,34 @@ fn throughput(quick: bool) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let aa = if quick {
-        Plan {
-            canaries: 200,
-            looks: 100,
-        }
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
+    let plan = |canaries: usize, looks: usize| Plan { canaries, looks };
+    // A/A: at least 2,000 canaries and 100 looks each; power and promotion
+    // runs are longer (200 looks) on fewer canaries.
+    let (aa, long) = if quick {
+        (plan(200, 100), plan(200, 200))
     } else {
-        Plan {
-            canaries: 2_000,
-            looks: 100,
-        }
-    };
-    let long = if quick {
-        Plan {
-            canaries: 200,
-            looks: 200,
-        }
-    } else {
-        Plan {
-            canaries: 2_000,
-            looks: 200,
-        }
+        (plan(2_000, 100), plan(1_000, 200))
     };
     println!(
         "## Canary watch quality (benches/watch_quality{})",
         if quick { ", --quick" } else { "" }
     );
     let t0 = Instant::now();
-    false_rollbacks(aa);
-    power(long);
-    promotions(long);
-    throughput(quick);
+    let sections: [(&str, &dyn Fn()); 4] = [
+        ("false_rollbacks", &|| false_rollbacks(aa)),
+        ("power", &|| power(long)),
+        ("promotions", &|| promotions(long)),
+        ("throughput", &|| throughput(quick)),
+    ];
+    for (name, run) in sections {
+        if only.as_deref().is_none_or(|o| o == name) {
+            let t = Instant::now();
+            run();
+            eprintln!("watch_quality: {name} {:.0} s", t.elapsed().as_secs_f64());
+        }
+    }
     eprintln!("watch_quality: {:.0} s", t0.elapsed().as_secs_f64());
 }
