@@ -232,3 +232,155 @@ fn quantiles(
         split_mismatch: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::plan;
+    use super::*;
+    use crate::stats::sequential::quantiles::QuantileMixture;
+    use serde_json::json;
+
+    fn setup(metrics: serde_json::Value) -> crate::verdict::CanaryConfig {
+        crate::verdict::parse_config(json!({"metrics": metrics, "watch": {"allocation": 0.5}}))
+            .unwrap()
+    }
+
+    fn counts(events: u64, trials: Option<u64>) -> CountArm {
+        CountArm {
+            events,
+            trials,
+            exposure: None,
+        }
+    }
+
+    #[test]
+    fn counts_use_the_allocation_and_check_the_split() {
+        let c = setup(
+            json!([{"name": "e", "kind": "count", "direction": "increase", "min_samples": 100}]),
+        );
+        let (w, plans) = plan(&c).unwrap();
+        let mut run = Running::default();
+        let l = counts_look(
+            &plans[0],
+            &w,
+            &counts(10, Some(1000)),
+            &counts(40, Some(1000)),
+            &mut run,
+        );
+        assert!(l.active && l.split_mismatch.is_none());
+        let mixture = CountMixture {
+            allocation: 0.5,
+            concentration: 100.0,
+        };
+        assert_eq!(l.p_value, mixture.p_above(40.0, 10.0, 1.0));
+        assert_eq!(l.ci, mixture.ratio_interval(40.0, 10.0, plans[0].alpha));
+        assert_eq!(l.effect, Some(4.0));
+        assert_eq!(l.estimates, [Some(0.01), Some(0.04)]);
+        assert_eq!(
+            l.bayes_factor,
+            Some(mixture.ln_bayes_factor(40.0, 10.0, 1.0).exp())
+        );
+        assert!(!l.harm_excluded);
+        // Too few trials: the test does not run and the evidence is unchanged.
+        let mut fresh = Running::default();
+        let l = counts_look(
+            &plans[0],
+            &w,
+            &counts(1, Some(99)),
+            &counts(9, Some(99)),
+            &mut fresh,
+        );
+        assert!(!l.active);
+        assert_eq!(fresh, Running::default());
+        // 30% more canary trials than the allocation gives: no test at all.
+        let mut fresh = Running::default();
+        let l = counts_look(
+            &plans[0],
+            &w,
+            &counts(10, Some(10_000)),
+            &counts(13, Some(13_000)),
+            &mut fresh,
+        );
+        assert!((l.split_mismatch.unwrap() - 13.0 / 23.0).abs() < 1e-15);
+        assert_eq!(fresh, Running::default());
+        assert!(!l.harm_excluded);
+    }
+
+    fn counts_look(
+        plan: &MetricPlan<'_>,
+        w: &WatchConfig,
+        b: &CountArm,
+        c: &CountArm,
+        run: &mut Running,
+    ) -> Look {
+        super::counts(plan, w, b, c, run)
+    }
+
+    #[test]
+    fn means_wait_for_their_samples() {
+        let c = setup(
+            json!([{"name": "l", "direction": "either", "allowed_increase": 1.5, "allowed_decrease": 0.5}]),
+        );
+        let (w, plans) = plan(&c).unwrap();
+        let values = |n: u32, k: f64| {
+            (0..n)
+                .map(|i| k * (10.0 + f64::from(i % 7)))
+                .collect::<Vec<_>>()
+        };
+        let mut run = Running::default();
+        let l = means(
+            &plans[0],
+            &w,
+            &Moments::of(&values(29, 1.0)),
+            &Moments::of(&values(40, 1.0)),
+            &mut run,
+        );
+        assert!(!l.active);
+        assert_eq!(run, Running::default());
+        let (b, c2) = (
+            Moments::of(&values(3000, 1.0)),
+            Moments::of(&values(3000, 1.02)),
+        );
+        let l = means(&plans[0], &w, &b, &c2, &mut run);
+        assert!(l.active && l.harm_excluded, "{l:?}");
+        assert!((l.effect.unwrap() - 1.02).abs() < 1e-12);
+        assert_eq!(l.samples, [3000.0, 3000.0]);
+        assert!(l.ci[0] > 0.5 && l.ci[1] < 1.5);
+    }
+
+    #[test]
+    fn quantile_metrics_report_the_quantile_with_the_strongest_evidence() {
+        let c = setup(json!([{"name": "d", "compare": "distribution", "direction": "increase"}]));
+        let (w, plans) = plan(&c).unwrap();
+        let base: Vec<f64> = (1..=4000).map(|i| f64::from(i % 1000) + 1.0).collect();
+        // Only the top 2% is slower: the p99 carries the evidence.
+        let slow: Vec<f64> = base
+            .iter()
+            .map(|v| if *v > 980.0 { v * 3.0 } else { *v })
+            .collect();
+        let (mut hb, mut hc) = (Histogram::default(), Histogram::default());
+        hb.add(&base);
+        hc.add(&slow);
+        let mut runs = vec![Running::default(); 3];
+        let l = quantiles(&plans[0], &w, &hb, &hc, &mut runs);
+        assert_eq!(l.quantile, Some(0.99));
+        let mixture = QuantileMixture {
+            quantile: 0.99,
+            concentration: 396.0,
+        };
+        let p99 = mixture.p_exceeds(&hc, &hb, 1.0);
+        // 80 of 4,000 canary values above the baseline's p99: strong evidence.
+        assert!(p99 < 1e-4, "{p99}");
+        assert_eq!(l.p_value, (3.0 * p99).min(1.0));
+        assert_eq!(runs[2].p_value, p99);
+        assert!(runs[0].p_value > runs[2].p_value);
+        assert!(l.effect.unwrap() > 2.0);
+        assert!(!l.harm_excluded);
+        // No samples: nothing is tested.
+        let mut runs = vec![Running::default(); 3];
+        let l = quantiles(&plans[0], &w, &Histogram::default(), &hc, &mut runs);
+        assert!(!l.active && l.estimates[0].is_none());
+        assert_eq!(l.p_value, 1.0);
+        assert_eq!(runs, vec![Running::default(); 3]);
+    }
+}

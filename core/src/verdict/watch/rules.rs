@@ -323,3 +323,7 @@ pub(crate) fn decide(
     }
     (decision, reasons, score)
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;
