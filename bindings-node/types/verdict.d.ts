@@ -380,12 +380,12 @@ export interface Running {
 
 export type WatchTest = 'dirichlet_multinomial' | 'normal_mixture' | 'quantile_sequence'
 
-export interface MetricState {
-  test: WatchTest
-  baseline: CountArm | Moments | Histogram
-  canary: CountArm | Moments | Histogram
-  running: Running | Running[]
-}
+/** One metric's sufficient statistics and running evidence, tagged by its test. */
+export type MetricState =
+  | { test: 'dirichlet_multinomial'; baseline: CountArm; canary: CountArm; running: Running }
+  | { test: 'normal_mixture'; baseline: Moments; canary: Moments; running: Running }
+  /** One running evidence per watched quantile. */
+  | { test: 'quantile_sequence'; baseline: Histogram; canary: Histogram; running: Running[] }
 
 /** A canary watch's stored state: store it, pass it to the next update. */
 export interface WatchState {
@@ -403,10 +403,9 @@ export interface ArmSummary {
   estimate: number | null
 }
 
-/** One metric's evidence at a look of the watch. */
-export interface WatchMetric {
+/** What every metric's evidence at a look of the watch holds, whatever its test. */
+export interface WatchMetricBase {
   verdict: 'rollback' | 'promote' | 'continue' | 'no_data'
-  test: WatchTest
   dry_run: boolean
   critical: boolean
   direction: 'increase' | 'decrease' | 'either'
@@ -416,15 +415,40 @@ export interface WatchMetric {
   p_value: number
   /** Confidence sequence of the canary/baseline ratio; `null` above is unbounded. */
   ci: [number, number | null]
-  effect_kind: 'rate_ratio' | 'mean_ratio' | 'quantile_ratio'
+  /** The canary/baseline ratio's estimate at this look. */
   effect: number | null
-  quantile: number | null
-  bayes_factor: number | null
+  /** Largest harmless ratio (`null`: an increase is not harmful) and smallest (`null`: a decrease is not). */
   allowed: [number | null, number | null]
   baseline: ArmSummary
   canary: ArmSummary
   reasons: Reason[]
 }
+
+/** One metric's evidence at a look of the watch, tagged by its test. */
+export type WatchMetric = WatchMetricBase &
+  (
+    | {
+        test: 'dirichlet_multinomial'
+        effect_kind: 'rate_ratio'
+        quantile: null
+        /** The Dirichlet-multinomial Bayes factor against equal rates (`null` before any event). */
+        bayes_factor: number | null
+      }
+    | {
+        test: 'normal_mixture'
+        effect_kind: 'mean_ratio'
+        quantile: null
+        /** The mixture's Λ against equal means (`null` while the samples do not vary). */
+        bayes_factor: number | null
+      }
+    | {
+        test: 'quantile_sequence'
+        effect_kind: 'quantile_ratio'
+        /** The quantile the numbers are about (for a distribution, the one with the strongest evidence). */
+        quantile: number
+        bayes_factor: null
+      }
+  )
 
 export interface WatchVerdict {
   decision: Decision

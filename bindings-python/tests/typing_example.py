@@ -92,6 +92,17 @@ def watch_example(config: CanaryConfig, data: dict[str, MetricData]) -> None:
     evidence = update["verdict"]["metrics"]["errors"]
     upper: float | None = evidence["ci"][1]
     print(update["verdict"]["decision"], evidence["p_value"], upper, state["looks"])
+    # The state and the evidence are tagged by their test.
+    errors = state["metrics"]["errors"]
+    if errors["test"] == "dirichlet_multinomial":
+        events: int = errors["canary"]["events"]
+        print(events)
+    for name, metric in update["verdict"]["metrics"].items():
+        if metric["test"] == "quantile_sequence":
+            watched: float = metric["quantile"]
+            print(name, watched)
+        elif metric["test"] == "normal_mixture":
+            print(name, metric["effect_kind"], metric["bayes_factor"])
 
 
 def calendar_example() -> None:

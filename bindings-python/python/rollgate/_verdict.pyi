@@ -38,9 +38,15 @@ __all__ = [
     "Moments",
     "Histogram",
     "Running",
+    "CountsState",
+    "MeansState",
+    "QuantilesState",
     "MetricState",
     "WatchState",
     "ArmSummary",
+    "CountsMetric",
+    "MeansMetric",
+    "QuantilesMetric",
     "WatchMetric",
     "WatchVerdict",
     "WatchUpdate",
@@ -328,11 +334,32 @@ class Running(TypedDict):
     p_value: float
     ci: list[float | None]
 
-class MetricState(TypedDict):
-    test: Literal["dirichlet_multinomial", "normal_mixture", "quantile_sequence"]
-    baseline: CountArm | Moments | Histogram
-    canary: CountArm | Moments | Histogram
-    running: Running | list[Running]
+class CountsState(TypedDict):
+    """A count metric's state: event counts per arm."""
+
+    test: Literal["dirichlet_multinomial"]
+    baseline: CountArm
+    canary: CountArm
+    running: Running
+
+class MeansState(TypedDict):
+    """A mean metric's state: count, mean and M2 per arm."""
+
+    test: Literal["normal_mixture"]
+    baseline: Moments
+    canary: Moments
+    running: Running
+
+class QuantilesState(TypedDict):
+    """A quantile metric's state: a fixed-bin histogram per arm, one running evidence per quantile."""
+
+    test: Literal["quantile_sequence"]
+    baseline: Histogram
+    canary: Histogram
+    running: list[Running]
+
+MetricState = CountsState | MeansState | QuantilesState
+"""One metric's sufficient statistics and running evidence, tagged by ``test``."""
 
 class WatchState(TypedDict):
     """A canary watch's stored state: store it, pass it to the next update."""
@@ -349,23 +376,49 @@ class ArmSummary(TypedDict):
     events: float | None
     estimate: float | None
 
-class WatchMetric(TypedDict):
+class _WatchMetricBase(TypedDict):
     verdict: Literal["rollback", "promote", "continue", "no_data"]
-    test: Literal["dirichlet_multinomial", "normal_mixture", "quantile_sequence"]
     dry_run: bool
     critical: bool
     direction: Literal["increase", "decrease", "either"]
     alpha: float
+    """This metric's share of the run's level."""
     p_value: float
+    """Anytime-valid p-value of "no harm beyond the allowed effect"."""
     ci: list[float | None]
-    effect_kind: Literal["rate_ratio", "mean_ratio", "quantile_ratio"]
+    """Confidence sequence of the canary/baseline ratio; ``None`` above is unbounded."""
     effect: float | None
-    quantile: float | None
-    bayes_factor: float | None
     allowed: list[float | None]
     baseline: ArmSummary
     canary: ArmSummary
     reasons: list[Reason]
+
+class CountsMetric(_WatchMetricBase):
+    """A count metric's evidence at a look."""
+
+    test: Literal["dirichlet_multinomial"]
+    effect_kind: Literal["rate_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class MeansMetric(_WatchMetricBase):
+    """A mean metric's evidence at a look."""
+
+    test: Literal["normal_mixture"]
+    effect_kind: Literal["mean_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class QuantilesMetric(_WatchMetricBase):
+    """A quantile metric's evidence at a look (for a distribution, the quantile with the strongest evidence)."""
+
+    test: Literal["quantile_sequence"]
+    effect_kind: Literal["quantile_ratio"]
+    quantile: float
+    bayes_factor: None
+
+WatchMetric = CountsMetric | MeansMetric | QuantilesMetric
+"""One metric's evidence at a look of the watch, tagged by ``test``."""
 
 class WatchVerdict(TypedDict):
     decision: Literal["promote", "continue", "rollback", "inconclusive"]
