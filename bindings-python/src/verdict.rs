@@ -147,22 +147,31 @@ fn alternative(py: Python<'_>, text: &str) -> PyResult<Alternative> {
 
 /// Reads `data`: `{metric: {"baseline": ..., "canary": ...}}`.
 fn canary_data(data: &Bound<'_, PyAny>) -> PyResult<rollgate::CanaryData> {
+    canary_data_at(data, "data")
+}
+
+/// Reads `{metric: {"baseline": ..., "canary": ...}}` (samples as numeric
+/// buffers or sequences) found at `root` (`data`, or a watch's `batch`).
+pub(crate) fn canary_data_at(
+    data: &Bound<'_, PyAny>,
+    root: &str,
+) -> PyResult<rollgate::CanaryData> {
     let py = data.py();
     let invalid = |path: String, message: &str| {
         Err::<(), _>(rollgate::Error::invalid_config(path, message.to_string())).raise(py)
     };
     let Ok(mapping) = data.cast::<PyMapping>() else {
         invalid(
-            "data".into(),
-            "data must map metric names to {baseline, canary}",
+            root.into(),
+            &format!("{root} must map metric names to {{baseline, canary}}"),
         )?;
         return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
     for item in mapping.items()?.iter() {
         let (key, entry): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-        let name: String = read(&key, "data")?;
-        let base = format!("data/{}", name.replace('~', "~0").replace('/', "~1"));
+        let name: String = read(&key, root)?;
+        let base = format!("{root}/{}", name.replace('~', "~0").replace('/', "~1"));
         let Ok(entry) = entry.cast::<PyDict>() else {
             invalid(base, "expected {\"baseline\": ..., \"canary\": ...}")?;
             continue;

@@ -45,7 +45,8 @@ fn update_canary_watch(
 ) -> PyResult<Py<PyAny>> {
     let config = self::config(config)?;
     let state: WatchState = read(state, as_state_error)?;
-    let batch: CanaryData = read(batch, |e| as_canary_error(e, "batch"))?;
+    // Samples as numpy arrays are read like `judge_canary`'s data.
+    let batch: CanaryData = crate::verdict::canary_data_at(batch, "batch")?;
     let at = crate::window::time(at, "at")?;
     let result = py
         .detach(|| rollgate::verdict::update_canary_watch(&config, &state, &batch, at))
