@@ -406,5 +406,5 @@ assert fewer["expected"]["looks"][2]["bayes_factor"] > 200 and not fewer["expect
 cases.append(fewer)
 cases.append(seq_case("sequential: the canary's share drops below and rises above", [[6, 2], [6, 14], [30, 14]], 0.5))
 
-OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
+OUT.write_text(json.dumps({"exact": True, "cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {OUT}")

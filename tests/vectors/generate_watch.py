@@ -202,5 +202,5 @@ broken = copy.deepcopy(state)
 broken["metrics"]["latency"]["baseline"]["n"] = "ten"
 bad("a state that is not one", broken, {}, minute(1), "incompatible_state", "state/metrics/latency")
 
-OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
+OUT.write_text(json.dumps({"exact": True, "cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {OUT}")
