@@ -4,12 +4,12 @@
 //! fixed-horizon test re-run on cumulative data at every interval does not
 //! have this guarantee.
 //!
-//! - [`counts`]: event counts (errors, crashes), a Dirichlet-multinomial
+//! - `counts`: event counts (errors, crashes), a Dirichlet-multinomial
 //!   mixture with a confidence sequence on the rate ratio (Lindon & Malek,
 //!   NeurIPS 2022); [`sequential_count_test`] is its public form.
 //! - [`means`]: the difference of two means, a normal-mixture SPRT with the
 //!   variance estimated from the data.
-//! - [`quantiles`] over a [`histogram`]: a quantile of each arm (p95, p99),
+//! - `quantiles` over a [`histogram`]: a quantile of each arm (p95, p99),
 //!   with state of bounded size.
 //!
 //! Every test is one-sided in the direction asked: evidence of the other

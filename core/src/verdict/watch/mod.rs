@@ -236,7 +236,7 @@ pub fn as_state_error(err: Error) -> Error {
 }
 
 /// Reads a batch from any serde source (the shape of
-/// [`CanaryData`](crate::verdict::CanaryData)); malformed input is
+/// [`CanaryData`]); malformed input is
 /// `invalid_config` with a path starting with `batch`.
 ///
 /// ```
