@@ -1,7 +1,7 @@
 // A typed script against index.d.ts; tests/run checks it with tsc --strict.
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
-import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult } from '..'
+import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult, WatchState, WatchUpdate } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -135,3 +135,22 @@ void caught
 void strategy
 void governanceAllowed
 void valid
+
+// Watching a canary continuously.
+let watchState: WatchState = rollgate.startCanaryWatch(canaryConfig)
+const watchUpdate: WatchUpdate = rollgate.updateCanaryWatch(canaryConfig, watchState, canaryData, '2026-11-26T09:00:00Z')
+watchState = watchUpdate.state
+const watchUpper: number | null = watchUpdate.verdict.metrics.errors.ci[1]
+// The state and the evidence are tagged by their test.
+const errorsState = watchState.metrics.errors
+const canaryEvents: number = errorsState.test === 'dirichlet_multinomial' ? errorsState.canary.events : 0
+const latencyEvidence = watchUpdate.verdict.metrics.latency
+const watchedQuantile: number | null =
+  latencyEvidence.test === 'quantile_sequence' ? latencyEvidence.quantile : null
+const stateSizes: number[] = Object.values(watchState.metrics).map((m) =>
+  m.test === 'quantile_sequence' ? m.running.length + m.canary.bins.length : m.running.ci.length,
+)
+void watchUpper
+void canaryEvents
+void watchedQuantile
+void stateSizes

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         MetricData,
         Plan,
         ServiceProfile,
+        WatchState,
+        WatchUpdate,
     )
 
 
@@ -82,7 +84,28 @@ def canary() -> CanaryVerdict:
         rollgate.mann_whitney([1.0, float("nan")], [1.0])
     except rollgate.InvalidCanaryError as err:
         print(err.code, err.path, err.index)
+    watch_example(config, data)
     return verdict
+
+
+def watch_example(config: CanaryConfig, data: dict[str, MetricData]) -> None:
+    state: WatchState = rollgate.start_canary_watch(config)
+    update: WatchUpdate = rollgate.update_canary_watch(config, state, data, "2026-11-26T09:00:00Z")
+    state = update["state"]
+    evidence = update["verdict"]["metrics"]["errors"]
+    upper: float | None = evidence["ci"][1]
+    print(update["verdict"]["decision"], evidence["p_value"], upper, state["looks"])
+    # The state and the evidence are tagged by their test.
+    errors = state["metrics"]["errors"]
+    if errors["test"] == "dirichlet_multinomial":
+        events: int = errors["canary"]["events"]
+        print(events)
+    for name, metric in update["verdict"]["metrics"].items():
+        if metric["test"] == "quantile_sequence":
+            watched: float = metric["quantile"]
+            print(name, watched)
+        elif metric["test"] == "normal_mixture":
+            print(name, metric["effect_kind"], metric["bayes_factor"])
 
 
 def calendar_example() -> None:

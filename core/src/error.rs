@@ -251,7 +251,8 @@ pub enum CalendarError {
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CanaryError {
-    /// A metric sample is NaN or infinite (under `nan_policy: reject`).
+    /// A metric sample is NaN or infinite (under `nan_policy: reject`), or
+    /// negative where only values `≥ 0` make sense (a canary watch's samples).
     #[error("sample {index}{} is {value}", metric.as_ref().map(|m| format!(" of metric `{m}`")).unwrap_or_default())]
     InvalidSample {
         /// The metric the sample belongs to (absent for the kernels).
@@ -290,6 +291,14 @@ pub enum CanaryError {
         needed: usize,
         /// The number given.
         got: usize,
+    },
+    /// A stored canary-watch state that cannot continue under the given
+    /// configuration: another configuration's fingerprint, a newer version,
+    /// or contents that do not fit the configuration.
+    #[error("incompatible watch state: {message}")]
+    IncompatibleState {
+        /// Why the state cannot be used.
+        message: String,
     },
 }
 
@@ -443,6 +452,7 @@ impl ErrorKind {
                 CanaryError::UnknownMetric { .. } => "unknown_metric",
                 CanaryError::InvalidConfig { .. } => "invalid_config",
                 CanaryError::InsufficientData { .. } => "insufficient_data",
+                CanaryError::IncompatibleState { .. } => "incompatible_state",
             },
             ErrorKind::Change(kind) => match kind {
                 ChangeError::NegativeSize { .. } => "negative_size",

@@ -60,6 +60,40 @@
 //! | governance | `deployer_sole_approver` | the deployer | violation: the deployer is the only independent approver |
 //! | governance | `self_approval_ignored` | the author | note: the author's own approval does not count |
 //! | governance | `post_implementation_review` | | an emergency change's review (evidence: `due`, `within_seconds`) |
+//! | verdict | `score_passed` |  | promote: the score reaches the pass threshold and no metric needs more data |
+//! | verdict | `score_marginal` | failing metrics | continue: the score is at least `marginal` but below `pass` |
+//! | verdict | `score_below_marginal` | failing metrics | roll back: the score is below `marginal` |
+//! | verdict | `critical_metric_failed` | metrics | roll back: a critical metric failed, the score is forced to 0 |
+//! | verdict | `too_many_no_data` | metrics | inconclusive: half of the metrics or more have no data, the score is forced to 0 |
+//! | verdict | `zero_baseline` | metrics | continue: a passing metric's baseline is 0 while the canary's is not |
+//! | verdict | `metric_failed` | metrics | the metrics classified high, low or no-data-fail |
+//! | verdict | `no_data` | metrics | metrics without data, left out of the score |
+//! | verdict | `needs_more_data` | metrics | continue: metrics classified `continue` keep the canary from being promoted |
+//! | verdict | `dry_run_failed` | metrics | dry-run metrics that would have failed (they do not decide) |
+//! | verdict (metric) | `significant_increase` | metric | high: a significant increase beyond the allowed ratio |
+//! | verdict (metric) | `significant_decrease` | metric | low: a significant decrease beyond the allowed ratio |
+//! | verdict (metric) | `slo_violated` | metric | canary values outside the SLO bounds, more than `failure_limit` |
+//! | verdict (metric) | `no_harmful_change` | metric | pass: the test could show harm at these sample sizes and did not |
+//! | verdict (metric) | `no_data` | metric | the metric has no data |
+//! | verdict (metric) | `no_data_fail` | metric | no data for a metric that must have it |
+//! | verdict (metric) | `too_few_samples` | metric | continue: fewer samples than `min_samples` (evidence: the samples missing per side) |
+//! | verdict (metric) | `unreachable_level` | metric | continue: the test cannot reach its level at these sample sizes (evidence: the smallest p-value, the samples needed) |
+//! | verdict (metric) | `interval_too_wide` | metric | continue: the interval cannot yet exclude the allowed ratio |
+//! | watch | `critical_metric_failed` | metrics | roll back: a critical metric shows harm beyond its allowed effect (or has no data after the bake while `must_have_data`) |
+//! | watch | `score_below_marginal` | metrics | roll back: the metrics that show harm bring the score below `marginal` |
+//! | watch | `harm_ruled_out` |  | promote: every deciding metric rules out harm and the bake is complete |
+//! | watch | `budget_exhausted` | metrics | inconclusive: `max_duration` or `max_samples` is spent; the metrics still undecided |
+//! | watch | `score_marginal` | metrics | inconclusive: harm is shown, but the score stays marginal (a person decides) |
+//! | watch | `no_data` | metrics | continue: no deciding metric has data yet |
+//! | watch | `undecided` | metrics | continue: the metrics that neither show nor rule out harm yet |
+//! | watch | `baking` |  | continue: every metric rules out harm, but the bake is not complete |
+//! | watch | `dry_run` | metrics | dry-run metrics that show harm (they do not decide) |
+//! | watch (metric) | `harm_detected` | metric | rollback: the confidence sequence lies beyond the allowed effect (evidence: `p_value`, `alpha`, `ci`) |
+//! | watch (metric) | `harm_ruled_out` | metric | promote: the confidence sequence lies within the allowed effect (evidence: `p_value`, `alpha`, `ci`) |
+//! | watch (metric) | `undecided` | metric | continue: the confidence sequence spans the allowed effect (evidence: `p_value`, `alpha`, `ci`) |
+//! | watch (metric) | `too_few_samples` | metric | continue: fewer samples per arm than the test needs, or samples that do not vary yet |
+//! | watch (metric) | `no_data` | metric | no data yet |
+//! | watch (metric) | `traffic_split_mismatch` | metric | continue: the canary's share of the trials contradicts `watch.allocation` (evidence: `canary_share`) |
 //!
 //! Modules add their rows here as they adopt the shape.
 

@@ -89,7 +89,10 @@ pub use stats::{
     mann_whitney_owned, quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
 };
 pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
-pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
+pub use verdict::{
+    judge_canary, start_canary_watch, update_canary_watch, CanaryConfig, CanaryData, CanaryVerdict,
+    Decision, WatchConfig, WatchState, WatchUpdate, WatchVerdict,
+};
 pub use window::{
     check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowSlot,
     WindowSpec,

@@ -1,6 +1,6 @@
 # Stubs for canary analysis: judge_canary and the statistical kernels.
 from collections.abc import Buffer, Mapping, Sequence
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 __all__ = [
     "Samples",
@@ -34,6 +34,25 @@ __all__ = [
     "SequentialLook",
     "SequentialResult",
     "sequential_count_test",
+    "WatchConfig",
+    "CountArm",
+    "Moments",
+    "Histogram",
+    "Running",
+    "CountsState",
+    "MeansState",
+    "QuantilesState",
+    "MetricState",
+    "WatchState",
+    "ArmSummary",
+    "CountsMetric",
+    "MeansMetric",
+    "QuantilesMetric",
+    "WatchMetric",
+    "WatchVerdict",
+    "WatchUpdate",
+    "start_canary_watch",
+    "update_canary_watch",
 ]
 
 Samples = Buffer | Sequence[float | None]
@@ -82,23 +101,41 @@ class MetricConfig(TypedDict):
     max: NotRequired[float | None]
     min: NotRequired[float | None]
     failure_limit: NotRequired[int | None]
+    dry_run: NotRequired[bool]
 
 Thresholds = TypedDict("Thresholds", {"pass": float, "marginal": float}, total=False)
 """Score thresholds in percent (defaults: pass 95, marginal 75)."""
+
+class WatchConfig(TypedDict, total=False):
+    """The canary watch's level, bake, budget, traffic share and mixing parameters."""
+
+    alpha: float
+    min_duration: str | int
+    min_samples: int
+    max_duration: str | int | None
+    max_samples: int | None
+    allocation: float
+    count_concentration: float
+    mean_mixing_sd: float
+    quantile_concentration: float | None
 
 class CanaryConfig(TypedDict):
     metrics: list[MetricConfig]
     groups: NotRequired[dict[str, float]]
     thresholds: NotRequired[Thresholds]
     correction: NotRequired[Literal["none", "holm", "bh"]]
+    watch: NotRequired[WatchConfig | None]
 
 class Reason(TypedDict):
+    """Why a decision came out as it did (the one reason shape of rollgate)."""
+
     code: str
     message: str
-    metrics: list[str]
+    subjects: list[str]
+    evidence: NotRequired[dict[str, Any]]
 
 class MetricResult(TypedDict):
-    classification: Literal["pass", "high", "low", "no_data", "no_data_fail"]
+    classification: Literal["pass", "high", "low", "continue", "no_data", "no_data_fail"]
     test: str
     statistic: float | None
     p_value: float | None
@@ -118,10 +155,13 @@ class MetricResult(TypedDict):
     removed_outliers: int
     slo_violations: int
     warnings: list[str]
-    reason: str
+    min_p_value: float | None
+    dry_run: bool
+    reason: Reason
 
 GroupScore = TypedDict(
-    "GroupScore", {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int}
+    "GroupScore",
+    {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int, "undecided": int},
 )
 
 class CanaryVerdict(TypedDict):
@@ -287,3 +327,137 @@ def sequential_count_test(
 ) -> SequentialResult:
     """Anytime-valid test of cumulative [canary_events, baseline_events] looks;
     ``allocation`` is the canary's traffic share. Safe to re-check every interval."""
+
+class CountArm(TypedDict):
+    events: int
+    trials: int | None
+    exposure: float | None
+
+class Moments(TypedDict):
+    n: int
+    mean: float
+    m2: float
+
+class Histogram(TypedDict):
+    n: int
+    bins: list[list[int]]
+
+class Running(TypedDict):
+    p_value: float
+    ci: list[float | None]
+
+class CountsState(TypedDict):
+    """A count metric's state: event counts per arm."""
+
+    test: Literal["dirichlet_multinomial"]
+    baseline: CountArm
+    canary: CountArm
+    running: Running
+
+class MeansState(TypedDict):
+    """A mean metric's state: count, mean and M2 per arm."""
+
+    test: Literal["normal_mixture"]
+    baseline: Moments
+    canary: Moments
+    running: Running
+
+class QuantilesState(TypedDict):
+    """A quantile metric's state: a fixed-bin histogram per arm, one running evidence per quantile."""
+
+    test: Literal["quantile_sequence"]
+    baseline: Histogram
+    canary: Histogram
+    running: list[Running]
+
+MetricState = CountsState | MeansState | QuantilesState
+"""One metric's sufficient statistics and running evidence, tagged by ``test``."""
+
+class WatchState(TypedDict):
+    """A canary watch's stored state: store it, pass it to the next update."""
+
+    version: int
+    fingerprint: str
+    looks: int
+    started_at: str | None
+    last_at: str | None
+    metrics: dict[str, MetricState]
+
+class ArmSummary(TypedDict):
+    samples: float
+    events: float | None
+    estimate: float | None
+
+class _WatchMetricBase(TypedDict):
+    verdict: Literal["rollback", "promote", "continue", "no_data"]
+    dry_run: bool
+    critical: bool
+    direction: Literal["increase", "decrease", "either"]
+    alpha: float
+    """This metric's share of the run's level."""
+    p_value: float
+    """Anytime-valid p-value of "no harm beyond the allowed effect"."""
+    ci: list[float | None]
+    """Confidence sequence of the canary/baseline ratio; ``None`` above is unbounded."""
+    effect: float | None
+    allowed: list[float | None]
+    baseline: ArmSummary
+    canary: ArmSummary
+    reasons: list[Reason]
+
+class CountsMetric(_WatchMetricBase):
+    """A count metric's evidence at a look."""
+
+    test: Literal["dirichlet_multinomial"]
+    effect_kind: Literal["rate_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class MeansMetric(_WatchMetricBase):
+    """A mean metric's evidence at a look."""
+
+    test: Literal["normal_mixture"]
+    effect_kind: Literal["mean_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class QuantilesMetric(_WatchMetricBase):
+    """A quantile metric's evidence at a look (for a distribution, the quantile with the strongest evidence)."""
+
+    test: Literal["quantile_sequence"]
+    effect_kind: Literal["quantile_ratio"]
+    quantile: float
+    bayes_factor: None
+
+WatchMetric = CountsMetric | MeansMetric | QuantilesMetric
+"""One metric's evidence at a look of the watch, tagged by ``test``."""
+
+class WatchVerdict(TypedDict):
+    decision: Literal["promote", "continue", "rollback", "inconclusive"]
+    reasons: list[Reason]
+    alpha: float
+    looks: int
+    elapsed_seconds: int
+    bake_complete: bool
+    score: float
+    metrics: dict[str, WatchMetric]
+
+class WatchUpdate(TypedDict):
+    state: WatchState
+    verdict: WatchVerdict
+
+def start_canary_watch(config: CanaryConfig) -> WatchState:
+    """Starts watching a canary: the empty state to store and pass to update_canary_watch.
+
+    Raises InvalidCanaryError (invalid_config).
+    """
+
+def update_canary_watch(
+    config: CanaryConfig, state: WatchState, batch: Mapping[str, MetricData], at: str
+) -> WatchUpdate:
+    """Adds one batch (this interval's samples or counts per metric) at time `at`
+    (RFC 3339) and decides, with anytime-valid tests: {"state", "verdict"}.
+
+    Raises InvalidCanaryError (invalid_config, unknown_metric, invalid_sample,
+    invalid_count, incompatible_state) or InvalidCalendarError (invalid_timestamp).
+    """

@@ -147,6 +147,19 @@ functions! {
         let data: CanaryData = a.canary(1, "data")?;
         a.finish(move || crate::judge_canary(&config, &data))
     };
+    /// Starts watching a canary: the empty state to store and pass to `update_canary_watch`.
+    start_canary_watch(config) |a| {
+        let config: CanaryConfig = a.canary(0, "")?;
+        a.finish(move || crate::start_canary_watch(&config))
+    };
+    /// Adds one batch of samples or counts per metric at time `at` and decides: `{state, verdict}`.
+    update_canary_watch(config, state, batch, at) |a| {
+        let config: CanaryConfig = a.canary(0, "")?;
+        let state: crate::WatchState = a.watch_state(1)?;
+        let batch: CanaryData = a.canary(2, "batch")?;
+        let at = a.time(3)?;
+        a.finish(move || crate::update_canary_watch(&config, &state, &batch, at))
+    };
     /// Mann-Whitney U test with the Hodges-Lehmann shift `x - y` and its interval.
     mann_whitney(x, y, alternative = "two-sided", confidence = 0.95) |a| {
         let (x, y) = (a.samples(0)?, a.samples(1)?);

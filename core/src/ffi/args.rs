@@ -43,6 +43,8 @@ enum Family {
     Any,
     /// As the canary family's `invalid_config`.
     Canary,
+    /// A stored canary-watch state: `incompatible_state` under `state`.
+    State,
 }
 
 impl<'a, H: Host> Args<'a, H> {
@@ -100,6 +102,7 @@ impl<'a, H: Host> Args<'a, H> {
         }
         Err(Failure::from(match family {
             Family::Canary => as_canary_error(err, prefix),
+            Family::State => crate::verdict::watch::as_state_error(err),
             Family::Any => err.with_path_prefix(prefix),
         }))
     }
@@ -171,6 +174,15 @@ impl<'a, H: Host> Args<'a, H> {
         prefix: &str,
     ) -> Result<T, Failure<H::Cause, H::Error>> {
         self.read(i, prefix, Family::Canary)
+    }
+
+    /// A stored canary-watch state (read errors are `incompatible_state`,
+    /// paths start with `state`).
+    pub fn watch_state<T: DeserializeOwned>(
+        &self,
+        i: usize,
+    ) -> Result<T, Failure<H::Cause, H::Error>> {
+        self.read(i, "state", Family::State)
     }
 
     /// An RFC 3339 timestamp argument.

@@ -1,4 +1,5 @@
-//! Vector dispatch for the statistical kernels and `judge_canary`.
+//! Vector dispatch for the statistical kernels, `judge_canary` and the
+//! canary watch (`start_canary_watch`, `update_canary_watch`).
 
 use rollgate::stats::{self, Alternative, Correction};
 use rollgate::verdict;
@@ -100,6 +101,18 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
                 number(input, 2, 100.0),
                 number(input, 3, 0.05),
             ))
+        })(),
+        "start_canary_watch" => (|| {
+            let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;
+            out(verdict::start_canary_watch(&config))
+        })(),
+        "update_canary_watch" => (|| {
+            let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;
+            let state = verdict::watch::parse_state(input.get(1).cloned().unwrap_or(Value::Null))?;
+            let batch = verdict::watch::parse_batch(input.get(2).cloned().unwrap_or(Value::Null))?;
+            let at = input.get(3).and_then(Value::as_str).unwrap_or("");
+            let at = rollgate::window::parse_timestamp("at", at)?;
+            out(verdict::update_canary_watch(&config, &state, &batch, at))
         })(),
         "judge_canary" => (|| {
             let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;

@@ -1,20 +1,30 @@
-//! Anytime-valid sequential test for event counts (errors, crashes), safe to
-//! re-check after every interval: the chance of ever rejecting when canary
-//! and baseline have the same rate stays at most `alpha`, however often the
-//! test is looked at (Ville's inequality). A fixed-horizon test re-run on
-//! cumulative data at every interval does not have this guarantee.
+//! Anytime-valid sequential tests, safe to re-check after every interval:
+//! the chance of ever rejecting a true hypothesis stays at most `alpha`
+//! however often the test is looked at (Ville's inequality). A
+//! fixed-horizon test re-run on cumulative data at every interval does not
+//! have this guarantee.
 //!
-//! Model (Lindon & Malek, NeurIPS 2022): each arm's events form a Poisson
-//! process; given the total, the split between canary and baseline is
-//! binomial with `θ₀ = (allocation, 1 − allocation)` under no difference.
-//! The Dirichlet-multinomial Bayes factor against `θ₀` is
-//! `BF = [B(α₀ + n) / B(α₀)] / Π θ₀ᵢ^{nᵢ}` with `α₀ = k·θ₀`, and the
-//! anytime-valid p-value after look `t` is `min(1, min over s ≤ t of 1/BFₛ)`.
+//! - `counts`: event counts (errors, crashes), a Dirichlet-multinomial
+//!   mixture with a confidence sequence on the rate ratio (Lindon & Malek,
+//!   NeurIPS 2022); [`sequential_count_test`] is its public form.
+//! - [`means`]: the difference of two means, a normal-mixture SPRT with the
+//!   variance estimated from the data.
+//! - `quantiles` over a [`histogram`]: a quantile of each arm (p95, p99),
+//!   with state of bounded size.
+//!
+//! Every test is one-sided in the direction asked: evidence of the other
+//! direction never rejects.
+
+pub(crate) mod counts;
+pub mod histogram;
+pub mod means;
+pub(crate) mod quantiles;
 
 use serde::Serialize;
 
 use super::proportions::check_count;
 use crate::error::{CanaryError, Error, Result};
+use counts::CountMixture;
 
 /// One look of a [`sequential_count_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,9 +33,11 @@ pub struct SequentialLook {
     pub canary_events: u64,
     /// Cumulative baseline events at this look.
     pub baseline_events: u64,
-    /// Bayes factor against equal rates at this look.
+    /// Bayes factor against equal rates at this look (the evidence of a
+    /// difference in either direction).
     pub bayes_factor: f64,
-    /// Anytime-valid p-value up to this look.
+    /// Anytime-valid p-value of "the canary's rate is not higher" up to
+    /// this look.
     pub p_value: f64,
 }
 
@@ -34,8 +46,8 @@ pub struct SequentialLook {
 pub struct SequentialTest {
     /// Anytime-valid p-value after the last look.
     pub p_value: f64,
-    /// Whether the p-value has reached `alpha`: stop and roll back (or
-    /// investigate) — the rates differ.
+    /// Whether the p-value has reached `alpha`: the canary's rate is higher
+    /// than the baseline's — stop and roll back.
     pub reject: bool,
     /// Index of the first look at which the test rejected, if any.
     pub first_rejection: Option<usize>,
@@ -45,18 +57,24 @@ pub struct SequentialTest {
     pub method: &'static str,
 }
 
-fn ln_beta2(a: f64, b: f64) -> f64 {
-    use statrs::function::gamma::ln_gamma;
-    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
-}
-
-/// Sequential (anytime-valid) comparison of canary and baseline event
-/// counts.
+/// Sequential (anytime-valid) test of whether the canary has a higher event
+/// rate than the baseline.
 ///
 /// `looks` are cumulative `[canary_events, baseline_events]` at each check,
 /// non-decreasing; `allocation` is the canary's share of traffic (or
 /// exposure) in (0, 1); `concentration` is the prior's `k` (100 is a common
 /// default); `alpha` the error bound.
+///
+/// Model (Lindon & Malek 2022): each arm's events form a Poisson process;
+/// given the total, each event is the canary's with probability
+/// `allocation` when the rates are equal. The Dirichlet-multinomial Bayes
+/// factor against that split is `BF = [B(k·a + c, k·(1 − a) + b) /
+/// B(k·a, k·(1 − a))] / (a^c (1 − a)^b)`. The test is one-sided: a look
+/// counts as evidence only when the canary holds more than its share of the
+/// events, so fewer canary errors never reject. The p-value after look `t`
+/// is the smallest `1 / BF` over the looks `s ≤ t` where the canary's share
+/// was above `allocation` (1 if none); under equal or lower canary rates,
+/// the chance that it ever falls to `alpha` is at most `alpha`.
 ///
 /// Errors: `invalid_count` (path `looks/i/j`) for a negative, fractional or
 /// decreasing count; `invalid_config` for `allocation`, `concentration` or
@@ -94,9 +112,10 @@ pub fn sequential_count_test(
             format!("alpha must be strictly between 0 and 1, got {alpha}"),
         ));
     }
-    let theta = [allocation, 1.0 - allocation];
-    let prior = [concentration * theta[0], concentration * theta[1]];
-    let ln_prior = ln_beta2(prior[0], prior[1]);
+    let mixture = CountMixture {
+        allocation,
+        concentration,
+    };
     let mut previous = [0u64; 2];
     let mut p_value = 1.0_f64;
     let mut first_rejection = None;
@@ -118,11 +137,8 @@ pub fn sequential_count_test(
         }
         previous = counts;
         let (c, b) = (counts[0] as f64, counts[1] as f64);
-        let ln_bf = ln_beta2(prior[0] + c, prior[1] + b)
-            - ln_prior
-            - (c * theta[0].ln() + b * theta[1].ln());
-        let bayes_factor = ln_bf.exp();
-        p_value = p_value.min((-ln_bf).exp()).min(1.0);
+        let bayes_factor = mixture.ln_bayes_factor(c, b, 1.0).exp();
+        p_value = p_value.min(mixture.p_above(c, b, 1.0));
         if first_rejection.is_none() && p_value <= alpha {
             first_rejection = Some(i);
         }
@@ -152,6 +168,19 @@ mod tests {
         let r = sequential_count_test(&[[1.0, 0.0]], 0.5, 100.0, 0.05).unwrap();
         assert!((r.looks[0].bayes_factor - 1.0).abs() < 1e-12);
         assert_eq!(r.p_value, 1.0);
+    }
+
+    #[test]
+    fn fewer_canary_events_never_reject() {
+        // The canary has 1 of 41 errors with half the traffic: far better.
+        let r = sequential_count_test(&[[0.0, 10.0], [0.0, 20.0], [1.0, 40.0]], 0.5, 100.0, 0.05)
+            .unwrap();
+        assert!(!r.reject);
+        assert_eq!(r.p_value, 1.0);
+        assert!(
+            r.looks[2].bayes_factor > 20.0,
+            "the evidence of a difference is strong"
+        );
     }
 
     #[test]
