@@ -1,6 +1,7 @@
 # Type stubs of the rollgate package. One stub module per area of the engine
 # (`_graph.pyi`, ...) declares its TypedDicts and functions; this file
 # re-exports them. Checked by mypy --strict in tests/run.
+from ._explain import *
 from ._graph import *
 from ._rollout import *
 from ._window import *
