@@ -65,6 +65,7 @@ pub enum ErrorKind {
 
 /// Malformed input that any document can contain.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputError {
@@ -94,6 +95,7 @@ pub enum InputError {
 
 /// A release plan that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PlanError {
@@ -200,6 +202,7 @@ pub enum PlanError {
 /// A calendar, time zone or timestamp that cannot be evaluated, or a request
 /// that no allowed time can satisfy.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CalendarError {
@@ -248,6 +251,7 @@ pub enum CalendarError {
 
 /// Canary analysis input that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CanaryError {
@@ -305,6 +309,7 @@ pub enum CanaryError {
 /// A change, outcome history, risk model, policy or change-log record that
 /// cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChangeError {
@@ -365,6 +370,7 @@ pub enum ChangeError {
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InternalError {
@@ -388,6 +394,7 @@ fn expected_list(expected: &[String]) -> String {
 /// The kind of input an error is about; bindings map each family to an
 /// exception class (Python `InvalidPlanError`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorFamily {

@@ -50,6 +50,8 @@ mod parallel;
 pub mod plan;
 pub mod risk;
 pub mod rollout;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod stats;
 pub mod strategy;
 pub mod verdict;

@@ -25,6 +25,7 @@ use crate::wire::{self, DurationSecs};
 /// assert_eq!(plan.services[1].deploy_duration.as_secs(), 120);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// A human name for the plan.
@@ -48,6 +49,7 @@ pub struct Plan {
 
 /// A deployment target region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// Unique, non-empty id.
@@ -79,6 +81,7 @@ pub struct Region {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Takes the first wave.
@@ -92,6 +95,7 @@ pub enum Tier {
 
 /// How a rollout proceeds across regions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RolloutPolicy {
     /// Region ids of the first wave (default: the canary-tier regions, or if
@@ -159,6 +163,7 @@ impl Default for RolloutPolicy {
 /// The one-box stage of each region: a small slice deployed and baked before
 /// the rest of the region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OneBox {
     /// How long the one box bakes before the rest of the region.
@@ -168,6 +173,7 @@ pub struct OneBox {
 
 /// A schema migration carried by a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
     /// `expand` runs before its dependents in each region; `contract` runs
@@ -180,6 +186,7 @@ pub struct Migration {
 
 /// Phase of an expand/contract migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationPhase {
     /// Backward-compatible addition (new columns, tables).
@@ -190,6 +197,7 @@ pub enum MigrationPhase {
 
 /// One deployable service of a [`Plan`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Unique, non-empty id.

@@ -34,6 +34,7 @@ pub use verify::{verify_change_log, ChangeLogVerification, ChangeLogVerifier, Ch
 /// assert_eq!(entry.kind, "governance");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecordInput {
     /// What was decided (`risk`, `governance`, `deployment`, ...).
@@ -50,6 +51,7 @@ pub struct ChangeRecordInput {
 
 /// One record of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecord {
     /// Position in the log, from 0.

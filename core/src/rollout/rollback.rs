@@ -16,6 +16,7 @@ use crate::wire::time::parse_timestamp;
 /// Where a rollout halted: a step (`{"region", "service"}`, optionally
 /// `"stage"`) or an RFC 3339 time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum HaltedAt {
     /// The step that failed: it and the steps running with it are in flight.
@@ -52,6 +53,7 @@ impl HaltedAt {
 
 /// What to undo after a halt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RollbackPlan {
     /// The halt time (RFC 3339, offset of the schedule start).
@@ -73,6 +75,7 @@ pub struct RollbackPlan {
 
 /// A step in a [`RollbackPlan`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UndoStep {
     /// Service id.

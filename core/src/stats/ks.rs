@@ -12,6 +12,7 @@ pub const KS_EXACT_LIMIT: u64 = 1_000_000;
 
 /// Result of [`ks_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KsTest {
     /// D = sup |F_x − F_y|, the largest distance between the empirical
     /// distribution functions.

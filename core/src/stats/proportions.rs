@@ -18,6 +18,7 @@ const REL_ERR: f64 = 1.0 + 1e-7;
 
 /// Result of [`compare_proportions`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProportionTest {
     /// P-value for the chosen alternative.
     pub p_value: f64,
@@ -45,6 +46,7 @@ pub struct ProportionTest {
 
 /// Result of [`compare_rates`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateTest {
     /// P-value for the chosen alternative.
     pub p_value: f64,

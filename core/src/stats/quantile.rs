@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`quantile_ci`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantileInterval {
     /// The quantile level in (0, 1).
     pub quantile: f64,
@@ -32,6 +33,7 @@ pub struct QuantileInterval {
 
 /// Result of [`compare_quantiles`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantileComparison {
     /// The quantile level.
     pub quantile: f64,

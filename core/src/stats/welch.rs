@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`welch_t_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WelchTest {
     /// The t statistic of `mean(x) − mean(y)`.
     pub statistic: f64,

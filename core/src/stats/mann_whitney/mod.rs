@@ -48,6 +48,7 @@ pub const EXACT_LIMIT: usize = 50;
 
 /// Result of [`mann_whitney`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MannWhitney {
     /// U of `x`: the number of pairs with `x > y`, ties counting one half
     /// (R's `W`).
