@@ -20,6 +20,7 @@ use crate::wire::time::parse_timestamp;
 #[serde(untagged)]
 pub enum HaltedAt {
     /// The step that failed: it and the steps running with it are in flight.
+    #[cfg_attr(feature = "schema", schemars(title = "HaltedAtStep"))]
     Step {
         /// Region id.
         region: String,
@@ -60,6 +61,7 @@ pub struct RollbackPlan {
     pub halted_at: String,
     /// `roll_back`, `roll_forward` (something cannot be undone) or
     /// `nothing_to_undo`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["roll_back", "roll_forward", "nothing_to_undo"])))]
     pub recommendation: String,
     /// Steps to undo, in order: most recent wave first, then stage (full
     /// before one box), then reverse dependency order, then region, service.
@@ -87,6 +89,7 @@ pub struct UndoStep {
     /// Wave number.
     pub wave: usize,
     /// `completed` or `in_flight`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["completed", "in_flight"])))]
     pub state: String,
     /// Instance group of a stateful service's step.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,6 +24,7 @@ pub struct KsTest {
     /// `F_x − F_y` at `location`: negative when `x` lies to the right there.
     pub signed_statistic: f64,
     /// `"exact"` or `"asymptotic"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["exact", "asymptotic"])))]
     pub method: &'static str,
     /// Size of `x`.
     pub n_x: usize,

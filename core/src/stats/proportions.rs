@@ -37,6 +37,7 @@ pub struct ProportionTest {
     pub proportion_y: f64,
     /// `"fisher_exact"` (some expected cell count below 5) or `"score"`
     /// (Pearson's chi-square / pooled z test without continuity correction).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["fisher_exact", "score"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,
@@ -62,6 +63,7 @@ pub struct RateTest {
     /// Rate of `y`.
     pub rate_y: f64,
     /// `"conditional_binomial"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["conditional_binomial"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

@@ -29,6 +29,7 @@ pub struct WelchTest {
     /// Mean of `y`.
     pub mean_y: f64,
     /// `"welch"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["welch"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

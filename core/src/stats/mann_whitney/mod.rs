@@ -64,6 +64,7 @@ pub struct MannWhitney {
     pub ci: [Option<f64>; 2],
     /// `"exact"` (exact null distribution, no ties, both samples under 50) or
     /// `"asymptotic"` (normal approximation with tie and continuity correction).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["exact", "asymptotic"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

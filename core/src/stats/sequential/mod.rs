@@ -56,6 +56,7 @@ pub struct SequentialTest {
     /// Every look.
     pub looks: Vec<SequentialLook>,
     /// `"dirichlet_multinomial"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["dirichlet_multinomial"])))]
     pub method: &'static str,
 }
 

@@ -66,6 +66,7 @@ pub struct WatchMetric {
     /// What the metric shows.
     pub verdict: MetricVerdict,
     /// `dirichlet_multinomial`, `normal_mixture` or `quantile_sequence`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["dirichlet_multinomial", "normal_mixture", "quantile_sequence"])))]
     pub test: &'static str,
     /// Reported with its own verdict but never deciding.
     pub dry_run: bool,
@@ -85,6 +86,7 @@ pub struct WatchMetric {
     #[cfg_attr(feature = "schema", schemars(with = "[Option<f64>; 2]"))]
     pub ci: [f64; 2],
     /// `rate_ratio`, `mean_ratio` or `quantile_ratio`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["rate_ratio", "mean_ratio", "quantile_ratio"])))]
     pub effect_kind: &'static str,
     /// The ratio's estimate at this look.
     pub effect: Option<f64>,
