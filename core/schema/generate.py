@@ -387,7 +387,7 @@ def render(schema, here: str) -> str:
             return " or ".join(render(o, here) if not is_object(o) else f"[{o.get('title') or 'object'}](#{anchor(o.get('title') or here)})" for o in schema[key])
     types = schema.get("type")
     if isinstance(types, list):
-        return " or ".join(render({**schema, "type": t}, here) for t in types)
+        return " or ".join(render({**schema, "type": t} if t != "null" else {"type": "null"}, here) for t in types)
     if types == "array":
         items = render(schema.get("items", True), here)
         if schema.get("minItems") is not None and schema.get("minItems") == schema.get("maxItems"):

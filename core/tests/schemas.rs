@@ -421,3 +421,34 @@ fn every_document_is_listed_once_and_names_real_functions() {
         );
     }
 }
+
+/// The JSON examples of the README marked `<!-- schema: NAME -->` are valid
+/// documents: for their schema and for rollgate's reader.
+#[test]
+fn the_readme_examples_match_their_schemas() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let mut checked = 0;
+    for (i, part) in readme.split("<!-- schema: ").enumerate().skip(1) {
+        let (name, rest) = part.split_once(" -->").unwrap();
+        let block = rest
+            .split("```json\n")
+            .nth(1)
+            .unwrap()
+            .split("\n```")
+            .next()
+            .unwrap();
+        let value: Value =
+            serde_json::from_str(block).unwrap_or_else(|e| panic!("example {i}: {e}"));
+        let document = rollgate::schema::document(name).unwrap();
+        let schema = input_validator(document);
+        assert!(
+            schema.is_valid(&value),
+            "{name}: {}",
+            messages(&schema, &value)
+        );
+        document.read(value).unwrap().unwrap();
+        checked += 1;
+    }
+    assert!(checked >= 3, "{checked} README examples");
+}
