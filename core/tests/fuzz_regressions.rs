@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+use rollgate::stats::sequential_count_test;
 use rollgate::{append_change_record, verify_change_log, wire, ChangeRecord, ChangeRecordInput};
 use serde_json::json;
 
@@ -52,4 +53,17 @@ fn numbers_read_from_json_are_the_numbers_written() {
     let stored: ChangeRecord = wire::from_json(&serde_json::to_string(&record).unwrap()).unwrap();
     let report = verify_change_log(&[stored]);
     assert!(report.valid, "{report:?}");
+}
+
+/// stats_kernels: the Bayes factor overflowed to infinity (JSON `null`) for
+/// ordinary counts — 1,000 canary errors against none on 10 % of traffic.
+#[test]
+fn sequential_bayes_factor_stays_finite() {
+    let r = sequential_count_test(&[[1000.0, 0.0]], 0.1, 100.0, 0.05).unwrap();
+    assert!(r.looks[0].bayes_factor.is_finite(), "{:?}", r.looks[0]);
+    assert_eq!(r.looks[0].bayes_factor, f64::MAX);
+    assert!(r.reject);
+    // Tiny allocations overflow it too (found first).
+    let r = sequential_count_test(&[[3.0, 9.0]], 3.47e-164, 57.0, 0.5).unwrap();
+    assert!(r.looks[0].bayes_factor.is_finite(), "{:?}", r.looks[0]);
 }

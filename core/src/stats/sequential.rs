@@ -23,7 +23,8 @@ pub struct SequentialLook {
     pub canary_events: u64,
     /// Cumulative baseline events at this look.
     pub baseline_events: u64,
-    /// Bayes factor against equal rates at this look.
+    /// Bayes factor against equal rates at this look; saturates at
+    /// `f64::MAX` (the evidence is overwhelming long before).
     pub bayes_factor: f64,
     /// Anytime-valid p-value up to this look.
     pub p_value: f64,
@@ -122,7 +123,11 @@ pub fn sequential_count_test(
         let ln_bf = ln_beta2(prior[0] + c, prior[1] + b)
             - ln_prior
             - (c * theta[0].ln() + b * theta[1].ln());
-        let bayes_factor = ln_bf.exp();
+        let bayes_factor = if ln_bf > f64::MAX.ln() {
+            f64::MAX
+        } else {
+            ln_bf.exp()
+        };
         p_value = p_value.min((-ln_bf).exp()).min(1.0);
         if first_rejection.is_none() && p_value <= alpha {
             first_rejection = Some(i);
