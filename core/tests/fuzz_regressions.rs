@@ -8,7 +8,7 @@
     clippy::indexing_slicing
 )]
 
-use rollgate::stats::sequential_count_test;
+use rollgate::stats::{compare_rates, sequential_count_test, Alternative};
 use rollgate::{append_change_record, verify_change_log, wire, ChangeRecord, ChangeRecordInput};
 use serde_json::json;
 
@@ -66,4 +66,16 @@ fn sequential_bayes_factor_stays_finite() {
     // Tiny allocations overflow it too (found first).
     let r = sequential_count_test(&[[3.0, 9.0]], 3.47e-164, 57.0, 0.5).unwrap();
     assert!(r.looks[0].bayes_factor.is_finite(), "{:?}", r.looks[0]);
+}
+
+/// stats_kernels: exposures near the top of the f64 range overflowed their
+/// sum, so equal rates looked maximally different (p = 0 instead of 1), and
+/// the interval's upper end overflowed to unbounded.
+#[test]
+fn huge_equal_exposures_are_equal_rates() {
+    let r = compare_rates(1.0, 1e308, 1.0, 1e308, Alternative::TwoSided, 0.95).unwrap();
+    assert_eq!(r.p_value, 1.0);
+    let small = compare_rates(1.0, 1.0, 1.0, 1.0, Alternative::TwoSided, 0.95).unwrap();
+    assert_eq!(r.p_value, small.p_value);
+    assert_eq!(r.ci, small.ci);
 }

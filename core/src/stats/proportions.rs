@@ -271,9 +271,15 @@ pub fn compare_rates(
     }
     check_confidence(confidence, "confidence")?;
     let n = ex + ey;
-    let pi = exposure_x / (exposure_x + exposure_y);
+    let total = exposure_x + exposure_y;
+    let pi = if total.is_finite() {
+        exposure_x / total
+    } else {
+        // Both near f64::MAX: halving is exact and keeps the sum finite.
+        (exposure_x / 2.0) / (exposure_x / 2.0 + exposure_y / 2.0)
+    };
     let p_value = binom_test(ex, n, pi, alternative);
-    let to_ratio = |p: f64| p / (1.0 - p) * exposure_y / exposure_x;
+    let to_ratio = |p: f64| p / (1.0 - p) * (exposure_y / exposure_x);
     let alpha = 1.0 - confidence;
     let (lo_p, hi_p) = match alternative {
         Alternative::TwoSided => clopper_pearson(ex, n, alpha / 2.0, alpha / 2.0),
