@@ -859,7 +859,19 @@ fn evaluate_counts(
             eval.sign = crate::stats::mann_whitney::sign(r.difference);
         }
         (_, _, Some(bx), Some(cx)) => {
-            let r = stats::compare_rates(ce, cx, be, bx, alternative, confidence)?;
+            // Counts and exposures are checked above; the kernel can only
+            // still reject an exposure so small that a rate overflows.
+            let r = stats::compare_rates(ce, cx, be, bx, alternative, confidence).map_err(|e| {
+                let (side, value) = match e.path() {
+                    "exposure_y" => ("baseline", bx),
+                    _ => ("canary", cx),
+                };
+                Error::InvalidCount {
+                    path: format!("{}/exposure", data_path(&metric.name, side)),
+                    value: value.to_string(),
+                    reason: "too small: the rate or the rate ratio overflows".into(),
+                }
+            })?;
             eval.test = r.method;
             eval.p_value = Some(r.p_value);
             eval.effect = r.ratio;

@@ -68,6 +68,40 @@ fn sequential_bayes_factor_stays_finite() {
     assert!(r.looks[0].bayes_factor.is_finite(), "{:?}", r.looks[0]);
 }
 
+/// stats_kernels: a rate that overflows (17 events in 3.5e-310 units of
+/// exposure) came back as an infinite `rate_x` and `ratio`.
+#[test]
+fn overflowing_rate_is_a_typed_error() {
+    let err = compare_rates(
+        17.0,
+        3.476_704_985_785_17e-310,
+        9.0,
+        3600.0,
+        Alternative::TwoSided,
+        0.95,
+    )
+    .unwrap_err();
+    assert_eq!((err.code(), err.path()), ("invalid_count", "exposure_x"));
+    // The ratio alone can overflow too.
+    let err = compare_rates(1.0, 1e-300, 1.0, 1e10, Alternative::TwoSided, 0.95).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("invalid_count", "exposure_x"));
+    // judge_canary names the exposure in its own data.
+    let config =
+        rollgate::verdict::parse_config(json!({"metrics": [{"name": "errors", "kind": "count"}]}))
+            .unwrap();
+    let data = rollgate::verdict::parse_data(json!({"errors": {
+        "baseline": {"events": 9, "exposure": 3600}, "canary": {"events": 17, "exposure": 3.5e-310}}})).unwrap();
+    let err = rollgate::judge_canary(&config, &data).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("invalid_count", "data/errors/canary/exposure")
+    );
+    // Large but representable rates are fine.
+    let r = compare_rates(1.0, 1e-300, 1.0, 1.0, Alternative::TwoSided, 0.95).unwrap();
+    let ratio = r.ratio.unwrap();
+    assert!((ratio / 1e300 - 1.0).abs() < 1e-15, "{ratio}");
+}
+
 /// stats_kernels: exposures near the top of the f64 range overflowed their
 /// sum, so equal rates looked maximally different (p = 0 instead of 1), and
 /// the interval's upper end overflowed to unbounded.

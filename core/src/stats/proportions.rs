@@ -241,8 +241,9 @@ fn ln_choose(n: u64, k: u64) -> f64 {
 /// `poisson.test` (p-value of `binom.test`, Clopper-Pearson interval mapped
 /// to the rate ratio). Exposures may be fractional (seconds, requests).
 ///
-/// Errors: `invalid_count` for negative or fractional events or a
-/// non-positive exposure; `invalid_config` for the confidence.
+/// Errors: `invalid_count` for negative or fractional events, a
+/// non-positive exposure, or one so small that the rate or the rate ratio
+/// overflows; `invalid_config` for the confidence.
 ///
 /// ```
 /// use rollgate::stats::{compare_rates, Alternative};
@@ -288,9 +289,22 @@ pub fn compare_rates(
     };
     let rate_x = ex as f64 / exposure_x;
     let rate_y = ey as f64 / exposure_y;
+    let ratio = (ey > 0).then(|| rate_x / rate_y);
+    if !(rate_x.is_finite() && rate_y.is_finite() && ratio.is_none_or(f64::is_finite)) {
+        let (path, value) = if rate_y.is_finite() {
+            ("exposure_x", exposure_x)
+        } else {
+            ("exposure_y", exposure_y)
+        };
+        return Err(Error::InvalidCount {
+            path: path.into(),
+            value: value.to_string(),
+            reason: "too small: the rate or the rate ratio overflows".into(),
+        });
+    }
     Ok(RateTest {
         p_value,
-        ratio: (ey > 0).then(|| rate_x / rate_y),
+        ratio,
         ci: [bound(to_ratio(lo_p)), bound(to_ratio(hi_p))],
         rate_x,
         rate_y,
