@@ -8,8 +8,9 @@
 //!
 //! Checked: no panic; an error has a code and a path naming the argument;
 //! a result has finite numbers and p-values in [0, 1] (`rollgate_fuzz::check`),
-//! and the two-sample tests are symmetric: swapping `x` and `y` gives
-//! `U_y = n·m − U_x`, the negated estimate, the same two-sided p-value.
+//! the two-sample tests are symmetric (swapping `x` and `y` gives
+//! `U_y = n·m − U_x`, the negated estimate, the same two-sided p-value), and
+//! a rate comparison depends only on the ratio of the exposures.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -134,6 +135,13 @@ fuzz_target!(|data: &[u8]| {
                 let Ok(r) = r else { return };
                 check::numbers(&r);
                 check::rates(&r);
+                // Only the ratio of the exposures matters: halving both
+                // (exact while they stay normal) changes nothing.
+                if b / 2.0 >= f64::MIN_POSITIVE && d / 2.0 >= f64::MIN_POSITIVE {
+                    let h = stats::compare_rates(a, b / 2.0, c, d / 2.0, alternative, confidence)
+                        .unwrap_or_else(|e| panic!("halved exposures rejected: {e}"));
+                    assert!(close(r.p_value, h.p_value), "p {} vs {} halved", r.p_value, h.p_value);
+                }
             }
         }
         "quantile_ci" => {
