@@ -113,3 +113,23 @@ fn huge_equal_exposures_are_equal_rates() {
     assert_eq!(r.p_value, small.p_value);
     assert_eq!(r.ci, small.ci);
 }
+
+/// stats_kernels: a huge prior concentration made the Bayes factor NaN
+/// (ln-gamma overflow, from 1e306); reading the code behind it showed the
+/// worse failure: from about 1e15 the log-gamma differences cancel, and
+/// data that cannot reject (k → ∞ means "the rates are equal") rejected
+/// with p = 7.5e-37. Concentrations above 1e9 are now `invalid_config`.
+#[test]
+fn sequential_concentration_is_bounded() {
+    let looks = [[3.0, 9.0], [30.0, 90.0]];
+    let r = sequential_count_test(&looks, 0.5, 1e9, 0.05).unwrap();
+    assert!(r.p_value > 0.99 && !r.reject, "{r:?}");
+    for k in [1e15, 1e16, 1e306, f64::MAX] {
+        let err = sequential_count_test(&looks, 0.5, k, 0.05).unwrap_err();
+        assert_eq!(
+            (err.code(), err.path()),
+            ("invalid_config", "concentration"),
+            "{k}"
+        );
+    }
+}

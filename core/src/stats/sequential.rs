@@ -46,6 +46,11 @@ pub struct SequentialTest {
     pub method: &'static str,
 }
 
+/// Largest prior concentration: ln B(k·θ + n) − ln B(k·θ) cancels about
+/// k·ln(k)·2⁻⁵² of its precision, 5e-6 at 1e9; at 1e15 the error reaches
+/// whole units of ln BF and equal-rate data was rejected.
+const MAX_CONCENTRATION: f64 = 1e9;
+
 fn ln_beta2(a: f64, b: f64) -> f64 {
     use statrs::function::gamma::ln_gamma;
     ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
@@ -56,8 +61,9 @@ fn ln_beta2(a: f64, b: f64) -> f64 {
 ///
 /// `looks` are cumulative `[canary_events, baseline_events]` at each check,
 /// non-decreasing; `allocation` is the canary's share of traffic (or
-/// exposure) in (0, 1); `concentration` is the prior's `k` (100 is a common
-/// default); `alpha` the error bound.
+/// exposure) in (0, 1); `concentration` is the prior's `k` in (0, 1e9] (100
+/// is a common default; above 1e9 the log-gamma differences lose their
+/// precision); `alpha` the error bound.
 ///
 /// Errors: `invalid_count` (path `looks/i/j`) for a negative, fractional or
 /// decreasing count; `invalid_config` for `allocation`, `concentration` or
@@ -86,10 +92,10 @@ pub fn sequential_count_test(
             format!("allocation must be strictly between 0 and 1, got {allocation}"),
         ));
     }
-    if !(concentration.is_finite() && concentration > 0.0) {
+    if !(concentration > 0.0 && concentration <= MAX_CONCENTRATION) {
         return Err(bad(
             "concentration",
-            format!("concentration must be positive, got {concentration}"),
+            format!("concentration must be in (0, 1e9], got {concentration}"),
         ));
     }
     if !(alpha.is_finite() && alpha > 0.0 && alpha < 1.0) {
