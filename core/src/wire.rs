@@ -81,6 +81,8 @@ pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_str(json);
+    // DepthLimited bounds the nesting (at MAX_DEPTH, as for host values).
+    de.disable_recursion_limit();
     let value = from_deserializer(&mut de)?;
     de.end().map_err(|e| Error::InvalidInput {
         path: String::new(),

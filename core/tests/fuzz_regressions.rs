@@ -133,3 +133,39 @@ fn sequential_concentration_is_bounded() {
         );
     }
 }
+
+/// json_structured: JSON text and host values had depth limits one level
+/// apart — serde_json's own limit stops text at 127 levels, DepthLimited
+/// stops values at 128 — so a document nested exactly 128 levels was read
+/// from a binding and rejected from text, and deeper ones failed at paths
+/// one segment apart. Text now gets DepthLimited's limit too, and very deep
+/// text still cannot overflow a 1 MiB stack (debug build).
+#[test]
+fn json_text_and_values_share_one_depth_limit() {
+    let nest = |n: usize| (0..n).fold(json!(1), |v, _| json!([v]));
+    let read = |doc: &serde_json::Value| {
+        let by_value = wire::from_value::<ChangeRecordInput>(doc.clone());
+        let by_text = wire::from_json::<ChangeRecordInput>(&doc.to_string());
+        let key = |r: rollgate::Result<ChangeRecordInput>| {
+            r.map(|_| ()).map_err(|e| (e.code(), e.path().to_string()))
+        };
+        (key(by_value), key(by_text))
+    };
+    for n in [126, 127, 128, 200] {
+        let (by_value, by_text) = read(&json!({"kind": "k", "inputs": nest(n), "outputs": {}}));
+        assert_eq!(by_value, by_text, "{n} levels");
+        assert_eq!(by_value.is_ok(), n < 128, "{n} levels");
+    }
+    let text = format!(
+        "{{\"kind\": \"k\", \"inputs\": {}1{}, \"outputs\": {{}}}}",
+        "[".repeat(1_000_000),
+        "]".repeat(1_000_000)
+    );
+    let small_stack = std::thread::Builder::new().stack_size(1024 * 1024);
+    let err = small_stack
+        .spawn(move || wire::from_json::<ChangeRecordInput>(&text).unwrap_err())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(err.code(), "invalid_input");
+}

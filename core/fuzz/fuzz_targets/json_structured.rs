@@ -53,6 +53,10 @@ fuzz_target!(|data: &[u8]| {
         Value::Array(args) => args,
         other => vec![other],
     };
+    // To see what a crashing input calls: FUZZ_DUMP=1 <target binary> <input>.
+    if std::env::var_os("FUZZ_DUMP").is_some() {
+        eprintln!("{}({})", case.function.name, Value::Array(args.clone()));
+    }
     let by_value = call_checked(case.function, &Args::Values(&args));
     let texts: Vec<String> = args.iter().map(Value::to_string).collect();
     let by_text = call_checked(
