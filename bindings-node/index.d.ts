@@ -1,6 +1,7 @@
 // Public typings of the rollgate Node package. One file per area of the
 // engine under types/; this file re-exports them. Checked by tsc in tests/run.
 export * from './types/errors'
+export * from './types/explain'
 export * from './types/graph'
 export * from './types/window'
 export * from './types/rollout'

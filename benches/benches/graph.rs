@@ -1,17 +1,43 @@
-//! Criterion benchmarks of the dependency graph at realistic and large sizes.
+//! Criterion benchmarks of the dependency graph at the sizes users have (10
+//! to 10,000 services) and at the large size (100,000 services, 500,000
+//! dependencies); see `rollgate_benches::GRAPH_SIZES`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use rollgate_benches::random_dag;
+use rollgate_benches::{random_dag, GRAPH_SIZES};
+
+/// Fewer samples for the large plan: each call takes ~100 ms.
+fn samples(n: usize) -> usize {
+    if n >= 100_000 {
+        10
+    } else {
+        50
+    }
+}
 
 fn order_services(c: &mut Criterion) {
     let mut group = c.benchmark_group("order_services");
-    group.sample_size(10);
-    for (n, m) in [(1_000, 5_000), (100_000, 500_000)] {
+    for (n, m) in GRAPH_SIZES {
         let plan = random_dag(n, m, 42);
+        group.sample_size(samples(n));
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("{n}x{m}")),
             &plan,
             |b, plan| b.iter(|| rollgate::order_services(plan).expect("valid DAG")),
+        );
+    }
+    group.finish();
+}
+
+/// Building the graph alone: validation, the id index and layering.
+fn service_graph_new(c: &mut Criterion) {
+    let mut group = c.benchmark_group("service_graph_new");
+    for (n, m) in GRAPH_SIZES {
+        let plan = random_dag(n, m, 42);
+        group.sample_size(samples(n));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n}x{m}")),
+            &plan,
+            |b, plan| b.iter(|| rollgate::ServiceGraph::new(plan).expect("valid DAG")),
         );
     }
     group.finish();
@@ -41,5 +67,11 @@ fn schedule_services(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, order_services, blast_radius, schedule_services);
+criterion_group!(
+    benches,
+    order_services,
+    service_graph_new,
+    blast_radius,
+    schedule_services
+);
 criterion_main!(benches);

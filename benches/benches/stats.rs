@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the statistical kernels at realistic and large
-//! sizes: Mann-Whitney with the Hodges-Lehmann interval on 10,000 and
-//! 1,000,000 samples per side, and a full `judge_canary`.
+//! sizes: Mann-Whitney with the Hodges-Lehmann interval on 200 to 1,000,000
+//! samples per side, and a full `judge_canary`.
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rollgate::Alternative;
 
@@ -26,7 +26,7 @@ fn samples(n: usize, seed: u64, shift: f64) -> Vec<f64> {
 fn mann_whitney(c: &mut Criterion) {
     let mut group = c.benchmark_group("mann_whitney");
     group.sample_size(10);
-    for n in [10_000usize, 1_000_000] {
+    for n in [200usize, 1_000, 10_000, 1_000_000] {
         let x = samples(n, 1, 0.01);
         let y = samples(n, 2, 0.0);
         group.bench_function(format!("{n}x{n}"), |b| {

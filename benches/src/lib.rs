@@ -56,6 +56,29 @@ pub fn random_dag(n: usize, m: usize, seed: u64) -> Plan {
     }
 }
 
+/// The graph sizes the benchmarks sweep, as `(services, dependencies)`:
+/// the plans users have (10 to 10,000 services) and the large one
+/// (100,000 services). Five dependencies per service, fewer where a plan
+/// that small cannot hold that many distinct pairs (at most a quarter of
+/// all pairs, so that [`random_dag`] finds them quickly).
+pub const GRAPH_SIZES: [(usize, usize); 5] = [
+    graph_size(10),
+    graph_size(100),
+    graph_size(1_000),
+    graph_size(10_000),
+    graph_size(100_000),
+];
+
+const fn graph_size(n: usize) -> (usize, usize) {
+    let quarter_of_pairs = n * (n - 1) / 4;
+    let m = if 5 * n < quarter_of_pairs {
+        5 * n
+    } else {
+        quarter_of_pairs
+    };
+    (n, m)
+}
+
 /// Synthetic change history for the risk benchmarks, identical to
 /// `benches/risk_peer.py` (same generator, same arithmetic).
 ///

@@ -20,6 +20,11 @@ test('assessRisk: baseline plus contributions is the log-odds', () => {
   assert.ok(Math.abs(total - risk.log_odds) < 1e-12)
   assert.ok(Math.abs(risk.probability - 1 / (1 + Math.exp(-risk.log_odds))) < 1e-12)
   assert.ok(risk.factors.some((f) => f.code === 'transitive_dependents'))
+  const stateful = risk.factors.find((f) => f.code === 'stateful_services')
+  assert.deepEqual(stateful.subjects, ['db'])
+  assert.ok(stateful.message.startsWith('touches stateful services (db)'))
+  const noHistory = rollgate.assessRisk(change(), plan).not_assessed.find((r) => r.code === 'no_history')
+  assert.deepEqual(noHistory.subjects, ['author_service_experience', 'service_failure_history'])
 })
 
 test('null and undefined mean absent', () => {
@@ -42,7 +47,10 @@ test('fit, update, evaluate', () => {
 })
 
 test('strategy and governance', () => {
-  assert.equal(rollgate.recommendStrategy({ id: 'db', stateful: true }, change()).strategy, 'rolling')
+  const rec = rollgate.recommendStrategy({ id: 'db', stateful: true }, change())
+  assert.equal(rec.strategy, 'rolling')
+  assert.equal(rec.feature_flag_reason.code, 'flag_optional')
+  assert.deepEqual(rec.options[0].reasons_against[0].evidence, { blocking: true, points: -1 })
   const decision = rollgate.evaluateGovernance(
     change({ approvals: [{ by: 'ana', role: 'sre', at: '2026-01-01T00:00:00Z' }] }),
     { rules: [{ approvals: 1 }] },
@@ -50,6 +58,7 @@ test('strategy and governance', () => {
   )
   assert.equal(decision.allowed, false)
   assert.deepEqual(decision.approvers, [])
+  assert.deepEqual(decision.notes[0].subjects, ['ana'])
 })
 
 test('change log hashes match across languages (1.0 and 1 hash the same)', () => {
@@ -60,6 +69,35 @@ test('change log hashes match across languages (1.0 and 1 hash the same)', () =>
   assert.equal(rollgate.verifyChangeLog([a, second]).valid, true)
   const report = rollgate.verifyChangeLog([a, { ...second, outputs: { forged: true } }])
   assert.equal(report.first_broken, 1)
+})
+
+test('change log: truncation is caught, a checkpoint vouches for a part of the log', () => {
+  const log = [rollgate.appendChangeRecord(null, { inputs: { i: 0 }, outputs: null })]
+  for (let i = 1; i < 4; i++) log.push(rollgate.appendChangeRecord(log[i - 1], { inputs: { i }, outputs: null }))
+  let report = rollgate.verifyChangeLog(log.slice(1))
+  assert.deepEqual([report.valid, report.first_broken, report.problem], [false, 0, 'truncated'])
+  const trusted = rollgate.verifyChangeLog(log.slice(0, 3)).checkpoint
+  assert.deepEqual(trusted, { length: 3, head_hash: log[2].hash })
+  report = rollgate.verifyChangeLog(log.slice(0, 2), trusted)
+  assert.deepEqual([report.valid, report.first_broken, report.problem], [false, 2, 'truncated'])
+  report = rollgate.verifyChangeLog(log.slice(3), trusted)
+  assert.equal(report.valid, true)
+  assert.deepEqual(report.checkpoint, { length: 4, head_hash: log[3].hash })
+  assert.deepEqual(rollgate.verifyChangeLog(log, undefined), rollgate.verifyChangeLog(log, null))
+})
+
+test('change log: errors name the record or the checkpoint', () => {
+  const first = rollgate.appendChangeRecord(null, { inputs: 1, outputs: 2 })
+  const cases = [
+    [() => rollgate.verifyChangeLog([first, { ...first, sequence: 'one' }]), '/1/sequence'],
+    [() => rollgate.verifyChangeLog([first, 'record']), '/1'],
+    [() => rollgate.verifyChangeLog('not a log'), ''],
+    [() => rollgate.verifyChangeLog([first], { length: 0, head_hash: first.hash }), 'checkpoint/length'],
+    [() => rollgate.verifyChangeLog([first], { length: 1 }), 'checkpoint'],
+  ]
+  for (const [call, path] of cases) {
+    assert.throws(call, (e) => e.code === 'invalid_input' && e.path === path, path)
+  }
 })
 
 const errors = [

@@ -65,3 +65,44 @@ test('contract_dependency and rollback errors', () => {
   assert.throws(() => rollgate.rollbackPlan(schedule, { region: 'mars', service: 'api' }), (e) => e.code === 'unknown_step' && e.path === 'halted_at')
   assert.throws(() => rollgate.rollbackPlan(schedule, 'soon'), (e) => e.code === 'invalid_timestamp' && e.path === 'halted_at')
 })
+
+test('reasons share one shape; a wave never mixes tiers (issue 9)', () => {
+  const pair = rollgate.scheduleRollout(PLAN, START).waves[1].reasons[1]
+  assert.deepEqual(pair.subjects, ['east', 'west'])
+  assert.deepEqual(Object.keys(pair).sort(), ['code', 'message', 'subjects'])
+  const regions = [
+    { id: 'c', tier: 'canary', traffic_share: 0.02 },
+    { id: 'p', tier: 'pilot', traffic_share: 0.05 },
+    { id: 's1', traffic_share: 0.03 },
+    { id: 's2', traffic_share: 0.2 },
+  ]
+  const schedule = rollgate.scheduleRollout(plan(regions), START)
+  assert.deepEqual(schedule.waves.map((w) => w.regions), [['c'], ['p'], ['s1', 's2']])
+  assert.deepEqual(schedule.waves[1].reasons.map((r) => r.code), ['growth', 'tier_order'])
+  assert.deepEqual(schedule.waves[1].reasons[0].evidence, { growth_factor: 2, target_size: 2 })
+})
+
+test('a wait across a freeze names it (issue 13)', () => {
+  const calendar = {
+    time_zone: 'America/New_York',
+    allow: [{ days: ['mon', 'tue', 'wed', 'thu'], start: '09:00', end: '16:00' }],
+    deny: [{ from: '2026-12-20T00:00:00-05:00', to: '2027-01-04T00:00:00-05:00', reason: 'year-end freeze' }],
+  }
+  const p = plan([{ id: 'a', calendar: 'nyc' }], { calendars: { nyc: calendar } })
+  const wait = rollgate.scheduleRollout(p, '2026-12-18T10:00:00-05:00').waves[0].waits[0]
+  assert.deepEqual(wait.reasons.map((r) => [r.code, r.subjects]), [['outside_allow', []], ['deny_window', ['deny/0']]])
+})
+
+test('a missing deploy_duration is a finding; first_wave errors name the policy (issue 13)', () => {
+  const p = { name: 'p', services: [{ id: 'api', deploy_duration: '5m' }, { id: 'config' }], regions: [{ id: 'a' }] }
+  const findings = rollgate.scheduleRollout(p, START).findings
+  assert.deepEqual(findings.map((f) => [f.code, f.subjects]), [['zero_deploy_duration', ['config']]])
+  assert.throws(() => rollgate.scheduleRollout(plan([{ id: 'a' }], { rollout: { first_wave: ['zz'] } }), START), (e) => {
+    assert.equal(e.path, '/rollout/first_wave/0')
+    assert.ok(e.message.endsWith('`rollout.first_wave` names unknown region `zz`'), e.message)
+    assert.equal(e.region, null)
+    return e.code === 'unknown_region'
+  })
+  const bad = plan([{ id: 'a' }], { calendars: { c: { allow: [{ days: ['someday'], start: '09:00', end: '10:00' }] } } })
+  assert.throws(() => rollgate.scheduleRollout(bad, START), (e) => e.family === 'calendar' && e.path === '/calendars/c/allow/0/days/0')
+})

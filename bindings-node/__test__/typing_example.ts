@@ -1,7 +1,7 @@
 // A typed script against index.d.ts; tests/run checks it with tsc --strict.
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
-import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult } from '..'
+import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult, WatchState, WatchUpdate } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -40,6 +40,8 @@ const allowed: boolean = check.allowed
 const next: string | null = check.next_allowed_start
 const slot = rollgate.nextWindow(calendar, '2026-11-24T10:00:00+01:00', 600, '30d')
 const slotStart: string = slot.start
+const windowsInvolved: string[] = check.reasons.flatMap((r) => r.subjects)
+void windowsInvolved
 void allowed
 void next
 void slotStart
@@ -54,6 +56,10 @@ const rolloutPlan: Plan = {
 }
 const rolloutSchedule = rollgate.scheduleRollout(rolloutPlan, '2026-11-24T09:00:00Z')
 const firstStart: string = rolloutSchedule.waves[0].steps[0].start
+const placement: string[] = rolloutSchedule.waves[0].reasons.map((r) => `${r.code}: ${r.subjects.join(', ')}`)
+const findingEvidence: Record<string, unknown> | undefined = rolloutSchedule.findings[0]?.evidence
+void placement
+void findingEvidence
 const rollback = rollgate.rollbackPlan(rolloutSchedule, { region: 'us', service: 'api' })
 const recommendation: 'roll_back' | 'roll_forward' | 'nothing_to_undo' = rollback.recommendation
 const gantt: string = rollgate.toMermaidGantt(rolloutSchedule)
@@ -92,7 +98,9 @@ const seq = rollgate.sequentialCountTest([[3, 9], [8, 14]], 0.1)
 const rejected: boolean = seq.reject
 void rejected
 // Change risk, strategy, governance and change log.
-import type { Change, ChangeOutcome, GovernancePolicy, RiskAssessment } from '..'
+import type { Change, ChangeOutcome, Checkpoint, GovernancePolicy, RiskAssessment } from '..'
+// The shared reason shape; `Reason` at the package root is still the verdict's own.
+import type { Reason } from '../types/explain'
 
 const change: Change = {
   id: 'CHG-1',
@@ -107,6 +115,7 @@ const risk: RiskAssessment = rollgate.assessRisk(change, plan, null, undefined, 
   window: { allowed: true, seconds_to_next_freeze: null },
 })
 const total: number = risk.factors.reduce((acc, f) => acc + f.contribution, risk.baseline)
+const why: Reason[] = [...risk.factors, ...risk.not_assessed]
 const history: ChangeOutcome[] = [
   { change: { id: 'h1', author: 'bo', services: ['db'], lines_added: 900 }, failed: true },
   { change: { id: 'h2', author: 'bo', services: ['db'], lines_added: 3 }, failed: false },
@@ -117,9 +126,31 @@ const strategy: string = rollgate.recommendStrategy({ id: 'db', stateful: true }
 const policy: GovernancePolicy = { rules: [{ approvals: 1 }], compliance: { sox: { evidence: ['ticket_link'] } } }
 const governanceAllowed: boolean = rollgate.evaluateGovernance(change, policy, risk).allowed
 const first = rollgate.appendChangeRecord(null, { kind: 'risk', inputs: change, outputs: risk })
-const valid: boolean = rollgate.verifyChangeLog([first, rollgate.appendChangeRecord(first, { inputs: {}, outputs: {} })]).valid
+const second = rollgate.appendChangeRecord(first, { inputs: {}, outputs: {} })
+const checkpoint: Checkpoint | null = rollgate.verifyChangeLog([first, second]).checkpoint
+const valid: boolean = rollgate.verifyChangeLog([second], checkpoint).valid
 void total
+void why
 void caught
 void strategy
 void governanceAllowed
 void valid
+
+// Watching a canary continuously.
+let watchState: WatchState = rollgate.startCanaryWatch(canaryConfig)
+const watchUpdate: WatchUpdate = rollgate.updateCanaryWatch(canaryConfig, watchState, canaryData, '2026-11-26T09:00:00Z')
+watchState = watchUpdate.state
+const watchUpper: number | null = watchUpdate.verdict.metrics.errors.ci[1]
+// The state and the evidence are tagged by their test.
+const errorsState = watchState.metrics.errors
+const canaryEvents: number = errorsState.test === 'dirichlet_multinomial' ? errorsState.canary.events : 0
+const latencyEvidence = watchUpdate.verdict.metrics.latency
+const watchedQuantile: number | null =
+  latencyEvidence.test === 'quantile_sequence' ? latencyEvidence.quantile : null
+const stateSizes: number[] = Object.values(watchState.metrics).map((m) =>
+  m.test === 'quantile_sequence' ? m.running.length + m.canary.bins.length : m.running.ci.length,
+)
+void watchUpper
+void canaryEvents
+void watchedQuantile
+void stateSizes

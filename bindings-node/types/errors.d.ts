@@ -12,8 +12,17 @@ export interface RollgateError extends Error {
   code: string
   /** JSON pointer to the offending value (`""` is the whole input). */
   path: string
-  /** The kind of input at fault: `"plan"`, ... */
+  /**
+   * The kind of input at fault: `"plan"`, `"calendar"`, `"canary"`,
+   * `"change"`, or `"internal"` for `internal_error` (a failure inside
+   * rollgate, caught instead of aborting the process; please report it).
+   */
   family: string
+  /**
+   * The caller's own exception, when reading an argument ran code that threw
+   * (a getter, a Proxy trap); the error is then `invalid_input` at its path.
+   */
+  cause?: unknown
   /** For `dependency_cycle`: one cycle, starting and ending with the same id. */
   cycle?: string[]
   /** For `dependency_cycle`: every id caught in a cycle, sorted. */

@@ -1,5 +1,6 @@
 import type { Duration, Plan } from './graph'
 import type { Calendar } from './window'
+import type { Reason } from './explain'
 
 /** RFC 3339 timestamp with offset, e.g. `"2026-03-01T10:00:00+01:00"`. */
 export type Timestamp = string
@@ -150,19 +151,13 @@ export interface RiskContext {
   peak_hours?: HourRange[]
 }
 
-export interface RiskFactor {
-  code: string
+/** A reason (code: the factor; message: what was measured and its effect) with its numbers. */
+export interface RiskFactor extends Reason {
   value: number
   feature: number
   weight: number
   /** weight · (feature − center), in log-odds. */
   contribution: number
-  explanation: string
-}
-
-export interface NotAssessed {
-  code: string
-  reason: string
 }
 
 export interface RiskAssessment {
@@ -174,7 +169,8 @@ export interface RiskAssessment {
   log_odds: number
   baseline: number
   factors: RiskFactor[]
-  not_assessed: NotAssessed[]
+  /** One reason per cause (code such as `no_plan`); subjects: the factor codes left out. */
+  not_assessed: Reason[]
 }
 
 export interface FitOptions {
@@ -223,19 +219,14 @@ export interface RiskRef {
   level: RiskLevel
 }
 
-export interface StrategyReason {
-  code: string
-  points: number
-  blocking: boolean
-  explanation: string
-}
-
 export interface StrategyOption {
   strategy: StrategyName
   feasible: boolean
   score: number
-  reasons_for: StrategyReason[]
-  reasons_against: StrategyReason[]
+  /** Evidence: `points` (> 0) and `blocking`. */
+  reasons_for: Reason[]
+  /** Evidence: `points` (≤ 0) and `blocking`. */
+  reasons_against: Reason[]
 }
 
 export interface StrategyRecommendation {
@@ -244,7 +235,7 @@ export interface StrategyRecommendation {
   risk_level: RiskLevel
   strategy: StrategyName
   feature_flag: boolean
-  feature_flag_reason: string
+  feature_flag_reason: Reason
   options: StrategyOption[]
 }
 
@@ -281,22 +272,16 @@ export interface GovernancePolicy {
   promotion_to?: string
 }
 
-export interface Finding {
-  code: string
-  subject?: string
-  explanation: string
-}
-
 export interface GovernanceDecision {
   change: string
   risk_level: RiskLevel
   change_type: ChangeType
   allowed: boolean
-  required: Finding[]
-  missing: Finding[]
-  deferred: Finding[]
-  violations: Finding[]
-  notes: Finding[]
+  required: Reason[]
+  missing: Reason[]
+  deferred: Reason[]
+  violations: Reason[]
+  notes: Reason[]
   approvers: string[]
   post_implementation_review_due?: Timestamp
 }
@@ -321,13 +306,21 @@ export interface ChangeRecord {
   hash: string
 }
 
+/** What a verifier trusted of a log: `{ length: last.sequence + 1, head_hash: last.hash }`. */
+export interface Checkpoint {
+  length: number
+  head_hash: string
+}
+
 export interface ChangeLogVerification {
   valid: boolean
   records: number
   first_broken: number | null
-  problem: string | null
+  problem: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_mismatch' | 'time_goes_backwards' | 'truncated' | null
   explanation: string
   head_hash: string | null
+  /** The checkpoint to keep for the next verification. */
+  checkpoint: Checkpoint | null
 }
 
 /** Probability of failure, score, level and each factor's log-odds contribution. */
@@ -356,5 +349,8 @@ export declare function recommendStrategy(
 export declare function evaluateGovernance(change: Change, policy: GovernancePolicy, risk: RiskRef): GovernanceDecision
 /** Appends a decision to a SHA-256 hash-chained log. */
 export declare function appendChangeRecord(logTail: ChangeRecord | null | undefined, record: ChangeRecordInput): ChangeRecord
-/** Checks every hash and link; names the first record whose chain breaks. */
-export declare function verifyChangeLog(records: ChangeRecord[]): ChangeLogVerification
+/**
+ * Checks every hash and link; names the first record whose chain breaks. Without a checkpoint the
+ * log must start with its genesis record; with one, it must still hold the trusted head.
+ */
+export declare function verifyChangeLog(records: ChangeRecord[], checkpoint?: Checkpoint | null): ChangeLogVerification

@@ -1,5 +1,5 @@
+import type { Reason } from './explain'
 import type { Duration, Plan } from './graph'
-import type { WindowReason } from './window'
 
 /** Rollout tier of a region. */
 export type Tier = 'canary' | 'pilot' | 'standard'
@@ -48,19 +48,13 @@ export interface Migration {
   reversible?: boolean
 }
 
-export interface PlacementReason {
-  /** `canary_first`, `first_wave`, `smallest_first`, `growth`, `region_dependency`, `pair_separated`, `traffic_cap`, `over_traffic_cap`, `concurrency_cap`, `contract_phase`. */
-  code: string
-  regions: string[]
-  message: string
-}
-
 export interface WindowWait {
   region: string
   from: string
   until: string
   seconds: number
-  reasons: WindowReason[]
+  /** The calendar's reasons at `from`, then every freeze or holiday that held the region back until `until`. */
+  reasons: Reason[]
 }
 
 export interface Step {
@@ -95,7 +89,8 @@ export interface Wave {
   kind: 'regions' | 'contract'
   regions: string[]
   traffic_share: number
-  reasons: PlacementReason[]
+  /** `canary_first`, `first_wave`, `smallest_first`, `growth`, `tier_order`, `region_dependency`, `pair_separated`, `traffic_cap`, `over_traffic_cap`, `concurrency_cap`, `contract_phase`; subjects are regions. */
+  reasons: Reason[]
   start: string
   finish: string
   start_seconds: number
@@ -110,20 +105,14 @@ export interface HaltRule {
   step_timeout_seconds: number | null
 }
 
-export interface ScheduleFinding {
-  /** e.g. `step_exceeds_timeout`. */
-  code: string
-  services: string[]
-  message: string
-}
-
 export interface Schedule {
   plan: string
   start: string
   finish: string
   total_duration_seconds: number
   halt_rule: HaltRule
-  findings: ScheduleFinding[]
+  /** `step_exceeds_timeout`, `zero_deploy_duration`; subjects are services. */
+  findings: Reason[]
   waves: Wave[]
 }
 
@@ -139,19 +128,14 @@ export interface UndoStep {
   group?: number
 }
 
-export interface RollbackReason {
-  code: string
-  service?: string
-  message: string
-}
-
 export interface RollbackPlan {
   halted_at: string
   recommendation: 'roll_back' | 'roll_forward' | 'nothing_to_undo'
   undo: UndoStep[]
   cannot_undo: UndoStep[]
   not_started: number
-  reasons: RollbackReason[]
+  /** `irreversible_migration` (subject: the service), `undo_in_reverse_order`, `nothing_started`. */
+  reasons: Reason[]
 }
 
 /** The multi-region rollout schedule of a plan starting at `start` (RFC 3339). */

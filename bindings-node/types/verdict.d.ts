@@ -1,3 +1,5 @@
+import type { Reason } from './explain'
+
 /**
  * Canary analysis: `judgeCanary` and the statistical kernels.
  *
@@ -77,6 +79,8 @@ export interface MetricConfig {
   min?: number | null
   /** SLO violations tolerated (Argo `failureLimit`, default 0). */
   failure_limit?: number | null
+  /** Evaluated and reported, but never deciding (try a new metric first). */
+  dry_run?: boolean
 }
 
 /** Score thresholds in percent. */
@@ -93,19 +97,36 @@ export interface CanaryConfig {
   /** Group weights in percent; unweighted groups share the rest of 100. */
   groups?: Record<string, number>
   thresholds?: Thresholds
-  /** Default `none`. */
+  /** Default `none` (judgeCanary only; the watch always holds the run's level). */
   correction?: Correction
+  /** How a canary watch tests and decides; every field has a default. */
+  watch?: WatchConfig | null
 }
 
-export type Classification = 'pass' | 'high' | 'low' | 'no_data' | 'no_data_fail'
+/** The canary watch's level, bake, budget, traffic share and mixing parameters. */
+export interface WatchConfig {
+  /** The run's false-rollback level, default 0.05. */
+  alpha?: number
+  /** Bake time before a promotion, default `"10m"`. */
+  min_duration?: string | number
+  /** Samples per arm before a promotion, default 500. */
+  min_samples?: number
+  /** Budget, default `"24h"`; `null` for none. */
+  max_duration?: string | number | null
+  /** Canary samples after which the verdict is inconclusive, default none. */
+  max_samples?: number | null
+  /** The canary's traffic share in (0, 1), default 0.5. */
+  allocation?: number
+  /** The count test's prior concentration, default 100. */
+  count_concentration?: number
+  /** The mean test's mixing sd in standard deviations of the metric, default 0.1. */
+  mean_mixing_sd?: number
+  /** The quantile test's prior concentration, default per quantile. */
+  quantile_concentration?: number | null
+}
+
+export type Classification = 'pass' | 'high' | 'low' | 'continue' | 'no_data' | 'no_data_fail'
 export type Decision = 'promote' | 'continue' | 'rollback' | 'inconclusive'
-
-/** A machine code, a sentence, and the metrics involved. */
-export interface Reason {
-  code: string
-  message: string
-  metrics: string[]
-}
 
 /** The evidence behind one metric's classification. */
 export interface MetricResult {
@@ -132,7 +153,11 @@ export interface MetricResult {
   removed_outliers: number
   slo_violations: number
   warnings: string[]
-  reason: string
+  /** The smallest p-value the test could give at these sample sizes. */
+  min_p_value: number | null
+  dry_run: boolean
+  /** Why the metric got its classification. */
+  reason: Reason
 }
 
 export interface GroupScore {
@@ -141,6 +166,8 @@ export interface GroupScore {
   pass: number
   fail: number
   no_data: number
+  /** Metrics classified `continue`, left out of the score. */
+  undecided: number
 }
 
 /** Result of `judgeCanary`. */
@@ -314,3 +341,133 @@ export declare function sequentialCountTest(
   concentration?: number,
   alpha?: number,
 ): SequentialResult
+
+/** One arm's counts in a watch state. */
+export interface CountArm {
+  events: number
+  trials: number | null
+  exposure: number | null
+}
+
+/** One arm's count, mean and sum of squared deviations. */
+export interface Moments {
+  n: number
+  mean: number
+  m2: number
+}
+
+/** One arm's histogram: `[bin, count]` pairs. */
+export interface Histogram {
+  n: number
+  bins: Array<[number, number]>
+}
+
+/** A test's running evidence: smallest p-value, intersected confidence sequence. */
+export interface Running {
+  p_value: number
+  ci: [number, number | null]
+}
+
+export type WatchTest = 'dirichlet_multinomial' | 'normal_mixture' | 'quantile_sequence'
+
+/** One metric's sufficient statistics and running evidence, tagged by its test. */
+export type MetricState =
+  | { test: 'dirichlet_multinomial'; baseline: CountArm; canary: CountArm; running: Running }
+  | { test: 'normal_mixture'; baseline: Moments; canary: Moments; running: Running }
+  /** One running evidence per watched quantile. */
+  | { test: 'quantile_sequence'; baseline: Histogram; canary: Histogram; running: Running[] }
+
+/** A canary watch's stored state: store it, pass it to the next update. */
+export interface WatchState {
+  version: number
+  fingerprint: string
+  looks: number
+  started_at: string | null
+  last_at: string | null
+  metrics: Record<string, MetricState>
+}
+
+export interface ArmSummary {
+  samples: number
+  events: number | null
+  estimate: number | null
+}
+
+/** What every metric's evidence at a look of the watch holds, whatever its test. */
+export interface WatchMetricBase {
+  verdict: 'rollback' | 'promote' | 'continue' | 'no_data'
+  dry_run: boolean
+  critical: boolean
+  direction: 'increase' | 'decrease' | 'either'
+  /** This metric's share of the run's level. */
+  alpha: number
+  /** Anytime-valid p-value of "no harm beyond the allowed effect". */
+  p_value: number
+  /** Confidence sequence of the canary/baseline ratio; `null` above is unbounded. */
+  ci: [number, number | null]
+  /** The canary/baseline ratio's estimate at this look. */
+  effect: number | null
+  /** Largest harmless ratio (`null`: an increase is not harmful) and smallest (`null`: a decrease is not). */
+  allowed: [number | null, number | null]
+  baseline: ArmSummary
+  canary: ArmSummary
+  reasons: Reason[]
+}
+
+/** One metric's evidence at a look of the watch, tagged by its test. */
+export type WatchMetric = WatchMetricBase &
+  (
+    | {
+        test: 'dirichlet_multinomial'
+        effect_kind: 'rate_ratio'
+        quantile: null
+        /** The Dirichlet-multinomial Bayes factor against equal rates (`null` before any event). */
+        bayes_factor: number | null
+      }
+    | {
+        test: 'normal_mixture'
+        effect_kind: 'mean_ratio'
+        quantile: null
+        /** The mixture's Λ against equal means (`null` while the samples do not vary). */
+        bayes_factor: number | null
+      }
+    | {
+        test: 'quantile_sequence'
+        effect_kind: 'quantile_ratio'
+        /** The quantile the numbers are about (for a distribution, the one with the strongest evidence). */
+        quantile: number
+        bayes_factor: null
+      }
+  )
+
+export interface WatchVerdict {
+  decision: Decision
+  reasons: Reason[]
+  alpha: number
+  looks: number
+  elapsed_seconds: number
+  bake_complete: boolean
+  score: number
+  metrics: Record<string, WatchMetric>
+}
+
+export interface WatchUpdate {
+  state: WatchState
+  verdict: WatchVerdict
+}
+
+/** Starts watching a canary: the empty state to store and pass to `updateCanaryWatch`. */
+export declare function startCanaryWatch(config: CanaryConfig): WatchState
+
+/**
+ * Adds one batch (this interval's samples or counts per metric) at time `at`
+ * (RFC 3339) and decides with anytime-valid tests. Errors: `invalid_config`,
+ * `unknown_metric`, `invalid_sample`, `invalid_count`, `incompatible_state`,
+ * `invalid_timestamp`.
+ */
+export declare function updateCanaryWatch(
+  config: CanaryConfig,
+  state: WatchState,
+  batch: Record<string, MetricData>,
+  at: string,
+): WatchUpdate

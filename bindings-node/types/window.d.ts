@@ -1,3 +1,4 @@
+import type { Reason } from './explain'
 import type { Duration } from './graph'
 
 /** A day of the week. */
@@ -33,17 +34,15 @@ export interface Calendar {
   holidays?: string[]
 }
 
-export interface WindowReason {
-  /** `no_windows`, `inside_allow`, `outside_allow`, `inside_coverage`, `outside_coverage`, `deny_window`, `holiday`, `window_too_short`. */
-  code: string
-  /** The window concerned, e.g. `deny/1` or `holidays/0`. */
-  window?: string
-  message: string
-}
-
 export interface WindowCheck {
   allowed: boolean
-  reasons: WindowReason[]
+  /**
+   * The windows that allowed or denied it: codes `no_windows`, `inside_allow`,
+   * `outside_allow`, `inside_coverage`, `outside_coverage`, `deny_window`,
+   * `holiday`, `window_too_short`; subjects are paths into the calendar
+   * (`deny/1`, `holidays/0`).
+   */
+  reasons: Reason[]
   /** Earliest allowed start at or after the time asked (itself when allowed), or null within 366 days. */
   next_allowed_start: string | null
 }
@@ -53,7 +52,16 @@ export interface WindowSlot {
   end: string
 }
 
-/** Whether a deployment of `duration` may start at `at` (RFC 3339) under `calendar`. */
+/**
+ * Whether a deployment of `duration` may start at `at` (RFC 3339) under `calendar`.
+ * Throws a calendar-family error (`invalid_time_zone`, `invalid_window`,
+ * `invalid_timestamp`, `invalid_input`, `unknown_field`) for a malformed calendar.
+ */
 export declare function checkWindow(calendar: Calendar, at: string, duration: Duration): WindowCheck
-/** Earliest slot at or after `after` where `duration` fits (horizon default 366 days). */
+/**
+ * Earliest slot at or after `after` where `duration` fits (horizon default 366 days).
+ * Throws `window_too_short` when every allowed stretch is shorter than `duration`,
+ * `no_window_within_horizon` when deny windows block every slot or nothing is open
+ * within the horizon.
+ */
 export declare function nextWindow(calendar: Calendar, after: string, duration: Duration, horizon?: Duration | null): WindowSlot

@@ -32,14 +32,17 @@ def test_assess_risk_explains_itself() -> None:
     assert math.isclose(risk["probability"], 1 / (1 + math.exp(-risk["log_odds"])))
     codes = {f["code"] for f in risk["factors"]}
     assert {"lines_added", "stateful_services", "transitive_dependents"} <= codes
-    assert all(isinstance(f["explanation"], str) and f["explanation"] for f in risk["factors"])
+    assert all(isinstance(f["message"], str) and f["message"] for f in risk["factors"])
+    stateful = next(f for f in risk["factors"] if f["code"] == "stateful_services")
+    assert stateful["subjects"] == ["db"] and stateful["message"].startswith("touches stateful services (db)")
 
 
 def test_positional_none_means_absent() -> None:
     a = rollgate.assess_risk(change(), None, None, None, None)
     b = rollgate.assess_risk(change())
     assert a == b
-    assert {"code": "stateful_services", "reason": "no_plan"} in a["not_assessed"]
+    no_plan = next(r for r in a["not_assessed"] if r["code"] == "no_plan")
+    assert "stateful_services" in no_plan["subjects"]
 
 
 def test_window_factors_come_from_the_caller() -> None:
@@ -80,6 +83,10 @@ def test_strategy_and_governance() -> None:
     assert decision["allowed"] is False
     assert decision["approvers"] == []
     assert decision["notes"][0]["code"] == "self_approval_ignored"
+    assert decision["notes"][0]["subjects"] == ["ana"]
+    assert rec["feature_flag_reason"]["code"] == "flag_optional"
+    against = rec["options"][0]["reasons_against"][0]
+    assert against["code"] == "no_traffic_routing" and against["evidence"] == {"blocking": True, "points": -1}
 
 
 def test_change_log_survives_python_round_trip() -> None:
@@ -90,6 +97,45 @@ def test_change_log_survives_python_round_trip() -> None:
     forged = dict(second, outputs={"ok": False})
     report = rollgate.verify_change_log([first, forged])
     assert (report["valid"], report["first_broken"], report["problem"]) == (False, 1, "hash_mismatch")
+
+
+def test_change_log_truncation_and_checkpoints() -> None:
+    log = [rollgate.append_change_record(None, {"inputs": {"i": 0}, "outputs": None})]
+    for i in range(1, 4):
+        log.append(rollgate.append_change_record(log[-1], {"inputs": {"i": i}, "outputs": None}))
+    # Cut from the start: no genesis record and no checkpoint.
+    report = rollgate.verify_change_log(log[1:])
+    assert (report["valid"], report["first_broken"], report["problem"]) == (False, 0, "truncated")
+    # A checkpoint kept from an earlier verification catches a cut end...
+    trusted = rollgate.verify_change_log(log[:3])["checkpoint"]
+    assert trusted == {"length": 3, "head_hash": log[2]["hash"]}
+    report = rollgate.verify_change_log(log[:2], trusted)
+    assert (report["valid"], report["first_broken"], report["problem"]) == (False, 2, "truncated")
+    # ...and vouches for a log that starts after it.
+    report = rollgate.verify_change_log(log[3:], checkpoint=trusted)
+    assert report["valid"] and report["checkpoint"] == {"length": 4, "head_hash": log[3]["hash"]}
+    # A tuple is read whole (not streamed) and gives the same answer.
+    assert rollgate.verify_change_log(tuple(log), trusted) == rollgate.verify_change_log(log, trusted)
+    assert rollgate.verify_change_log(log, None)["valid"]
+
+
+def test_change_log_errors_name_the_record_or_the_checkpoint() -> None:
+    first = rollgate.append_change_record(None, {"inputs": 1, "outputs": 2})
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first, dict(first, sequence="one")])
+    assert (info.value.code, info.value.path) == ("invalid_input", "/1/sequence")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first, "record"])
+    assert (info.value.code, info.value.path) == ("invalid_input", "/1")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log("not a log")
+    assert (info.value.code, info.value.path) == ("invalid_input", "")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first], {"length": 0, "head_hash": first["hash"]})
+    assert (info.value.code, info.value.path) == ("invalid_input", "checkpoint/length")
+    with pytest.raises(rollgate.RollgateError) as info:
+        rollgate.verify_change_log([first], {"length": 1})
+    assert (info.value.code, info.value.path) == ("invalid_input", "checkpoint")
 
 
 @pytest.mark.parametrize(

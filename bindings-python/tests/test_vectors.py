@@ -17,12 +17,16 @@ VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
 def _cases() -> list[Any]:
     out = []
     for file in sorted(VECTORS.glob("*.json")):
-        for case in json.loads(file.read_text())["cases"]:
+        doc = json.loads(file.read_text())
+        for case in doc["cases"]:
+            case = {"exact": doc.get("exact", False), **case}
             out.append(pytest.param(case, id=f"{file.stem}:{case['name']}"))
     return out
 
 
-def _match(expected: Any, actual: Any, tol: float, at: str = "") -> None:
+def _match(expected: Any, actual: Any, tol: float, at: str = "", exact: bool = False) -> None:
+    """Matches `actual` against `expected`: numbers within `tol`, lists of equal
+    length, objects holding every expected key — and, when `exact`, no other."""
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
         assert expected == actual, f"{at}: expected {expected!r}, got {actual!r}"
     elif isinstance(expected, (int, float)):
@@ -34,12 +38,15 @@ def _match(expected: Any, actual: Any, tol: float, at: str = "") -> None:
         assert isinstance(actual, dict), f"{at}: expected an object, got {actual!r}"
         for key, value in expected.items():
             assert key in actual, f"{at}/{key}: missing in {actual!r}"
-            _match(value, actual[key], tol, f"{at}/{key}")
+            _match(value, actual[key], tol, f"{at}/{key}", exact)
+        if exact:
+            extra = sorted(set(actual) - set(expected))
+            assert not extra, f"{at}/{extra[0]}: not in the expected value"
     elif isinstance(expected, list):
         assert isinstance(actual, list), f"{at}: expected a list, got {actual!r}"
         assert len(expected) == len(actual), f"{at}: expected {len(expected)} items, got {len(actual)}"
         for i, (e, a) in enumerate(zip(expected, actual)):
-            _match(e, a, tol, f"{at}/{i}")
+            _match(e, a, tol, f"{at}/{i}", exact)
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -55,7 +62,7 @@ def test_vector(case: dict[str, Any]) -> None:
         if "error_fields" in case:
             _match(case["error_fields"], info.value.details, tol)
     else:
-        _match(case["expected"], function(*case["input"]), tol)
+        _match(case["expected"], function(*case["input"]), tol, exact=case["exact"])
 
 
 def test_vectors_exist() -> None:

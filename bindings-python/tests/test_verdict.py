@@ -65,7 +65,8 @@ def test_large_numpy_mann_whitney() -> None:
 
 def test_judge_canary_with_numpy_and_counts() -> None:
     rng = np.random.default_rng(7)
-    base = rng.lognormal(3, 0.4, 500)
+    # 8,000 samples per side: enough for the interval to exclude the allowed 1.05.
+    base = rng.lognormal(3, 0.4, 8000)
     config = {
         "metrics": [
             {"name": "latency", "direction": "increase", "allowed_increase": 1.05},
@@ -76,11 +77,23 @@ def test_judge_canary_with_numpy_and_counts() -> None:
     good = rollgate.judge_canary(
         config,
         {
-            "latency": {"baseline": base, "canary": rng.lognormal(3, 0.4, 500)},
+            "latency": {"baseline": base, "canary": rng.lognormal(3, 0.4, 8000)},
             "errors": {"baseline": {"events": 12, "trials": 10000}, "canary": {"events": 11, "trials": 10000}},
         },
     )
     assert good["decision"] == "promote", good["reasons"]
+    # With 500 per side a canary like it cannot yet rule out 1.05: continue, never promote.
+    few = np.random.default_rng(7)
+    short = rollgate.judge_canary(
+        config,
+        {
+            "latency": {"baseline": few.lognormal(3, 0.4, 500), "canary": few.lognormal(3, 0.4, 500)},
+            "errors": {"baseline": {"events": 12, "trials": 10000}, "canary": {"events": 11, "trials": 10000}},
+        },
+    )
+    assert short["decision"] == "continue"
+    assert short["metrics"]["latency"]["reason"]["code"] == "interval_too_wide"
+    assert short["metrics"]["latency"]["reason"]["evidence"]["more_canary"] > 0
     bad = rollgate.judge_canary(
         config,
         {
@@ -99,8 +112,8 @@ def test_judge_canary_with_numpy_and_counts() -> None:
 def test_post_rollback_stability_check() -> None:
     # The window after a rollback as "canary" against the pre-deployment window.
     rng = np.random.default_rng(3)
-    before = rng.normal(120, 10, 300)
-    after = rng.normal(121, 10, 300)
+    before = rng.normal(120, 10, 1000)
+    after = rng.normal(121, 10, 1000)
     r = rollgate.judge_canary(
         {"metrics": [{"name": "latency_ms", "direction": "increase", "allowed_increase": 1.02}]},
         {"latency_ms": {"baseline": before, "canary": after}},
@@ -163,7 +176,7 @@ def test_canary_errors(call: object, code: str, path: str) -> None:
         (lambda: rollgate.mann_whitney([1, 2], [3, 4], "two-sided", "high"), "confidence"),
         (lambda: rollgate.welch_t_test([1, 2], [3, 4], confidence=True), "confidence"),
         (lambda: rollgate.mann_whitney([1, 2], [3, 4], alternative=5), "alternative"),
-        (lambda: rollgate.adjust_p_values([0.1], method=None), "method"),
+        (lambda: rollgate.adjust_p_values([0.1], method=3), "method"),
         (lambda: rollgate.sequential_count_test([[1, 2]], 0.5, "x"), "concentration"),
     ],
 )

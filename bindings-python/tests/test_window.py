@@ -24,7 +24,7 @@ def test_check_window_allowed_and_denied() -> None:
     assert frozen["allowed"] is False
     assert frozen["reasons"][0] == {
         "code": "deny_window",
-        "window": "deny/0",
+        "subjects": ["deny/0"],
         "message": frozen["reasons"][0]["message"],
     }
     assert "year-end freeze" in frozen["reasons"][0]["message"]
@@ -57,8 +57,34 @@ def test_calendar_errors(calendar: Any, at: str, duration: str, code: str, path:
     assert (info.value.code, info.value.path) == (code, path)
 
 
-def test_malformed_arguments_are_plan_family_input_errors() -> None:
-    with pytest.raises(rollgate.RollgateError) as info:
+def test_errors_inside_a_calendar_are_calendar_errors() -> None:
+    # Issue 13: a bad day name raised InvalidPlanError, a bad time InvalidCalendarError.
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
         rollgate.check_window({"allow": [{"days": ["someday"], "start": "09:00", "end": "10:00"}]}, "2026-01-01T00:00:00Z", 0)
-    assert info.value.code == "invalid_input"
-    assert info.value.path == "/allow/0/days/0"
+    assert isinstance(info.value, ValueError)
+    assert (info.value.code, info.value.path) == ("invalid_input", "/allow/0/days/0")
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
+        rollgate.check_window({"allow": [{"start": "9am", "end": "10:00"}]}, "2026-01-01T00:00:00Z", 0)
+    assert (info.value.code, info.value.path) == ("invalid_window", "/allow/0/start")
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
+        rollgate.check_window({"allow": [{"start": "09:00", "end": "10:00", "colour": "red"}]}, "2026-01-01T00:00:00Z", 0)
+    assert (info.value.code, info.value.path) == ("unknown_field", "/allow/0/colour")
+
+
+def test_an_allow_range_in_the_past_is_no_window_within_the_horizon() -> None:
+    # Issue 9: was window_too_short.
+    past = {"allow": [{"from": "2025-01-01T00:00:00Z", "to": "2025-03-01T00:00:00Z"}]}
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
+        rollgate.next_window(past, "2026-06-01T00:00:00Z", "1h")
+    assert (info.value.code, info.value.path) == ("no_window_within_horizon", "")
+    check = rollgate.check_window(past, "2026-06-01T00:00:00Z", "1h")
+    assert [r["code"] for r in check["reasons"]] == ["outside_allow"]
+    assert check["next_allowed_start"] is None
+
+
+def test_too_short_reasons_carry_their_numbers() -> None:
+    check = rollgate.check_window(NY, "2026-11-24T10:00:00-05:00", "8h")
+    short = check["reasons"][-1]
+    assert short["code"] == "window_too_short"
+    assert short["subjects"] == []
+    assert short["evidence"] == {"duration_seconds": 28800, "longest_window_seconds": 25200}

@@ -8,6 +8,8 @@ import rollgate
 
 if TYPE_CHECKING:
     # TypedDicts exist in the stubs only.
+    # The shared reason shape; `rollgate.Reason` is still the verdict's own.
+    from rollgate._explain import Reason
     from rollgate import (
         Calendar,
         CanaryConfig,
@@ -15,10 +17,13 @@ if TYPE_CHECKING:
         Change,
         ChangeOutcome,
         ChangeRecord,
+        Checkpoint,
         GovernancePolicy,
         MetricData,
         Plan,
         ServiceProfile,
+        WatchState,
+        WatchUpdate,
     )
 
 
@@ -79,7 +84,28 @@ def canary() -> CanaryVerdict:
         rollgate.mann_whitney([1.0, float("nan")], [1.0])
     except rollgate.InvalidCanaryError as err:
         print(err.code, err.path, err.index)
+    watch_example(config, data)
     return verdict
+
+
+def watch_example(config: CanaryConfig, data: dict[str, MetricData]) -> None:
+    state: WatchState = rollgate.start_canary_watch(config)
+    update: WatchUpdate = rollgate.update_canary_watch(config, state, data, "2026-11-26T09:00:00Z")
+    state = update["state"]
+    evidence = update["verdict"]["metrics"]["errors"]
+    upper: float | None = evidence["ci"][1]
+    print(update["verdict"]["decision"], evidence["p_value"], upper, state["looks"])
+    # The state and the evidence are tagged by their test.
+    errors = state["metrics"]["errors"]
+    if errors["test"] == "dirichlet_multinomial":
+        events: int = errors["canary"]["events"]
+        print(events)
+    for name, metric in update["verdict"]["metrics"].items():
+        if metric["test"] == "quantile_sequence":
+            watched: float = metric["quantile"]
+            print(name, watched)
+        elif metric["test"] == "normal_mixture":
+            print(name, metric["effect_kind"], metric["bayes_factor"])
 
 
 def calendar_example() -> None:
@@ -92,6 +118,8 @@ def calendar_example() -> None:
     check = rollgate.check_window(calendar, "2026-11-24T10:00:00+01:00", "1h")
     allowed: bool = check["allowed"]
     start: str | None = check["next_allowed_start"]
+    windows: list[str] = [w for r in check["reasons"] for w in r["subjects"]]
+    print(windows)
     slot = rollgate.next_window(calendar, "2026-11-24T10:00:00+01:00", 600, "30d")
     print(allowed, start, slot["start"])
     try:
@@ -110,7 +138,10 @@ def rollout_example() -> None:
         "calendar": "biz",
     }
     schedule = rollgate.schedule_rollout(plan, "2026-11-24T09:00:00Z")
+    for finding in schedule["findings"]:
+        print(finding["code"], finding["subjects"], finding.get("evidence", {}))
     for wave in schedule["waves"]:
+        print([(r["code"], r["subjects"]) for r in wave["reasons"]])
         for step in wave["steps"]:
             print(wave["number"], step["region"], step["service"], step["start"], step["finish"])
         for wait in wave["waits"]:
@@ -136,6 +167,8 @@ def risk_tour(plan: Plan) -> None:
     probability: float = risk["probability"]
     total: float = risk["baseline"] + sum(f["contribution"] for f in risk["factors"])
     print(probability, total, risk["level"])
+    why: list[Reason] = list(risk["factors"]) + risk["not_assessed"]
+    print([r["message"] for r in why])
     history: list[ChangeOutcome] = [
         {"change": {"id": "h1", "author": "bo", "services": ["db"], "lines_added": 900}, "failed": True},
         {"change": {"id": "h2", "author": "bo", "services": ["db"], "lines_added": 3}, "failed": False},
@@ -154,10 +187,23 @@ def risk_tour(plan: Plan) -> None:
     print(decision["allowed"], [m["code"] for m in decision["missing"]])
     first: ChangeRecord = rollgate.append_change_record(None, {"kind": "risk", "inputs": change, "outputs": risk})
     second = rollgate.append_change_record(first, {"kind": "governance", "inputs": {}, "outputs": decision})
-    print(rollgate.verify_change_log([first, second])["valid"])
+    verified = rollgate.verify_change_log([first, second])
+    checkpoint: Checkpoint | None = verified["checkpoint"]
+    if checkpoint is not None:
+        later = rollgate.append_change_record(second, {"kind": "deployment", "inputs": {}, "outputs": {}})
+        print(rollgate.verify_change_log([later], checkpoint)["valid"])
     try:
         rollgate.assess_risk({"id": "x", "author": "a", "services": [], "lines_added": -1})
     except rollgate.InvalidChangeError as err:
+        print(err.code, err.path)
+    options: rollgate.TestOptions = {"alternative": "greater", "confidence": 0.9}
+    print(rollgate.mann_whitney([3.0, 4.0, 5.0], [1.0, 2.0], options)["p_value"])
+    print(rollgate.adjust_p_values([0.01, 0.04], None))
+    try:
+        rollgate.order_services({"name": "p", "services": [{"id": "\ud800"}]})
+    except rollgate.InternalError:
+        raise
+    except rollgate.RollgateError as err:
         print(err.code, err.path)
 
 

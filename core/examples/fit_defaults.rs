@@ -1,14 +1,17 @@
-//! Re-derives the shipped default risk model (`core/src/risk_defaults.json`)
+//! Re-derives the shipped default risk model (`core/src/risk/defaults.json`)
 //! from the public just-in-time defect data and evaluates it on held-out
 //! changes.
 //!
 //! ```text
-//! cargo run -p rollgate --release --example fit_defaults -- /work/shared/data/jit > core/src/risk_defaults.json
+//! cargo run -p rollgate --release --example fit_defaults -- /path/to/jit > core/src/risk/defaults.json
 //! ```
 //!
-//! The data (JiTReliability v1.01, five Apache projects; see the data
-//! folder's README) has one row per commit. Checks made here, reported on
-//! stderr:
+//! The data is not part of this repository: it is the public JiTReliability
+//! data set v1.01 (github.com/lining-nwpu/JiTReliability), of which this uses
+//! `Ant_input.csv`, `Derby_input.csv`, `Geronimo_input.csv`, `HBase_input.csv`
+//! and `Hadoop_input.csv` (one row per commit, SZZ defect labels). Put them
+//! in one folder and pass its path; without it the example says so and
+//! exits with status 2. Checks made here, reported on stderr:
 //! - the columns labelled `ns`, `ndev` and `exp` are identical in every row,
 //!   as are `nm`, `pd` and `rexp`, and `entropy` and `sexp`; `npt` equals
 //!   `entropy / nf`. Those columns cannot be told apart, so subsystems,
@@ -76,6 +79,39 @@ struct Row {
     date: String,
     id: u64,
     outcome: ChangeOutcome,
+}
+
+/// Where the data comes from, for the message when it is missing.
+const DATA_HELP: &str = "\
+The JIT defect data is not in this repository. Download the public
+JiTReliability data set v1.01 (github.com/lining-nwpu/JiTReliability) and put
+Ant_input.csv, Derby_input.csv, Geronimo_input.csv, HBase_input.csv and
+Hadoop_input.csv in one folder, then run
+  cargo run -p rollgate --release --example fit_defaults -- /path/to/that/folder
+(provenance and the expected figures: core/src/risk/defaults.md).";
+
+/// The data folder from the command line (default `../shared/data/jit`),
+/// or the reason it cannot be used.
+fn data_dir() -> Result<PathBuf, String> {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "../shared/data/jit".into()),
+    );
+    let missing: Vec<String> = PROJECTS
+        .iter()
+        .map(|p| format!("{p}_input.csv"))
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if missing.is_empty() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "fit_defaults: {} lacks {}.\n{DATA_HELP}",
+            dir.display(),
+            missing.join(", ")
+        ))
+    }
 }
 
 fn load(dir: &std::path::Path, project: &'static str, stats: &mut Vec<String>) -> Vec<Row> {
@@ -151,11 +187,13 @@ fn split(line: &str) -> Vec<String> {
 }
 
 fn main() {
-    let dir = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "../shared/data/jit".into()),
-    );
+    let dir = match data_dir() {
+        Ok(dir) => dir,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
     let mut stats = Vec::new();
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for project in PROJECTS {
@@ -219,7 +257,7 @@ fn main() {
         "weights": weights,
         "levels": {"medium": q(0.5), "high": q(0.8), "critical": q(0.95)},
         "history_prior": {"alpha": round6(10.0 * rate), "beta": round6(10.0 * (1.0 - rate))},
-        "training": {"changes": n, "failures": k, "source": "JiTReliability v1.01 (lining-nwpu/JiTReliability): Ant, Derby, Geronimo, HBase, Hadoop, earliest 70% of each by commit date; see core/src/risk_defaults.md"},
+        "training": {"changes": n, "failures": k, "source": "JiTReliability v1.01 (lining-nwpu/JiTReliability): Ant, Derby, Geronimo, HBase, Hadoop, earliest 70% of each by commit date; see core/src/risk/defaults.md"},
     });
     let shipped: rollgate::RiskModel = serde_json::from_value(model.clone()).unwrap();
     shipped.validate("").unwrap();

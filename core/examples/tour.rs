@@ -18,12 +18,9 @@ fn minutes(secs: u64) -> String {
 
 fn run() -> rollgate::Result<()> {
     let text = match std::env::args().nth(1) {
-        Some(path) => {
-            std::fs::read_to_string(&path).map_err(|e| rollgate::Error::InvalidInput {
-                path: String::new(),
-                message: format!("cannot read {path}: {e}"),
-            })?
-        }
+        Some(path) => std::fs::read_to_string(&path).map_err(|e| {
+            rollgate::Error::invalid_input(String::new(), format!("cannot read {path}: {e}"))
+        })?,
         None => BUNDLED.to_string(),
     };
     let plan = Plan::from_json(&text)?;

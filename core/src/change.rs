@@ -5,15 +5,22 @@
 //! Every field except `id`, `author` and `services` is optional, so a caller
 //! can start with what it knows. [`Change::validate`] checks what serde cannot
 //! (non-negative sizes, coverage in `[0, 1]`, approvals not before creation).
+//!
+//! Documents are checked once: [`Checked::new`] validates a change (or an
+//! outcome history, a risk model, a policy — anything [`Validate`]) and the
+//! steps after it (risk, strategy, governance) take the `Checked` value by
+//! reference instead of validating again, as later graph steps take a
+//! [`ServiceGraph`](crate::ServiceGraph) instead of a plan.
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{ChangeError, Error, Result};
 use crate::wire::DurationSecs;
 
-/// A timestamp with its UTC offset (RFC 3339 on the wire).
-pub type Timestamp = DateTime<FixedOffset>;
+mod checked;
+pub use checked::{Checked, Validate};
+
+pub use crate::wire::time::Timestamp;
 
 /// One proposed change to production.
 ///
@@ -376,30 +383,34 @@ impl Change {
     pub fn validate(&self, prefix: &str) -> Result<()> {
         for (field, value) in self.sizes() {
             if !value.is_finite() || value < 0.0 {
-                return Err(Error::NegativeSize {
-                    path: format!("{prefix}/{field}"),
-                    field: field.to_string(),
-                    value,
-                });
+                return Err(Error::new(
+                    format!("{prefix}/{field}"),
+                    ChangeError::NegativeSize {
+                        field: field.to_string(),
+                        value,
+                    },
+                ));
             }
         }
         if let Some(coverage) = self.tests.as_ref().and_then(|t| t.coverage) {
             if !(0.0..=1.0).contains(&coverage) {
-                return Err(Error::InvalidInput {
-                    path: format!("{prefix}/tests/coverage"),
-                    message: format!("coverage must lie in [0, 1], got {coverage}"),
-                });
+                return Err(Error::invalid_input(
+                    format!("{prefix}/tests/coverage"),
+                    format!("coverage must lie in [0, 1], got {coverage}"),
+                ));
             }
         }
         if let Some(created) = self.created_at {
             for (i, approval) in self.approvals.iter().enumerate() {
                 if approval.at < created {
-                    return Err(Error::ApprovalBeforeCreation {
-                        path: format!("{prefix}/approvals/{i}/at"),
-                        approver: approval.by.clone(),
-                        approved_at: approval.at.to_rfc3339(),
-                        created_at: created.to_rfc3339(),
-                    });
+                    return Err(Error::new(
+                        format!("{prefix}/approvals/{i}/at"),
+                        ChangeError::ApprovalBeforeCreation {
+                            approver: approval.by.clone(),
+                            approved_at: approval.at.to_rfc3339(),
+                            created_at: created.to_rfc3339(),
+                        },
+                    ));
                 }
             }
         }
@@ -428,45 +439,5 @@ impl Change {
     }
 }
 
-/// Validates every change of an outcome history; paths are
-/// `{name}/{i}/change/...`.
-pub(crate) fn validate_history(history: &[ChangeOutcome], name: &str) -> Result<()> {
-    for (i, record) in history.iter().enumerate() {
-        record.change.validate(&format!("{name}/{i}/change"))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::wire::from_json;
-
-    #[test]
-    fn defaults_are_conservative() {
-        let c: Change = from_json(r#"{"id": "c", "author": "a", "services": ["x"]}"#).unwrap();
-        assert!(c.reversible);
-        assert_eq!(c.kind, ChangeKind::Feature);
-        assert!(c.validate("").is_ok());
-    }
-
-    #[test]
-    fn approval_before_creation_is_rejected() {
-        let c: Change = from_json(
-            r#"{"id": "c", "author": "a", "services": [], "created_at": "2026-01-02T10:00:00Z",
-                "approvals": [{"by": "b", "role": "peer", "at": "2026-01-02T11:00:00+02:00"}]}"#,
-        )
-        .unwrap();
-        let err = c.validate("").unwrap_err();
-        assert_eq!(err.code(), "approval_before_creation");
-        assert_eq!(err.path(), "/approvals/0/at");
-    }
-
-    #[test]
-    fn coverage_out_of_range() {
-        let c: Change =
-            from_json(r#"{"id": "c", "author": "a", "services": [], "tests": {"coverage": 1.5}}"#)
-                .unwrap();
-        assert_eq!(c.validate("").unwrap_err().path(), "/tests/coverage");
-    }
-}
+mod tests;

@@ -43,8 +43,10 @@
 pub mod change;
 pub mod changelog;
 pub mod error;
+pub mod explain;
 pub mod governance;
 pub mod graph;
+mod parallel;
 pub mod plan;
 pub mod risk;
 pub mod rollout;
@@ -54,14 +56,18 @@ pub mod verdict;
 pub mod window;
 pub mod wire;
 
+#[doc(hidden)]
+pub mod ffi;
+
 pub use change::{
     Approval, Change, ChangeKind, ChangeOutcome, ChangeType, Links, Promotion, RunbookReview,
     SecurityScan, Strategy, TestDepth, TestEvidence, Timestamp,
 };
 pub use changelog::{
-    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+    append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
+    ChangeRecordInput, Checkpoint,
 };
-pub use error::{Error, ErrorFamily, Result};
+pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
 pub use graph::{
     blast_radius, order_services, schedule_services, BlastRadius, CriticalPath,
@@ -71,21 +77,24 @@ pub use graph::{
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
 pub use risk::{
     assess_risk, default_risk_model, evaluate_risk_model, fit_risk_model, update_risk_model,
-    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskLevel, RiskModel, RiskModelEvaluation,
-    WindowStatus,
+    FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskInputs, RiskLevel, RiskModel,
+    RiskModelEvaluation, RiskRef, WindowStatus,
 };
 pub use rollout::{
-    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, PlacementReason,
-    RollbackPlan, RollbackReason, Schedule, ScheduleFinding, Step, UndoStep, Wave, WindowWait,
+    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, RollbackPlan,
+    Schedule, Step, UndoStep, Wave, WindowWait,
 };
 pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,
     mann_whitney_owned, quantile_ci, sequential_count_test, welch_t_test, Alternative, Correction,
 };
 pub use strategy::{recommend_strategy, ServiceProfile, StrategyRecommendation};
-pub use verdict::{judge_canary, CanaryConfig, CanaryData, CanaryVerdict, Decision};
+pub use verdict::{
+    judge_canary, start_canary_watch, update_canary_watch, CanaryConfig, CanaryData, CanaryVerdict,
+    Decision, WatchConfig, WatchState, WatchUpdate, WatchVerdict,
+};
 pub use window::{
-    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowReason,
-    WindowSlot, WindowSpec,
+    check_window, next_window, Calendar, CalendarSpec, Day, Period, WindowCheck, WindowSlot,
+    WindowSpec,
 };
 pub use wire::DurationSecs;

@@ -235,3 +235,240 @@ impl Plan {
         wire::from_json(json)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The plan's wire shape: defaults, names, strictness and a faithful
+    //! round trip. What the plan means is tested with the analyses.
+    use super::*;
+
+    fn read(json: &str) -> Plan {
+        Plan::from_json(json).unwrap()
+    }
+
+    /// The code and path of the error reading `json` gives.
+    fn error(json: &str) -> (String, String) {
+        let err = Plan::from_json(json).unwrap_err();
+        (err.code().to_string(), err.path().to_string())
+    }
+
+    #[test]
+    fn a_minimal_plan_takes_every_default() {
+        let plan = read(r#"{"name": "p", "services": [{"id": "a"}]}"#);
+        let expected = Plan {
+            name: "p".into(),
+            services: vec![Service {
+                id: "a".into(),
+                depends_on: vec![],
+                deploy_duration: DurationSecs(0),
+                stateful: false,
+                customer_facing: false,
+                owner: None,
+                tags: vec![],
+                migration: None,
+                instance_groups: None,
+            }],
+            regions: vec![],
+            rollout: None,
+            calendars: BTreeMap::new(),
+            calendar: None,
+        };
+        assert_eq!(plan, expected);
+        assert_eq!(
+            plan.services[0],
+            Service {
+                id: "a".into(),
+                ..Service::default()
+            }
+        );
+    }
+
+    #[test]
+    fn an_empty_rollout_policy_is_the_default_one() {
+        let plan = read(r#"{"name": "p", "services": [], "rollout": {}}"#);
+        let policy = plan.rollout.unwrap();
+        assert_eq!(policy, RolloutPolicy::default());
+        assert_eq!(policy.growth_factor, 2.0);
+        assert_eq!(policy.bake_time, DurationSecs(0));
+        assert_eq!(policy.first_wave, None);
+        let given = read(
+            r#"{"name": "p", "services": [], "rollout": {"growth_factor": 3,
+                "bake_time": "1h", "one_box": {}, "max_failed_steps": 2}}"#,
+        );
+        let policy = given.rollout.unwrap();
+        assert_eq!(policy.growth_factor, 3.0);
+        assert_eq!(policy.bake_time, DurationSecs(3600));
+        assert_eq!(
+            policy.one_box,
+            Some(OneBox {
+                bake_time: DurationSecs(0)
+            })
+        );
+        assert_eq!(policy.max_failed_steps, 2);
+    }
+
+    #[test]
+    fn regions_default_to_standard_tier_and_no_traffic() {
+        let plan = read(
+            r#"{"name": "p", "services": [], "regions": [{"id": "eu"},
+                {"id": "us", "tier": "pilot", "traffic_share": 0.5, "pair": "eu"}]}"#,
+        );
+        assert_eq!(plan.regions[0].tier, Tier::Standard);
+        assert_eq!(plan.regions[0].traffic_share, 0.0);
+        assert_eq!(plan.regions[0].pair, None);
+        assert_eq!(plan.regions[1].tier, Tier::Pilot);
+        assert_eq!(plan.regions[1].pair.as_deref(), Some("eu"));
+        assert_eq!(Tier::default(), Tier::Standard);
+        assert!(Tier::Canary < Tier::Pilot && Tier::Pilot < Tier::Standard);
+    }
+
+    #[test]
+    fn enums_are_read_in_snake_case_only() {
+        let plan = read(
+            r#"{"name": "p", "services": [{"id": "a", "migration": {"phase": "contract"}},
+                {"id": "b", "migration": {"phase": "expand", "reversible": true}}],
+                "regions": [{"id": "x", "tier": "canary"}]}"#,
+        );
+        let phases: Vec<_> = plan.services.iter().map(|s| s.migration.clone()).collect();
+        assert_eq!(
+            phases,
+            [
+                Some(Migration {
+                    phase: MigrationPhase::Contract,
+                    reversible: false
+                }),
+                Some(Migration {
+                    phase: MigrationPhase::Expand,
+                    reversible: true
+                }),
+            ]
+        );
+        assert_eq!(plan.regions[0].tier, Tier::Canary);
+        let bad = r#"{"name": "p", "services": [], "regions": [{"id": "x", "tier": "Pilot"}]}"#;
+        assert_eq!(
+            error(bad),
+            ("invalid_input".into(), "/regions/0/tier".into())
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_at_every_level() {
+        for (json, path) in [
+            (r#"{"name": "p", "services": [], "colour": 1}"#, "/colour"),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "colour": 1}]}"#,
+                "/services/0/colour",
+            ),
+            (
+                r#"{"name": "p", "services": [], "regions": [{"id": "x", "colour": 1}]}"#,
+                "/regions/0/colour",
+            ),
+            (
+                r#"{"name": "p", "services": [], "rollout": {"colour": 1}}"#,
+                "/rollout/colour",
+            ),
+            (
+                r#"{"name": "p", "services": [], "rollout": {"one_box": {"colour": 1}}}"#,
+                "/rollout/one_box/colour",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "migration": {"phase": "expand", "colour": 1}}]}"#,
+                "/services/0/migration/colour",
+            ),
+        ] {
+            assert_eq!(error(json), ("unknown_field".into(), path.into()), "{json}");
+        }
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields_name_their_place() {
+        for (json, code, path) in [
+            (r#"{"services": []}"#, "invalid_input", ""),
+            (r#"{"name": "p"}"#, "invalid_input", ""),
+            (
+                r#"{"name": "p", "services": [{"depends_on": []}]}"#,
+                "invalid_input",
+                "/services/0",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "migration": {}}]}"#,
+                "invalid_input",
+                "/services/0/migration",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": 7}]}"#,
+                "invalid_input",
+                "/services/0/id",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "depends_on": "b"}]}"#,
+                "invalid_input",
+                "/services/0/depends_on",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "deploy_duration": -1}]}"#,
+                "invalid_duration",
+                "/services/0/deploy_duration",
+            ),
+            (
+                r#"{"name": "p", "services": [{"id": "a", "instance_groups": -1}]}"#,
+                "invalid_input",
+                "/services/0/instance_groups",
+            ),
+            (
+                r#"{"name": "p", "services": [], "calendars": {"c": {"colour": 1}}}"#,
+                "unknown_field",
+                "/calendars/c/colour",
+            ),
+            (r#"{"name": "p", "services": []"#, "invalid_input", ""),
+        ] {
+            assert_eq!(error(json), (code.into(), path.into()), "{json}");
+        }
+    }
+
+    #[test]
+    fn every_field_survives_a_round_trip() {
+        let plan = read(
+            r#"{"name": "full", "calendar": "ops",
+                "calendars": {"ops": {"time_zone": "Europe/Berlin", "holidays": ["2026-12-24"]}},
+                "services": [
+                  {"id": "db", "deploy_duration": "10m", "stateful": true, "owner": "data",
+                   "tags": ["tier1"], "migration": {"phase": "expand", "reversible": true},
+                   "instance_groups": 3},
+                  {"id": "api", "depends_on": ["db"], "deploy_duration": 90, "customer_facing": true}],
+                "regions": [{"id": "eu", "tier": "canary", "traffic_share": 0.25, "depends_on": [],
+                             "time_zone": "Europe/Paris", "calendar": "ops"}],
+                "rollout": {"first_wave": ["eu"], "growth_factor": 1.5, "max_concurrent_regions": 2,
+                            "max_traffic_per_wave": 0.5, "bake_time": "1h", "min_bake_samples": 100,
+                            "min_gap_between_waves": "15m", "timeout": "2h", "max_failed_steps": 1,
+                            "one_box": {"bake_time": "10m"}, "drain_time": "30s"}}"#,
+        );
+        let json = serde_json::to_value(&plan).unwrap();
+        assert_eq!(json["services"][0]["deploy_duration"], 600);
+        assert_eq!(json["rollout"]["timeout"], 7200);
+        assert_eq!(Plan::from_json(&json.to_string()).unwrap(), plan);
+    }
+
+    #[test]
+    fn absent_optional_parts_stay_absent_on_output() {
+        let plan = read(r#"{"name": "p", "services": [{"id": "a"}]}"#);
+        let json = serde_json::to_value(&plan).unwrap();
+        let keys = |value: &serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&json), ["name", "services"]);
+        assert_eq!(
+            keys(&json["services"][0]),
+            [
+                "customer_facing",
+                "depends_on",
+                "deploy_duration",
+                "id",
+                "stateful",
+                "tags"
+            ]
+        );
+    }
+}

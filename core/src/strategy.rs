@@ -7,13 +7,26 @@
 //! strategy with the most points wins; ties go to canary, then blue-green,
 //! then rolling (the order of decreasing exposure control). Rolling is always
 //! feasible.
+//!
+//! In the data flow (change + history → risk → strategy, governance →
+//! readiness) strategy reads the change and a risk level only; governance
+//! does not depend on it.
+//!
+//! Reasons are [`Reason`]s whose `evidence` holds `points` (for: positive,
+//! against: zero or negative) and `blocking`; the option's `score` and
+//! `feasible` are their typed sums. Codes are listed in [`crate::explain`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::change::{Change, ChangeKind, Strategy};
-use crate::error::{Error, Result};
-use crate::risk::{assess_risk, RiskLevel};
+use crate::change::{Change, ChangeKind, Checked, Strategy};
+use crate::error::{ChangeError, Error, PlanError, Result};
+use crate::explain::Reason;
+use crate::risk::{RiskInputs, RiskLevel};
 use crate::wire::DurationSecs;
+
+/// Kept here too for callers that named it `rollgate::strategy::RiskRef`;
+/// it lives in [`crate::risk`], below both strategy and governance.
+pub use crate::risk::RiskRef;
 
 /// What the strategy choice needs to know about a service.
 ///
@@ -63,44 +76,23 @@ pub enum MetricQuality {
     Good,
 }
 
-/// The risk level to plan for: any object with a `level` field, such as the
-/// result of [`assess_risk`] (other fields are ignored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RiskRef {
-    /// The level.
-    pub level: RiskLevel,
-}
-
-/// A reason for or against a strategy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StrategyReason {
-    /// Machine code, e.g. `no_traffic_routing`.
-    pub code: String,
-    /// Points: positive for, negative against.
-    pub points: i32,
-    /// Whether it rules the strategy out.
-    pub blocking: bool,
-    /// A human sentence.
-    pub explanation: String,
-}
-
 /// One strategy weighed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyOption {
     /// The strategy.
     pub strategy: Strategy,
     /// False when a blocking reason applies.
     pub feasible: bool,
-    /// Sum of the reasons' points.
+    /// Sum of the points of the reasons that do not block.
     pub score: i32,
     /// Reasons with positive points.
-    pub reasons_for: Vec<StrategyReason>,
+    pub reasons_for: Vec<Reason>,
     /// Reasons with zero or negative points, blocking ones included.
-    pub reasons_against: Vec<StrategyReason>,
+    pub reasons_against: Vec<Reason>,
 }
 
 /// The recommended strategy with the weighing of every option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategyRecommendation {
     /// Service id.
     pub service: String,
@@ -113,305 +105,113 @@ pub struct StrategyRecommendation {
     /// Whether to (keep) release(ing) the change behind a feature flag.
     pub feature_flag: bool,
     /// Why the flag is or is not recommended.
-    pub feature_flag_reason: String,
+    pub feature_flag_reason: Reason,
     /// Canary, blue-green and rolling, in that order.
     pub options: Vec<StrategyOption>,
 }
 
-fn reason(code: &str, points: i32, blocking: bool, explanation: String) -> StrategyReason {
-    StrategyReason {
-        code: code.into(),
-        points,
-        blocking,
-        explanation,
-    }
+/// A weighed reason: `points` and `blocking` as its evidence.
+fn reason(code: &str, points: i32, blocking: bool, message: impl Into<String>) -> Reason {
+    Reason::new(code, message)
+        .with_evidence("points", points)
+        .with_evidence("blocking", blocking)
+}
+
+fn points(r: &Reason) -> i32 {
+    r.evidence
+        .get("points")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|p| i32::try_from(p).ok())
+        .unwrap_or(0)
+}
+
+fn blocking(r: &Reason) -> bool {
+    r.evidence.get("blocking") == Some(&serde_json::Value::Bool(true))
 }
 
 /// Recommends how to release a change to a service.
 ///
-/// `risk` is the level to plan for (e.g. the result of [`assess_risk`]); when
-/// absent, the change is assessed with the default model from the change
-/// alone. The change must touch the service (`unknown_service`, path
-/// `/id`, otherwise); change errors have paths starting with `change`.
+/// `risk` is the level to plan for (e.g. the result of
+/// [`assess_risk`](crate::assess_risk)); when absent, the change is assessed
+/// with the default model from the change alone. The change must touch the
+/// service (`unknown_service`, path `/id`, otherwise); change errors have
+/// paths starting with `change`; a negative or non-finite spare capacity is
+/// `negative_size` at `/spare_capacity`.
 ///
 /// ```
 /// let service: rollgate::ServiceProfile = rollgate::wire::from_json(
 ///     r#"{"id": "api", "traffic_routing": true, "metric_quality": "good", "spare_capacity": 0.2}"#).unwrap();
 /// let change: rollgate::Change = rollgate::wire::from_json(
 ///     r#"{"id": "c", "author": "a", "services": ["api"]}"#).unwrap();
-/// let risk = rollgate::strategy::RiskRef { level: rollgate::RiskLevel::High };
+/// let risk = rollgate::RiskRef { level: rollgate::RiskLevel::High };
 /// let rec = rollgate::recommend_strategy(&service, &change, Some(&risk)).unwrap();
 /// assert_eq!(rec.strategy, rollgate::Strategy::Canary);
 /// assert!(!rec.options[1].feasible); // blue-green: not enough spare capacity
+/// assert_eq!(rec.options[1].reasons_against[0].code, "insufficient_capacity");
 /// ```
 pub fn recommend_strategy(
     service: &ServiceProfile,
     change: &Change,
     risk: Option<&RiskRef>,
 ) -> Result<StrategyRecommendation> {
-    change.validate("change")?;
-    if !change.services.contains(&service.id) {
-        return Err(Error::UnknownService {
-            path: "/id".into(),
-            service: service.id.clone(),
-        });
-    }
-    if !service.spare_capacity.is_finite() || service.spare_capacity < 0.0 {
-        return Err(Error::NegativeSize {
-            path: "/spare_capacity".into(),
-            field: "spare_capacity".into(),
-            value: service.spare_capacity,
-        });
-    }
+    let change = Checked::new(change, "change")?;
     let level = match risk {
         Some(r) => r.level,
-        None => assess_risk(change, None, None, None, None)?.level,
+        None => {
+            RiskInputs::new(None, None, None, None)?
+                .assess(change)?
+                .level
+        }
     };
-    let high = level >= RiskLevel::High;
-    let schema =
-        change.has_migration || change.kind == ChangeKind::Schema || service.schema_coupled;
+    recommend(service, change, level)
+}
 
-    let mut canary = Vec::new();
-    if service.traffic_routing {
-        canary.push(reason(
-            "fast_rollback",
-            1,
-            false,
-            "traffic shifts back to the old version at once".into(),
-        ));
-    } else {
-        canary.push(reason(
-            "no_traffic_routing",
-            -1,
-            true,
-            format!("`{}` cannot split traffic by percentage", service.id),
-        ));
-    }
-    match service.metric_quality {
-        MetricQuality::Good => canary.push(reason(
-            "good_metrics",
-            1,
-            false,
-            "health metrics can tell a regression from noise".into(),
-        )),
-        MetricQuality::Poor => canary.push(reason(
-            "poor_metrics",
-            -2,
-            false,
-            "noisy metrics make the canary verdict unreliable".into(),
-        )),
-        MetricQuality::None => canary.push(reason(
-            "no_metrics",
-            -1,
-            true,
-            "without health metrics a canary cannot be judged".into(),
-        )),
-    }
-    match level {
-        RiskLevel::High | RiskLevel::Critical => canary.push(reason(
-            "limits_exposure",
-            2,
-            false,
-            format!(
-                "{} risk: expose a small share of traffic first",
-                level.as_str()
-            ),
-        )),
-        RiskLevel::Medium => canary.push(reason(
-            "limits_exposure",
-            1,
-            false,
-            "medium risk: a small first slice limits the damage".into(),
-        )),
-        RiskLevel::Low => {}
-    }
-    if service.stateful {
-        canary.push(reason(
-            "shared_state",
-            -1,
-            false,
-            "both versions write the same state during the canary".into(),
+/// [`recommend_strategy`] for a checked change at a known risk level.
+///
+/// ```
+/// use rollgate::change::Checked;
+/// let service: rollgate::ServiceProfile = rollgate::wire::from_json(r#"{"id": "db", "stateful": true}"#).unwrap();
+/// let change: rollgate::Change = rollgate::wire::from_json(r#"{"id": "c", "author": "a", "services": ["db"]}"#).unwrap();
+/// let rec = rollgate::strategy::recommend(&service, Checked::new(&change, "change").unwrap(), rollgate::RiskLevel::Low).unwrap();
+/// assert_eq!(rec.strategy, rollgate::Strategy::Rolling);
+/// ```
+pub fn recommend(
+    service: &ServiceProfile,
+    change: Checked<'_, Change>,
+    level: RiskLevel,
+) -> Result<StrategyRecommendation> {
+    if !change.services.contains(&service.id) {
+        return Err(Error::new(
+            "/id",
+            PlanError::UnknownService {
+                service: service.id.clone(),
+            },
         ));
     }
-    if schema {
-        canary.push(reason("mixed_versions_schema", -1, false, "old and new versions run together: the schema change must be backward compatible (expand/contract)".into()));
-    }
-
-    let mut blue_green = Vec::new();
-    if service.spare_capacity >= 1.0 {
-        blue_green.push(reason(
-            "instant_switch_back",
-            2,
-            false,
-            "the old environment stays ready; rollback is one switch".into(),
-        ));
-    } else {
-        blue_green.push(reason(
-            "insufficient_capacity",
-            -1,
-            true,
-            format!(
-                "needs a full second copy (spare capacity {:.0}% < 100%)",
-                service.spare_capacity * 100.0
-            ),
+    if !service.spare_capacity.is_finite() || service.spare_capacity < 0.0 {
+        return Err(Error::new(
+            "/spare_capacity",
+            ChangeError::NegativeSize {
+                field: "spare_capacity".into(),
+                value: service.spare_capacity,
+            },
         ));
     }
-    if service.stateful {
-        blue_green.push(reason(
-            "duplicated_state",
-            -2,
-            false,
-            "state must be replicated or shared between the two environments".into(),
-        ));
-    }
-    if schema {
-        blue_green.push(reason(
-            "migration_outlives_switch",
-            -1,
-            false,
-            "switching back does not undo the schema change".into(),
-        ));
-    }
-    if high {
-        blue_green.push(reason(
-            "full_exposure",
-            -1,
-            false,
-            "all traffic moves at once, so every user meets a bad release".into(),
-        ));
-    }
-
-    let mut rolling = Vec::new();
-    rolling.push(reason(
-        "always_possible",
-        0,
-        false,
-        "needs no traffic routing and little spare capacity".into(),
-    ));
-    if service.spare_capacity < 1.0 {
-        rolling.push(reason(
-            "little_capacity_needed",
-            1,
-            false,
-            "replaces instances in batches within the current fleet".into(),
-        ));
-    }
-    if service.stateful {
-        rolling.push(reason(
-            "suits_stateful",
-            1,
-            false,
-            "replica by replica, as stateful services are usually upgraded".into(),
-        ));
-    }
-    if schema {
-        rolling.push(reason(
-            "mixed_versions_schema",
-            -1,
-            false,
-            "old and new versions run together until the roll completes".into(),
-        ));
-    }
-    match (service.max_rollback_time, service.deploy_duration) {
-        (Some(max), Some(d)) if d > max => rolling.push(reason(
-            "rollback_too_slow",
-            -3,
-            false,
-            format!(
-                "a rolling rollback takes {}s, more than the {}s allowed",
-                d.as_secs(),
-                max.as_secs()
-            ),
-        )),
-        (Some(max), None) => rolling.push(reason(
-            "rollback_speed_unknown",
-            -1,
-            false,
-            format!(
-                "a rolling rollback must finish within {}s but the deploy duration is unknown",
-                max.as_secs()
-            ),
-        )),
-        _ => rolling.push(reason(
-            "slow_rollback",
-            -1,
-            false,
-            "undoing it takes another full roll".into(),
-        )),
-    }
-    if high && service.metric_quality == MetricQuality::None {
-        rolling.push(reason(
-            "unwatched_exposure",
-            -1,
-            false,
-            "exposure grows batch by batch without metrics to stop it".into(),
-        ));
-    }
-
+    let weighing = Weighing {
+        service,
+        level,
+        schema: change.has_migration || change.kind == ChangeKind::Schema || service.schema_coupled,
+    };
     let options: Vec<StrategyOption> = [
-        (Strategy::Canary, canary),
-        (Strategy::BlueGreen, blue_green),
-        (Strategy::Rolling, rolling),
+        (Strategy::Canary, weighing.canary()),
+        (Strategy::BlueGreen, weighing.blue_green()),
+        (Strategy::Rolling, weighing.rolling()),
     ]
     .into_iter()
-    .map(|(strategy, reasons)| {
-        let feasible = !reasons.iter().any(|r| r.blocking);
-        let score = reasons
-            .iter()
-            .filter(|r| !r.blocking)
-            .map(|r| r.points)
-            .sum();
-        let (reasons_for, reasons_against) = reasons.into_iter().partition(|r| r.points > 0);
-        StrategyOption {
-            strategy,
-            feasible,
-            score,
-            reasons_for,
-            reasons_against,
-        }
-    })
+    .map(|(strategy, reasons)| option(strategy, reasons))
     .collect();
-    // First feasible option with the highest score (options are in preference order).
-    let strategy = options
-        .iter()
-        .filter(|o| o.feasible)
-        .fold(None::<&StrategyOption>, |best, o| match best {
-            Some(b) if b.score >= o.score => Some(b),
-            _ => Some(o),
-        })
-        .map_or(Strategy::Rolling, |o| o.strategy);
-
-    let flaggable = matches!(change.kind, ChangeKind::Feature | ChangeKind::Fix);
-    let (feature_flag, feature_flag_reason) = if change.behind_feature_flag {
-        (
-            true,
-            "the change is already behind a feature flag: deploy dark, then release by flag"
-                .to_string(),
-        )
-    } else if !flaggable {
-        (
-            false,
-            "schema, configuration and infrastructure changes cannot be hidden behind a flag"
-                .to_string(),
-        )
-    } else if high {
-        (true, format!("{} risk: decouple deploy from release so the behaviour can be switched off without a rollback", level.as_str()))
-    } else if strategy == Strategy::Rolling && level >= RiskLevel::Medium {
-        (
-            true,
-            "rolling gives slow rollback: a flag offers an instant off switch".to_string(),
-        )
-    } else {
-        (
-            false,
-            format!(
-                "{} risk with {}: a flag is optional",
-                level.as_str(),
-                strategy.as_str()
-            ),
-        )
-    };
-
+    let strategy = best(&options);
+    let (feature_flag, feature_flag_reason) = flag(&change, level, strategy);
     Ok(StrategyRecommendation {
         service: service.id.clone(),
         change: change.id.clone(),
@@ -422,3 +222,278 @@ pub fn recommend_strategy(
         options,
     })
 }
+
+/// A strategy with its reasons sorted into for and against.
+fn option(strategy: Strategy, reasons: Vec<Reason>) -> StrategyOption {
+    let feasible = !reasons.iter().any(blocking);
+    let score = reasons.iter().filter(|r| !blocking(r)).map(points).sum();
+    let (reasons_for, reasons_against) = reasons.into_iter().partition(|r| points(r) > 0);
+    StrategyOption {
+        strategy,
+        feasible,
+        score,
+        reasons_for,
+        reasons_against,
+    }
+}
+
+/// The first feasible option with the highest score (options are in
+/// preference order); rolling when none is feasible.
+fn best(options: &[StrategyOption]) -> Strategy {
+    options
+        .iter()
+        .filter(|o| o.feasible)
+        .fold(None::<&StrategyOption>, |best, o| match best {
+            Some(b) if b.score >= o.score => Some(b),
+            _ => Some(o),
+        })
+        .map_or(Strategy::Rolling, |o| o.strategy)
+}
+
+/// What the weighing of every strategy looks at.
+struct Weighing<'a> {
+    service: &'a ServiceProfile,
+    level: RiskLevel,
+    /// The change or the service couples old and new versions through a schema.
+    schema: bool,
+}
+
+impl Weighing<'_> {
+    fn high(&self) -> bool {
+        self.level >= RiskLevel::High
+    }
+
+    fn canary(&self) -> Vec<Reason> {
+        let s = self.service;
+        let mut out = vec![if s.traffic_routing {
+            reason(
+                "fast_rollback",
+                1,
+                false,
+                "traffic shifts back to the old version at once",
+            )
+        } else {
+            reason(
+                "no_traffic_routing",
+                -1,
+                true,
+                format!("`{}` cannot split traffic by percentage", s.id),
+            )
+            .with_subjects([s.id.as_str()])
+        }];
+        out.push(match s.metric_quality {
+            MetricQuality::Good => reason(
+                "good_metrics",
+                1,
+                false,
+                "health metrics can tell a regression from noise",
+            ),
+            MetricQuality::Poor => reason(
+                "poor_metrics",
+                -2,
+                false,
+                "noisy metrics make the canary verdict unreliable",
+            ),
+            MetricQuality::None => reason(
+                "no_metrics",
+                -1,
+                true,
+                "without health metrics a canary cannot be judged",
+            ),
+        });
+        match self.level {
+            RiskLevel::High | RiskLevel::Critical => out.push(reason(
+                "limits_exposure",
+                2,
+                false,
+                format!(
+                    "{} risk: expose a small share of traffic first",
+                    self.level.as_str()
+                ),
+            )),
+            RiskLevel::Medium => out.push(reason(
+                "limits_exposure",
+                1,
+                false,
+                "medium risk: a small first slice limits the damage",
+            )),
+            RiskLevel::Low => {}
+        }
+        if s.stateful {
+            out.push(reason(
+                "shared_state",
+                -1,
+                false,
+                "both versions write the same state during the canary",
+            ));
+        }
+        if self.schema {
+            out.push(reason("mixed_versions_schema", -1, false, "old and new versions run together: the schema change must be backward compatible (expand/contract)"));
+        }
+        out
+    }
+
+    fn blue_green(&self) -> Vec<Reason> {
+        let s = self.service;
+        let mut out = vec![if s.spare_capacity >= 1.0 {
+            reason(
+                "instant_switch_back",
+                2,
+                false,
+                "the old environment stays ready; rollback is one switch",
+            )
+        } else {
+            reason(
+                "insufficient_capacity",
+                -1,
+                true,
+                format!(
+                    "needs a full second copy (spare capacity {:.0}% < 100%)",
+                    s.spare_capacity * 100.0
+                ),
+            )
+        }];
+        if s.stateful {
+            out.push(reason(
+                "duplicated_state",
+                -2,
+                false,
+                "state must be replicated or shared between the two environments",
+            ));
+        }
+        if self.schema {
+            out.push(reason(
+                "migration_outlives_switch",
+                -1,
+                false,
+                "switching back does not undo the schema change",
+            ));
+        }
+        if self.high() {
+            out.push(reason(
+                "full_exposure",
+                -1,
+                false,
+                "all traffic moves at once, so every user meets a bad release",
+            ));
+        }
+        out
+    }
+
+    fn rolling(&self) -> Vec<Reason> {
+        let s = self.service;
+        let mut out = vec![reason(
+            "always_possible",
+            0,
+            false,
+            "needs no traffic routing and little spare capacity",
+        )];
+        if s.spare_capacity < 1.0 {
+            out.push(reason(
+                "little_capacity_needed",
+                1,
+                false,
+                "replaces instances in batches within the current fleet",
+            ));
+        }
+        if s.stateful {
+            out.push(reason(
+                "suits_stateful",
+                1,
+                false,
+                "replica by replica, as stateful services are usually upgraded",
+            ));
+        }
+        if self.schema {
+            out.push(reason(
+                "mixed_versions_schema",
+                -1,
+                false,
+                "old and new versions run together until the roll completes",
+            ));
+        }
+        out.push(match (s.max_rollback_time, s.deploy_duration) {
+            (Some(max), Some(d)) if d > max => reason(
+                "rollback_too_slow",
+                -3,
+                false,
+                format!(
+                    "a rolling rollback takes {}s, more than the {}s allowed",
+                    d.as_secs(),
+                    max.as_secs()
+                ),
+            ),
+            (Some(max), None) => reason(
+                "rollback_speed_unknown",
+                -1,
+                false,
+                format!(
+                    "a rolling rollback must finish within {}s but the deploy duration is unknown",
+                    max.as_secs()
+                ),
+            ),
+            _ => reason(
+                "slow_rollback",
+                -1,
+                false,
+                "undoing it takes another full roll",
+            ),
+        });
+        if self.high() && s.metric_quality == MetricQuality::None {
+            out.push(reason(
+                "unwatched_exposure",
+                -1,
+                false,
+                "exposure grows batch by batch without metrics to stop it",
+            ));
+        }
+        out
+    }
+}
+
+/// Whether to release behind a feature flag, and why.
+fn flag(change: &Change, level: RiskLevel, strategy: Strategy) -> (bool, Reason) {
+    let flaggable = matches!(change.kind, ChangeKind::Feature | ChangeKind::Fix);
+    if change.behind_feature_flag {
+        (
+            true,
+            Reason::new(
+                "flag_in_place",
+                "the change is already behind a feature flag: deploy dark, then release by flag",
+            ),
+        )
+    } else if !flaggable {
+        (
+            false,
+            Reason::new(
+                "flag_impossible",
+                "schema, configuration and infrastructure changes cannot be hidden behind a flag",
+            ),
+        )
+    } else if level >= RiskLevel::High {
+        (true, Reason::new("flag_for_risk", format!("{} risk: decouple deploy from release so the behaviour can be switched off without a rollback", level.as_str())))
+    } else if strategy == Strategy::Rolling && level >= RiskLevel::Medium {
+        (
+            true,
+            Reason::new(
+                "flag_for_slow_rollback",
+                "rolling gives slow rollback: a flag offers an instant off switch",
+            ),
+        )
+    } else {
+        (
+            false,
+            Reason::new(
+                "flag_optional",
+                format!(
+                    "{} risk with {}: a flag is optional",
+                    level.as_str(),
+                    strategy.as_str()
+                ),
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,6 @@
 //! Property tests of the dependency graph: random DAGs, random graphs with
-//! cycles, permuted input lists and arbitrary JSON.
+//! cycles, permuted input lists and arbitrary JSON (damaged plans, read
+//! from JSON all the way to the analyses, are in `graph_mutations/`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
+use rollgate::error::{ErrorKind, PlanError};
 use rollgate::{DurationSecs, Plan, Service};
 
 fn service(id: String, deps: Vec<String>, secs: u64) -> Service {
@@ -253,7 +255,11 @@ proptest! {
                     }
                 }
             }
-            Err(rollgate::Error::DependencyCycle { cycle, members, path }) => {
+            Err(err) if err.code() == "dependency_cycle" => {
+                let path = err.path().to_string();
+                let ErrorKind::Plan(PlanError::DependencyCycle { cycle, members }) = err.kind().clone() else {
+                    return Err(TestCaseError::fail("dependency_cycle of another kind"));
+                };
                 prop_assert!(cycle.len() >= 3);
                 prop_assert_eq!(cycle.first(), cycle.last());
                 let by_id: HashMap<&str, &Service> = plan.services.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -267,10 +273,13 @@ proptest! {
                 prop_assert!(path.starts_with("/services/"));
                 // Same report whatever the order of the input lists.
                 match rollgate::order_services(&reversed_lists(&plan)) {
-                    Err(rollgate::Error::DependencyCycle { cycle: c2, members: m2, .. }) => {
-                        prop_assert_eq!(cycle, c2);
-                        prop_assert_eq!(members, m2);
-                    }
+                    Err(err) => match err.kind() {
+                        ErrorKind::Plan(PlanError::DependencyCycle { cycle: c2, members: m2 }) => {
+                            prop_assert_eq!(&cycle, c2);
+                            prop_assert_eq!(&members, m2);
+                        }
+                        other => prop_assert!(false, "reversed plan gave {:?}", other),
+                    },
                     other => prop_assert!(false, "reversed plan gave {:?}", other),
                 }
             }
@@ -278,6 +287,9 @@ proptest! {
         }
     }
 
+    /// Random JSON rarely reads as a plan: this checks the reader alone.
+    /// `graph_mutations.rs` damages valid plans so that the engine is
+    /// reached.
     #[test]
     fn arbitrary_json_never_panics(json in arbitrary_json()) {
         let text = json.to_string();
@@ -285,29 +297,6 @@ proptest! {
             let _ = rollgate::order_services(&plan);
             let _ = rollgate::blast_radius(&plan, None);
             let _ = rollgate::schedule_services(&plan, 2);
-        }
-    }
-
-    #[test]
-    fn plan_shaped_json_never_panics(
-        ids in proptest::collection::vec("[a-c]{0,2}", 0..8),
-        deps in proptest::collection::vec(proptest::collection::vec("[a-c]{0,2}", 0..3), 0..8),
-        durs in proptest::collection::vec(prop_oneof![Just(serde_json::json!("5m")), Just(serde_json::json!(-1)), Just(serde_json::json!(1e300)), Just(serde_json::json!("x")), Just(serde_json::json!(3))], 0..8),
-    ) {
-        let services: Vec<serde_json::Value> = ids.iter().enumerate().map(|(i, id)| serde_json::json!({
-            "id": id,
-            "depends_on": deps.get(i).cloned().unwrap_or_default(),
-            "deploy_duration": durs.get(i).cloned().unwrap_or(serde_json::json!(0)),
-        })).collect();
-        let text = serde_json::json!({"name": "p", "services": services}).to_string();
-        match Plan::from_json(&text) {
-            Ok(plan) => {
-                match rollgate::order_services(&plan) {
-                    Ok(_) => {}
-                    Err(e) => prop_assert!(!e.code().is_empty() && (e.path().starts_with("/services") )),
-                }
-            }
-            Err(e) => prop_assert!(e.path().starts_with("/services")),
         }
     }
 }
@@ -415,8 +404,8 @@ fn first_dependency_error_in_plan_order_wins() {
         "/services/1/depends_on/1",
     );
     check(&["c"], "unknown_dependency", "/services/2/depends_on/0");
-    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2") {
-        rollgate::Error::DuplicateId { id, first_path, .. } => {
+    match check(&["c", "b", "b"], "duplicate_id", "/services/1/depends_on/2").kind() {
+        ErrorKind::Plan(PlanError::DuplicateId { id, first_path }) => {
             assert_eq!(
                 (id.as_str(), first_path.as_str()),
                 ("b", "/services/1/depends_on/1")

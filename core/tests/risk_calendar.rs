@@ -29,7 +29,7 @@ fn calendar() -> serde_json::Value {
 fn factor(a: &rollgate::RiskAssessment, code: &str) -> f64 {
     a.factors
         .iter()
-        .find(|f| f.code == code)
+        .find(|f| f.code() == code)
         .map(|f| f.value)
         .unwrap_or(f64::NAN)
 }

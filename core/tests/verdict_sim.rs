@@ -1,6 +1,7 @@
-//! Seeded simulation of A/A canaries (baseline and canary from the same
-//! distribution): the false-rollback rate stays within the bound the
-//! configured confidence promises.
+//! Seeded simulations of canaries: A/A runs (baseline and canary from the
+//! same distribution) keep the false-rollback rate within the bound the
+//! configured confidence promises, and A/B runs with a real regression are
+//! caught (power), so neither test can pass by never (or always) failing.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -37,7 +38,24 @@ impl Rng {
     }
 }
 
+/// A canary's multipliers: latency (applied to every canary sample) and the
+/// canary's error rate.
+#[derive(Clone, Copy)]
+struct Canary {
+    latency: f64,
+    error_rate: f64,
+}
+
+const SAME: Canary = Canary {
+    latency: 1.0,
+    error_rate: 0.01,
+};
+
 fn run(correction: &str, runs: usize, seed: u64) -> (usize, [usize; 3]) {
+    simulate(correction, runs, seed, SAME)
+}
+
+fn simulate(correction: &str, runs: usize, seed: u64, canary: Canary) -> (usize, [usize; 3]) {
     let config: CanaryConfig = rollgate::wire::from_value(json!({
         "metrics": [
             {"name": "latency", "direction": "increase"},
@@ -52,8 +70,12 @@ fn run(correction: &str, runs: usize, seed: u64) -> (usize, [usize; 3]) {
     let mut failures = [0usize; 3];
     for _ in 0..runs {
         let mut sample = |n: usize| (0..n).map(|_| rng.latency()).collect::<Vec<_>>();
-        let (lb, lc, cb, cc) = (sample(80), sample(80), sample(60), sample(60));
-        let (eb, ec) = (rng.binomial(2000, 0.01), rng.binomial(2000, 0.01));
+        let (lb, mut lc, cb, cc) = (sample(80), sample(80), sample(60), sample(60));
+        lc.iter_mut().for_each(|v| *v *= canary.latency);
+        let (eb, ec) = (
+            rng.binomial(2000, 0.01),
+            rng.binomial(2000, canary.error_rate),
+        );
         let data: CanaryData = rollgate::wire::from_value(json!({
             "latency": {"baseline": lb, "canary": lc},
             "cpu": {"baseline": cb, "canary": cc},
@@ -105,6 +127,43 @@ fn aa_false_rollback_rate_with_holm_is_at_most_alpha() {
 }
 
 #[test]
+fn a_30_percent_slower_canary_is_rolled_back_at_least_80_percent_of_the_time() {
+    // Log-normal latency with sd 0.5 on the log scale: ×1.3 is a shift of about
+    // half a standard deviation, which 80 samples per side detect with
+    // Mann-Whitney more than 90 % of the time at 5 %.
+    let runs = 200;
+    let slower = Canary {
+        latency: 1.3,
+        ..SAME
+    };
+    let (rollbacks, failures) = simulate("holm", runs, 0xC0FFEE, slower);
+    let power = rollbacks as f64 / runs as f64;
+    assert!(power >= 0.8, "power {power}");
+    // Only latency changed: the other metrics still fail at most at the A/A rate.
+    assert!(failures[1] as f64 / runs as f64 <= bound(0.05, runs));
+}
+
+#[test]
+fn an_error_rate_of_2_5_percent_against_1_percent_is_caught() {
+    // 20 against 50 expected errors in 2,000 requests each.
+    let runs = 200;
+    let erring = Canary {
+        error_rate: 0.025,
+        ..SAME
+    };
+    let (rollbacks, failures) = simulate("none", runs, 0xE44, erring);
+    assert!(
+        failures[2] as f64 / runs as f64 >= 0.95,
+        "errors caught {}",
+        failures[2]
+    );
+    assert!(
+        rollbacks as f64 / runs as f64 >= 0.95,
+        "rollbacks {rollbacks}"
+    );
+}
+
+#[test]
 fn sequential_test_keeps_its_bound_under_repeated_looks_where_fixed_tests_do_not() {
     let (runs, looks) = (300, 40);
     let mut rng = Rng(0x5E0);
@@ -147,4 +206,121 @@ fn sequential_test_keeps_its_bound_under_repeated_looks_where_fixed_tests_do_not
         fixed_rate > 0.1,
         "repeated fixed-horizon false alarm rate {fixed_rate}"
     );
+}
+
+#[test]
+fn sequential_test_catches_a_doubled_error_rate() {
+    // The canary's rate is twice the baseline's: it gets 2/3 of the events
+    // under a 50/50 split. 40 looks of 10 events each.
+    let (runs, looks) = (200, 40);
+    let mut rng = Rng(0xD0B1E);
+    let mut caught = 0;
+    let mut first_looks = Vec::new();
+    for _ in 0..runs {
+        let (mut c, mut b) = (0u64, 0u64);
+        let mut history = Vec::new();
+        for _ in 0..looks {
+            let canary = rng.binomial(10, 2.0 / 3.0);
+            c += canary;
+            b += 10 - canary;
+            history.push([c as f64, b as f64]);
+        }
+        let r = rollgate::sequential_count_test(&history, 0.5, 100.0, 0.05).unwrap();
+        caught += usize::from(r.reject);
+        first_looks.extend(r.first_rejection);
+    }
+    assert!(caught as f64 / runs as f64 >= 0.9, "power {caught}/{runs}");
+    first_looks.sort_unstable();
+    // Caught early: half of the runs by the 15th look (150 events).
+    assert!(first_looks[first_looks.len() / 2] < 15, "{first_looks:?}");
+}
+
+/// A watch of errors and mean latency, looked at after every batch.
+fn watch_run(seed: u64, latency: f64, error_rate: f64, looks: usize) -> (Option<usize>, bool) {
+    let config = rollgate::verdict::parse_config(json!({
+        "metrics": [
+            {"name": "errors", "kind": "count", "direction": "increase", "critical": true},
+            {"name": "latency", "direction": "increase", "critical": true}
+        ],
+        "watch": {"alpha": 0.05, "min_duration": "0s", "min_samples": 0, "max_duration": null}
+    }))
+    .unwrap();
+    let start = rollgate::window::parse_timestamp("at", "2026-11-26T09:00:00Z").unwrap();
+    let mut rng = Rng(seed);
+    let mut state = rollgate::verdict::start_canary_watch(&config).unwrap();
+    let (mut cumulative_b, mut cumulative_c, mut requests) = (0u64, 0u64, 0u64);
+    let mut naive = false;
+    for look in 0..looks {
+        let (eb, ec) = (rng.binomial(400, 0.01), rng.binomial(400, error_rate));
+        let (lb, lc): (Vec<f64>, Vec<f64>) = (0..20)
+            .map(|_| (rng.latency(), rng.latency() * latency))
+            .unzip();
+        let batch = rollgate::verdict::watch::parse_batch(json!({
+            "errors": {"baseline": {"events": eb}, "canary": {"events": ec}},
+            "latency": {"baseline": lb, "canary": lc}
+        }))
+        .unwrap();
+        let at = start + chrono::TimeDelta::minutes(look as i64);
+        let update = rollgate::verdict::update_canary_watch(&config, &state, &batch, at).unwrap();
+        state = update.state;
+        // The naive way: a fixed-horizon test on the cumulative counts at every look.
+        cumulative_b += eb;
+        cumulative_c += ec;
+        requests += 400;
+        let p = rollgate::compare_proportions(
+            cumulative_c as f64,
+            requests as f64,
+            cumulative_b as f64,
+            requests as f64,
+            rollgate::Alternative::Greater,
+            0.95,
+        )
+        .unwrap()
+        .p_value;
+        naive |= p <= 0.05;
+        if update.verdict.decision == Decision::Rollback {
+            return (Some(look), naive);
+        }
+    }
+    (None, naive)
+}
+
+#[test]
+fn the_watch_keeps_its_false_rollback_rate_under_a_look_after_every_batch() {
+    let (runs, looks) = (200usize, 40);
+    let mut false_rollbacks = 0;
+    let mut naive = 0;
+    for i in 0..runs {
+        let (rolled_back, naive_alarm) = watch_run(0x3A7C4 + i as u64, 1.0, 0.01, looks);
+        false_rollbacks += usize::from(rolled_back.is_some());
+        naive += usize::from(naive_alarm);
+    }
+    let rate = false_rollbacks as f64 / runs as f64;
+    assert!(
+        rate <= bound(0.05, runs),
+        "watch false rollback rate {rate}"
+    );
+    // Re-testing the cumulative counts at every look alarms far more often.
+    let naive_rate = naive as f64 / runs as f64;
+    assert!(naive_rate > 0.1, "naive false alarm rate {naive_rate}");
+}
+
+#[test]
+fn the_watch_rolls_back_real_regressions() {
+    let runs = 100;
+    // Errors 1 % → 3 %, or latency 40 % slower: most canaries roll back
+    // within 40 looks, and early.
+    for (latency, errors) in [(1.0, 0.03), (1.4, 0.01)] {
+        let mut looks = Vec::new();
+        for i in 0..runs {
+            looks.extend(watch_run(0x9E5 + i, latency, errors, 40).0);
+        }
+        assert!(
+            looks.len() as f64 / runs as f64 >= 0.9,
+            "latency ×{latency}, errors {errors}: {}",
+            looks.len()
+        );
+        looks.sort_unstable();
+        assert!(looks[looks.len() / 2] < 20, "{looks:?}");
+    }
 }

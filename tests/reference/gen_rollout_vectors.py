@@ -1,9 +1,12 @@
 """Writes tests/vectors/rollout.json.
 
 Expected values are derived by hand in the comments below (and, for the
-20-region plan, by the independent wave model in rollout_waves.py). The
-schedules passed as *input* to rollback_plan / to_mermaid_gantt are produced
-by rollgate itself (they are inputs, not expectations).
+20-region plan, by the independent wave model in rollout_waves.py). Each
+case's `expected` is then completed from rollgate's output after the
+hand-derived values have been checked against it (complete_vectors.py), so
+the vector runners can match outputs exactly. The schedules passed as
+*input* to rollback_plan / to_mermaid_gantt are produced by rollgate itself
+(they are inputs, not expectations).
 
     .venv/bin/python tests/reference/gen_rollout_vectors.py
 """
@@ -16,6 +19,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import rollout_waves  # noqa: E402
+from complete_vectors import complete  # noqa: E402
 
 import rollgate  # noqa: E402
 
@@ -30,7 +34,7 @@ cases: list[dict] = []
 
 
 def ok(name, fn, inp, exp):
-    cases.append({"name": name, "function": fn, "input": inp, "expected": exp})
+    cases.append(complete({"name": name, "function": fn, "input": inp, "expected": exp}))
 
 
 def err(name, fn, inp, code, path=None, fields=None):
@@ -63,7 +67,7 @@ ok("canary first, then waves growing 1, 2, 4 smallest traffic first", "schedule_
    [plan(r1, {"bake_time": "30m"}), T0],
    {"total_duration_seconds": 4 * 48 * 60, "finish": "2026-11-24T12:12:00+00:00",
     "waves": [
-        {"number": 1, "regions": ["c1"], "reasons": [{"code": "canary_first", "regions": ["c1"]}],
+        {"number": 1, "regions": ["c1"], "reasons": [{"code": "canary_first", "subjects": ["c1"]}],
          "start_seconds": 0, "finish_seconds": 1080,
          "gate": {"bake_seconds": 1800, "earliest_pass_seconds": 2880,
                   "checks": ["alarms_clear", "health", "smoke", "canary_verdict"]}},
@@ -74,7 +78,7 @@ ok("canary first, then waves growing 1, 2, 4 smallest traffic first", "schedule_
 # 2. No canary: smallest region alone first (never the largest).
 ok("no canary tier: the smallest region goes first, never the largest", "schedule_rollout",
    [plan([{"id": "big", "traffic_share": 0.6}, {"id": "mid", "traffic_share": 0.3}, {"id": "small", "traffic_share": 0.1}]), T0],
-   {"waves": [{"regions": ["small"], "reasons": [{"code": "smallest_first", "regions": ["small"]}]},
+   {"waves": [{"regions": ["small"], "reasons": [{"code": "smallest_first", "subjects": ["small"]}]},
               {"regions": ["big", "mid"], "traffic_share": 0.9}],
     "total_duration_seconds": 2 * 18 * 60})
 # 3. Pairs: east and west never share a wave; west waits for east's bake.
@@ -85,7 +89,7 @@ ok("paired regions are never in the same wave", "schedule_rollout",
           {"id": "north", "traffic_share": 0.1}], {"bake_time": "1h"}), T0],
    {"waves": [{"regions": ["c"]},
               {"regions": ["east", "north"],
-               "reasons": [{"code": "growth", "regions": []}, {"code": "pair_separated", "regions": ["east", "west"]}]},
+               "reasons": [{"code": "growth", "subjects": []}, {"code": "pair_separated", "subjects": ["east", "west"]}]},
               {"regions": ["west"], "start_seconds": 2 * 78 * 60}]})
 # 4. Region dependency: replica after its primary.
 ok("a replica region waits for its primary", "schedule_rollout",
@@ -93,16 +97,17 @@ ok("a replica region waits for its primary", "schedule_rollout",
           {"id": "r", "traffic_share": 0.2, "depends_on": ["p"]},
           {"id": "p", "traffic_share": 0.3}]), T0],
    {"waves": [{"regions": ["c"]}, {"regions": ["p"]},
-              {"regions": ["r"], "reasons": [{"code": "growth", "regions": []},
-                                             {"code": "region_dependency", "regions": ["p", "r"]}]}]})
+              {"regions": ["r"], "reasons": [{"code": "growth", "subjects": []},
+                                             {"code": "region_dependency", "subjects": ["p", "r"]}]}]})
 # 5. Concurrency cap.
 ok("max_concurrent_regions caps a wave", "schedule_rollout",
    [plan([{"id": "c", "tier": "canary", "traffic_share": 0.05}] +
          [{"id": f"x{i}", "traffic_share": 0.1} for i in range(1, 5)],
          {"growth_factor": 10, "max_concurrent_regions": 2}), T0],
    {"waves": [{"regions": ["c"]},
-              {"regions": ["x1", "x2"], "reasons": [{"code": "growth", "regions": []},
-                                                    {"code": "concurrency_cap", "regions": ["x3", "x4"]}]},
+              {"regions": ["x1", "x2"], "reasons": [{"code": "growth", "subjects": []},
+                                                    {"code": "concurrency_cap", "subjects": ["x3", "x4"],
+                                                     "evidence": {"max_concurrent_regions": 2}}]},
               {"regions": ["x3", "x4"]}]})
 # 6. Traffic cap, and a region over the cap on its own.
 ok("max_traffic_per_wave caps a wave; a region above it goes alone", "schedule_rollout",
@@ -112,9 +117,13 @@ ok("max_traffic_per_wave caps a wave; a region above it goes alone", "schedule_r
          {"growth_factor": 4, "max_traffic_per_wave": 0.25}), T0],
    {"waves": [{"regions": ["c"]},
               {"regions": ["a", "b"], "traffic_share": 0.2,
-               "reasons": [{"code": "growth"}, {"code": "traffic_cap", "regions": ["d", "z"]}]},
-              {"regions": ["d"], "reasons": [{"code": "growth"}, {"code": "traffic_cap", "regions": ["z"]}]},
-              {"regions": ["z"], "reasons": [{"code": "growth"}, {"code": "over_traffic_cap", "regions": ["z"]}]}]})
+               "reasons": [{"code": "growth", "evidence": {"growth_factor": 4, "target_size": 4}},
+                           {"code": "traffic_cap", "subjects": ["d", "z"], "evidence": {"max_traffic_per_wave": 0.25}}]},
+              {"regions": ["d"], "reasons": [{"code": "growth", "evidence": {"growth_factor": 4, "target_size": 16}},
+                                             {"code": "traffic_cap", "subjects": ["z"]}]},
+              {"regions": ["z"], "reasons": [{"code": "growth"},
+                                             {"code": "over_traffic_cap", "subjects": ["z"],
+                                              "evidence": {"traffic_share": 0.5, "max_traffic_per_wave": 0.25}}]}]})
 # 7. Window wait: Friday 16:50 UTC, business hours 09-17 Mon-Fri. db (10m) fits
 #    until 17:00; api must wait until Monday 09:00; web 09:05-09:08.
 BUSINESS = {"time_zone": "UTC", "allow": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]}
@@ -123,7 +132,7 @@ ok("a wave waits for the next release window and says why", "schedule_rollout",
     "2026-11-27T16:50:00Z"],
    {"total_duration_seconds": 64 * 3600 + 18 * 60,
     "waves": [{"waits": [{"region": "c", "from": "2026-11-27T17:00:00+00:00", "until": "2026-11-30T09:00:00+00:00",
-                          "seconds": 64 * 3600, "reasons": [{"code": "outside_allow"}]}],
+                          "seconds": 64 * 3600, "reasons": [{"code": "outside_allow", "subjects": []}]}],
                "steps": [{"service": "db", "start": "2026-11-27T16:50:00+00:00", "finish": "2026-11-27T17:00:00+00:00"},
                          {"service": "api", "start": "2026-11-30T09:00:00+00:00", "finish": "2026-11-30T09:05:00+00:00"},
                          {"service": "web", "start": "2026-11-30T09:05:00+00:00", "finish": "2026-11-30T09:08:00+00:00"}]}]})
@@ -137,7 +146,7 @@ ok("a year-end freeze inside business hours holds the wave until January", "sche
    {"start": "2026-12-21T10:00:00-05:00",
     "waves": [{"waits": [{"region": "us-east-1", "from": "2026-12-21T10:00:00-05:00",
                           "until": "2027-01-04T09:00:00-05:00",
-                          "reasons": [{"code": "deny_window", "window": "deny/0"}]}],
+                          "reasons": [{"code": "deny_window", "subjects": ["deny/0"]}]}],
                "steps": [{"service": "db", "start": "2027-01-04T09:00:00-05:00"},
                          {"service": "api", "start": "2027-01-04T09:10:00-05:00"},
                          {"service": "web", "start": "2027-01-04T09:15:00-05:00", "finish": "2027-01-04T09:18:00-05:00"}]}]})
@@ -229,6 +238,56 @@ s20 = rollgate.schedule_rollout(plan20, T0)
 step = next(s for s in s20["waves"][first_ap]["steps"] if s["region"] == ap_region and s["service"] == "db")
 assert step["start"] == ap_local, (step["start"], ap_local)
 
+# 14. Issue 9: a wave never mixes tiers. Wave 2's target is 2, but only one
+#     pilot is ready: it goes alone and the standard regions wait (tier_order);
+#     wave 3 (target 4) takes the three standard regions. 18 minutes per wave.
+TIERS = [{"id": "c", "tier": "canary", "traffic_share": 0.02}, {"id": "p", "tier": "pilot", "traffic_share": 0.05},
+         {"id": "s1", "traffic_share": 0.03}, {"id": "s2", "traffic_share": 0.2}, {"id": "s3", "traffic_share": 0.3}]
+assert rollout_waves.waves(TIERS, {}) == [["c"], ["p"], ["s1", "s2", "s3"]]
+ok("a wave never mixes tiers: the pilot goes alone before the standard regions", "schedule_rollout",
+   [plan(TIERS), T0],
+   {"total_duration_seconds": 3 * 18 * 60,
+    "waves": [{"regions": ["c"], "reasons": [{"code": "canary_first", "subjects": ["c"]}]},
+              {"regions": ["p"], "start_seconds": 18 * 60,
+               "reasons": [{"code": "growth", "subjects": [], "evidence": {"growth_factor": 2, "target_size": 2}},
+                           {"code": "tier_order", "subjects": ["s1", "s2", "s3"]}]},
+              {"regions": ["s1", "s2", "s3"], "start_seconds": 36 * 60, "traffic_share": 0.53,
+               "reasons": [{"code": "growth", "subjects": [], "evidence": {"growth_factor": 2, "target_size": 4}}]}]})
+# 15. Regions in a depends_on chain: one wave each, in chain order (the chain
+#     that took quadratic time at 100,000 regions; see benches/README.md).
+CHAIN = [{"id": f"r{i}", "depends_on": [f"r{i - 1}"] if i else []} for i in range(5)]
+ok("regions in a depends_on chain go one wave each, in chain order", "schedule_rollout",
+   [plan(CHAIN), T0],
+   {"total_duration_seconds": 5 * 18 * 60,
+    "waves": [{"regions": [f"r{i}"], "start_seconds": i * 18 * 60,
+               "reasons": ([{"code": "smallest_first", "subjects": ["r0"]}] if i == 0 else
+                           [{"code": "growth", "subjects": []},
+                            {"code": "region_dependency", "subjects": [f"r{i - 1}", f"r{i}"]}])}
+              for i in range(5)]})
+# 16. Issue 13: a wait across a freeze names the freeze. Friday 18 December
+#     10:00 in New York is outside the Monday-Thursday allow windows; the next
+#     Monday is inside the year-end freeze, so the wave waits 16 days 23 hours
+#     until Monday 4 January 09:00, and the wait names both.
+ok("a wait across the year-end freeze names the freeze, not only the closed window", "schedule_rollout",
+   [plan([{"id": "us-east-1", "tier": "canary", "calendar": "nyc"}], calendars={"nyc": NYC}),
+    "2026-12-18T10:00:00-05:00"],
+   {"total_duration_seconds": 16 * 86400 + 23 * 3600 + 18 * 60,
+    "waves": [{"waits": [{"region": "us-east-1", "from": "2026-12-18T10:00:00-05:00",
+                          "until": "2027-01-04T09:00:00-05:00", "seconds": 16 * 86400 + 23 * 3600,
+                          "reasons": [{"code": "outside_allow", "subjects": []},
+                                      {"code": "deny_window", "subjects": ["deny/0"]}]}],
+               "steps": [{"service": "db", "start": "2027-01-04T09:00:00-05:00"},
+                         {"service": "api", "start": "2027-01-04T09:10:00-05:00"},
+                         {"service": "web", "start": "2027-01-04T09:15:00-05:00", "finish": "2027-01-04T09:18:00-05:00"}]}]})
+# 17. Issue 13: a service without deploy_duration counts as 0 s, and the
+#     schedule says so. api (5m) and config (0 s) form one batch of 5 minutes.
+ok("a service without deploy_duration is a zero_deploy_duration finding", "schedule_rollout",
+   [plan([{"id": "a"}], services=[{"id": "api", "deploy_duration": "5m"}, {"id": "config"}]), T0],
+   {"total_duration_seconds": 300,
+    "findings": [{"code": "zero_deploy_duration", "subjects": ["config"]}],
+    "waves": [{"steps": [{"service": "api", "start_seconds": 0, "finish_seconds": 300},
+                         {"service": "config", "start_seconds": 0, "finish_seconds": 0}]}]})
+
 # Rollback plans (input schedules come from rollgate; expectations by hand).
 mig_schedule = rollgate.schedule_rollout(MIGPLAN, T0)
 ok("rollback at a step: undo most recent wave first, dependents first", "rollback_plan",
@@ -245,11 +304,12 @@ ok("rollback during the contract phase: roll forward, the contract cannot be und
                     {"service": "drop_old", "region": "s", "wave": 3, "state": "in_flight"}],
     "undo": [{"service": "app", "region": "s"}, {"service": "schema_v2", "region": "s"},
              {"service": "app", "region": "c"}, {"service": "schema_v2", "region": "c"}],
-    "reasons": [{"code": "irreversible_migration", "service": "drop_old"}, {"code": "undo_in_reverse_order"}]})
+    "reasons": [{"code": "irreversible_migration", "subjects": ["drop_old"]},
+                {"code": "undo_in_reverse_order", "subjects": [], "evidence": {"steps": 4}}]})
 ok("rollback before anything started: nothing to undo", "rollback_plan",
    [mig_schedule, "2026-11-24T08:00:00Z"],
    {"recommendation": "nothing_to_undo", "not_started": 6, "undo": [], "cannot_undo": [],
-    "reasons": [{"code": "nothing_started"}]})
+    "reasons": [{"code": "nothing_started", "subjects": []}]})
 err("rollback at a step that is not in the schedule", "rollback_plan",
     [mig_schedule, {"region": "mars", "service": "app"}], "unknown_step", "halted_at",
     {"region": "mars", "service": "app"})
@@ -272,7 +332,7 @@ ST_PLAN = plan([{"id": "c", "tier": "canary"}], {"drain_time": "2m", "timeout": 
                          {"id": "api", "depends_on": ["db"], "deploy_duration": "5m"}])
 ok("a stateful service rolls one drained instance group at a time", "schedule_rollout", [ST_PLAN, T0],
    {"total_duration_seconds": 2460,
-    "findings": [{"code": "step_exceeds_timeout", "services": ["db"]}],
+    "findings": [{"code": "step_exceeds_timeout", "subjects": ["db"], "evidence": {"timeout_seconds": 660}}],
     "halt_rule": {"step_timeout_seconds": 660},
     "waves": [{"steps": [
         {"service": "db", "group": 1, "drain_seconds": 120, "start_seconds": 0, "finish_seconds": 720},
@@ -328,6 +388,9 @@ err("duplicate region id", "schedule_rollout", [plan([A, A]), T0], "duplicate_id
 err("growth factor below 1", "schedule_rollout", [plan([A], {"growth_factor": 0.5}), T0],
     "invalid_input", "/rollout/growth_factor")
 err("no regions", "schedule_rollout", [plan([]), T0], "invalid_input", "/regions")
+err("first_wave names an unknown region (issue 13: no region `first_wave`)", "schedule_rollout",
+    [plan([A], {"first_wave": ["zz"]}), T0], "unknown_region", "/rollout/first_wave/0",
+    {"region": None, "target": "zz"})
 err("service dependency cycles are still reported by the graph", "schedule_rollout",
     [plan([A], services=[{"id": "x", "depends_on": ["y"]}, {"id": "y", "depends_on": ["x"]}]), T0],
     "dependency_cycle", "/services/0/depends_on/0")

@@ -31,17 +31,20 @@ def waves(regions: list[dict], policy: dict) -> list[list[str]]:
         k = len(out)
         ready = [r["id"] for r in order if r["id"] not in placed
                  and all(d in placed and placed[d] < k for d in r.get("depends_on", []))]
+        # A wave never mixes tiers: it draws from the first tier among the ready.
+        first_tier = min(TIER[by_id[r].get("tier", "standard")] for r in ready)
+        of_first_tier = [r for r in ready if TIER[by_id[r].get("tier", "standard")] == first_tier]
         if k == 0:
             canaries = [r for r in ready if by_id[r].get("tier") == "canary"]
             if canaries:
                 pool, limit = canaries, math.inf
             else:
-                pool = [min(ready, key=lambda r: (by_id[r].get("traffic_share", 0.0), r))]
+                pool = [min(of_first_tier, key=lambda r: (by_id[r].get("traffic_share", 0.0), r))]
                 limit = 1
         else:
             target *= g
             limit = math.ceil(target - 1e-9)
-            pool = ready
+            pool = of_first_tier
         chosen: list[str] = []
         traffic = 0.0
         for r in pool:

@@ -28,6 +28,20 @@ Sources per function:
 - quantile_ci: scipy.stats.binom.ppf / cdf for the order-statistic ranks.
 - adjust_p_values: scipy.stats.false_discovery_control (BH) and Holm's
   formula.
+
+Every `expected` lists the complete output (the runners match exactly). Keys
+scipy has no counterpart for are computed here from their definitions,
+never by rollgate: Mann-Whitney's z (R's tie- and continuity-corrected
+statistic, from scipy.stats.rankdata), the KS location and signed distance
+(the first maximum of the empirical distribution functions' difference),
+the Katz/Haldane ratio interval and the rates and proportions.
+
+Extreme but valid inputs (issue 9) get their references where scipy's own
+arithmetic does not overflow; elsewhere from exact identities stated with
+each case: the t-test's statistic, degrees of freedom and p-value do not
+change when both samples are scaled by a power of two (so scipy on the
+unscaled integers is the reference for subnormal samples), and Fisher's
+test at 10^12 trials is computed with exact Python integers.
 """
 
 from __future__ import annotations
@@ -150,6 +164,16 @@ def mw_case(name, x, y, alternative="two-sided", confidence=0.95):
             ci = [r_root(x, y, z(1 - alpha), alternative), None]
         else:
             ci = [None, r_root(x, y, z(alpha), alternative)]
+    if exact:
+        z = None
+    else:
+        # R's STATISTIC correction: (U - nm/2 - corr) / sigma with ties.
+        _, t = np.unique(np.concatenate([x, y]), return_counts=True)
+        N = n + m
+        sigma = math.sqrt((nm / 12) * ((N + 1) - (t**3 - t).sum() / (N * (N - 1))))
+        dz = float(res.statistic) - nm / 2
+        corr = {"two-sided": np.sign(dz) * 0.5, "greater": 0.5, "less": -0.5}[alternative]
+        z = float((dz - corr) / sigma) if sigma > 0 else None
     return {
         "name": name,
         "function": "mann_whitney",
@@ -160,6 +184,11 @@ def mw_case(name, x, y, alternative="two-sided", confidence=0.95):
             "estimate": estimate,
             "ci": ci,
             "method": "exact" if exact else "asymptotic",
+            "alternative": alternative,
+            "confidence": confidence,
+            "z": z,
+            "n_x": n,
+            "n_y": m,
         },
     }
 
@@ -182,6 +211,13 @@ cases.append(mw_case("asymptotic with heavy ties, less", xt, yt, "less", 0.9))
 cases.append(mw_case("asymptotic, continuous 300 x 200", np.round(rng.lognormal(0, 0.5, 300), 6),
                      np.round(rng.lognormal(0.1, 0.5, 200), 6), "two-sided", 0.99))
 cases.append(mw_case("ties across samples, small", [1, 2, 2, 3, 5], [2, 3, 3, 4], "two-sided", 0.95))
+# Extreme but valid magnitudes: ranks and pairwise differences are exact.
+cases.append(mw_case("extreme: magnitudes near 1e300 of both signs", [1e300, 2e300, 3e300, 4e300],
+                     [-1e300, 5e299, -7e307], "two-sided", 0.95))
+cases.append(mw_case("extreme: subnormal samples", [5e-324, 1e-323, 2e-323, 2.5e-323, 3e-323],
+                     [0.0, 1.5e-323, 4e-323], "greater", 0.9))
+cases.append(mw_case("extreme: one value per side", [2.0], [1.0], "less", 0.95))
+cases.append(mw_case("extreme: all ties, asymptotic", [7.0] * 60, [7.0] * 55, "two-sided", 0.95))
 
 cases += [
     {"name": "mann_whitney rejects NaN (null) with its index", "function": "mann_whitney",
@@ -193,6 +229,8 @@ cases += [
      "input": [[1.0, 2.0], [1.0, 2.0], "sideways"], "error_code": "invalid_config", "error_path": "alternative"},
     {"name": "mann_whitney needs data on both sides", "function": "mann_whitney",
      "input": [[1.0, 2.0], []], "error_code": "insufficient_data", "error_path": "y"},
+    {"name": "extreme: a shift beyond the double range is a typed error", "function": "mann_whitney",
+     "input": [[1e308, 1.5e308], [-1e308]], "error_code": "invalid_input", "error_path": "x"},
 ]
 
 
@@ -213,14 +251,46 @@ def prop_case(name, a, n1, c, n2, alternative="two-sided", confidence=0.95):
             pooled = ev / total
             z = (a / n1 - c / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
             p = stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z)
-    exp = {"p_value": float(p), "method": method}
-    if c > 0:
-        exp["ratio"] = (a / n1) / (c / n2)
+    return {"name": name, "function": "compare_proportions",
+            "input": [a, n1, c, n2, alternative, confidence],
+            "expected": prop_expected(a, n1, c, n2, float(p), method, alternative, confidence)}
+
+
+def katz_ci(a, n1, c, n2, alternative, confidence):
+    """The Katz log interval of the risk ratio; Haldane's 0.5 added to every
+    cell when a count is zero (then the side that zero leaves open is 0 or
+    unbounded)."""
+    alpha = 1 - confidence
     if a > 0 and c > 0 and alternative == "two-sided":
         ci = relative_risk(a, n1, c, n2).confidence_interval(confidence_level=confidence)
-        exp["ci"] = [float(ci.low), float(ci.high)]
-    return {"name": name, "function": "compare_proportions",
-            "input": [a, n1, c, n2, alternative, confidence], "expected": exp}
+        return [float(ci.low), float(ci.high)]
+    ca, cc, cn1, cn2 = (a + 0.5, c + 0.5, n1 + 1, n2 + 1) if a == 0 or c == 0 else (a, c, n1, n2)
+    log_ratio = math.log((ca / cn1) / (cc / cn2))
+    se = math.sqrt(max(1 / ca - 1 / cn1 + 1 / cc - 1 / cn2, 0.0))
+    lower = lambda q: 0.0 if a == 0 else math.exp(log_ratio - q * se)  # noqa: E731
+    upper = lambda q: None if c == 0 else math.exp(log_ratio + q * se)  # noqa: E731
+    if alternative == "two-sided":
+        q = stats.norm.ppf(1 - alpha / 2)
+        return [lower(q), upper(q)]
+    q = stats.norm.ppf(1 - alpha)
+    return [lower(q), None] if alternative == "greater" else [0.0, upper(q)]
+
+
+def prop_expected(a, n1, c, n2, p, method, alternative, confidence):
+    return {"p_value": p, "ratio": (a / n1) / (c / n2) if c > 0 else None,
+            "ci": katz_ci(a, n1, c, n2, alternative, confidence), "difference": a / n1 - c / n2,
+            "proportion_x": a / n1, "proportion_y": c / n2, "method": method,
+            "alternative": alternative, "confidence": confidence}
+
+
+def fisher_exact_int(a, n1, c, n2):
+    """Two-sided Fisher p-value with exact integers (R's 1 + 1e-7 tolerance)."""
+    from fractions import Fraction
+    k = a + c
+    lo, hi = max(0, k - n2), min(k, n1)
+    pmf = {x: Fraction(math.comb(n1, x) * math.comb(n2, k - x), math.comb(n1 + n2, k)) for x in range(lo, hi + 1)}
+    observed = pmf[a] * Fraction(10**7 + 1, 10**7)
+    return float(sum(v for v in pmf.values() if v <= observed))
 
 
 cases += [
@@ -237,7 +307,15 @@ cases += [
      "input": [1, 10, -2, 10], "error_code": "invalid_count", "error_path": "events_y"},
     {"name": "compare_proportions: fractional trials", "function": "compare_proportions",
      "input": [1, 10, 2, 10.5], "error_code": "invalid_count", "error_path": "trials_y"},
+    {"name": "compare_proportions: a count above 9e15 (2^53 - 1) is too large to be exact",
+     "function": "compare_proportions", "input": [1, 9007199254740991, 2, 10], "error_code": "invalid_count",
+     "error_path": "trials_x"},
 ]
+# Extreme: 10^12 trials (log-factorials cancel there); exact integer reference.
+T = 10**12
+cases.append({"name": "extreme: fisher with 10^12 trials per arm", "function": "compare_proportions",
+              "input": [3, T, 0, T, "two-sided", 0.95],
+              "expected": prop_expected(3, T, 0, T, fisher_exact_int(3, T, 0, T), "fisher_exact", "two-sided", 0.95)})
 
 
 def rate_case(name, ex, tx, ey, ty, alternative="two-sided", confidence=0.95):
@@ -251,10 +329,9 @@ def rate_case(name, ex, tx, ey, ty, alternative="two-sided", confidence=0.95):
             return None
         return p / (1 - p) * ty / tx
 
-    exp = {"p_value": float(res.pvalue), "ci": [to_ratio(ci.low), to_ratio(ci.high)],
-           "method": "conditional_binomial"}
-    if ey > 0:
-        exp["ratio"] = (ex / tx) / (ey / ty)
+    exp = {"p_value": float(res.pvalue), "ratio": (ex / tx) / (ey / ty) if ey > 0 else None,
+           "ci": [to_ratio(ci.low), to_ratio(ci.high)], "rate_x": ex / tx, "rate_y": ey / ty,
+           "method": "conditional_binomial", "alternative": alternative, "confidence": confidence}
     return {"name": name, "function": "compare_rates", "input": [ex, tx, ey, ty, alternative, confidence],
             "expected": exp}
 
@@ -265,6 +342,10 @@ cases += [
     rate_case("poisson: unequal exposure, two-sided", 12, 1000, 30, 4000, "two-sided", 0.9),
     rate_case("poisson: less", 3, 2.0, 20, 5.0, "less", 0.95),
     rate_case("poisson: large counts", 1530, 1e6, 1400, 1e6, "two-sided", 0.99),
+    rate_case("extreme: exposures of 1e300 (their sum overflows)", 10, 1e300, 10, 1e300),
+    rate_case("extreme: exposures of 1e-300", 4, 1e-300, 9, 3e-300, "less", 0.9),
+    {"name": "extreme: a rate beyond the double range", "function": "compare_rates",
+     "input": [5, 5e-324, 1, 1], "error_code": "invalid_count", "error_path": "exposure_x"},
 ]
 
 
@@ -274,9 +355,12 @@ def welch_case(name, x, y, alternative="two-sided", confidence=0.95):
     ci = res.confidence_interval(confidence_level=confidence)
     lo = None if math.isinf(ci.low) else float(ci.low)
     hi = None if math.isinf(ci.high) else float(ci.high)
+    mx, my = float(np.mean(x)), float(np.mean(y))
     return {"name": name, "function": "welch_t_test", "input": [fl(x), fl(y), alternative, confidence],
             "expected": {"statistic": float(res.statistic), "df": float(res.df), "p_value": float(res.pvalue),
-                         "estimate": float(np.mean(x) - np.mean(y)), "ci": [lo, hi]}}
+                         "estimate": mx - my, "ci": [lo, hi], "ratio": mx / my if my != 0 else None,
+                         "mean_x": mx, "mean_y": my, "method": "welch", "alternative": alternative,
+                         "confidence": confidence}}
 
 
 cases += [
@@ -284,7 +368,24 @@ cases += [
     welch_case("welch greater", np.round(rng.normal(10.5, 1, 80), 3), np.round(rng.normal(10, 1.5, 60), 3),
                "greater", 0.9),
     welch_case("welch less", np.round(rng.normal(0, 1, 7), 3), np.round(rng.normal(1, 3, 5), 3), "less", 0.99),
+    # Issue 9: the squares overflowed and statrs panicked. scipy's df
+    # formula overflows here too, but its replacement gives the true df = 1.
+    welch_case("extreme: 1e154 (squares overflow)", [1e154, 1.0], [1.0, 2.0]),
+    {"name": "extreme: a difference of means beyond the double range", "function": "welch_t_test",
+     "input": [[1.7e308, 1.6e308], [-1.7e308, -1.6e308]], "error_code": "invalid_input", "error_path": "x"},
 ]
+# Subnormal samples: scipy's variance underflows, so the reference is scipy
+# on the integers they count (the test is invariant under scaling by a power
+# of two); the means, difference and interval scale back exactly (to the
+# nearest subnormal).
+tiny = 5e-324
+sub = welch_case("extreme: subnormal samples", [1.0, 2.0, 3.0], [0.0, 1.0])
+sub["name"] = "extreme: subnormal samples (reference: the same test on 1, 2, 3 vs 0, 1)"
+sub["input"] = [[tiny, 2 * tiny, 3 * tiny], [0.0, tiny], "two-sided", 0.95]
+for key in ("estimate", "mean_x", "mean_y"):
+    sub["expected"][key] *= tiny
+sub["expected"]["ci"] = [v * tiny for v in sub["expected"]["ci"]]
+cases.append(sub)
 
 
 # ---------------------------------------------------------------- KS
@@ -297,8 +398,16 @@ def ks_case(name, x, y):
         res = stats.ks_2samp(x, y, method="asymp")
         p = float(stats.kstwobign.sf(res.statistic * math.sqrt(n * m / (n + m))))
         method = "asymptotic"
+    # The first value where |F_x - F_y| is largest, and F_x - F_y there,
+    # compared exactly as the integers n m (F_x - F_y).
+    values = np.unique(np.concatenate([x, y]))
+    cx = np.searchsorted(np.sort(x), values, side="right").astype(np.int64)
+    cy = np.searchsorted(np.sort(y), values, side="right").astype(np.int64)
+    at = int(np.argmax(np.abs(cx * m - cy * n)))
+    fx, fy = cx / n, cy / m
     return {"name": name, "function": "ks_test", "input": [fl(x), fl(y)],
-            "expected": {"statistic": float(res.statistic), "p_value": p, "method": method}}
+            "expected": {"statistic": float(res.statistic), "p_value": p, "location": float(values[at]),
+                         "signed_statistic": float(fx[at] - fy[at]), "method": method, "n_x": n, "n_y": m}}
 
 
 base = stats.norm.ppf((np.arange(1, 401) - 0.5) / 400)
@@ -309,6 +418,10 @@ cases += [
     ks_case("ks: ties", np.round(rng.normal(0, 2, 40)), np.round(rng.normal(1, 2, 35))),
     ks_case("ks: asymptotic 1200 x 1000", np.round(rng.normal(0, 1.1, 1200), 4),
             np.round(rng.normal(0, 1, 1000), 4)),
+    ks_case("extreme: identical samples (D = 0: the first maximum is the smallest value)", [1.0, 2.0, 3.0],
+            [3.0, 2.0, 1.0]),
+    ks_case("extreme: the whole double range", [-1.7976931348623157e308, 0.0, 1.7976931348623157e308, 5e-324],
+            [-1e-300, 1e-300, 1e300]),
 ]
 
 
@@ -323,9 +436,10 @@ def qci_case(name, x, q, confidence=0.95):
     upper = float(xs[hi_rank - 1]) if hi_rank <= n else None
     cdf = lambda k: 0.0 if k == 0 else float(stats.binom.cdf(k - 1, n, q))  # noqa: E731
     return {"name": name, "function": "quantile_ci", "input": [fl(x), q, confidence],
-            "expected": {"estimate": float(np.quantile(xs, q)), "ci": [lower, upper],
+            "expected": {"quantile": q, "estimate": float(np.quantile(xs, q)), "ci": [lower, upper],
                          "ranks": [lo_rank, min(hi_rank, n + 1)],
-                         "achieved_confidence": cdf(min(hi_rank, n + 1)) - cdf(lo_rank)}}
+                         "achieved_confidence": cdf(min(hi_rank, n + 1)) - cdf(lo_rank),
+                         "method": "order_statistics", "n": n}}
 
 
 lat = np.round(rng.lognormal(3, 0.6, 1500), 3)
@@ -335,6 +449,11 @@ cases += [
     qci_case("quantile: p99 of 200 values has no upper bound", lat[:200], 0.99, 0.95),
     qci_case("quantile: p90 at 0.9", lat[:300], 0.9, 0.9),
 ]
+# numpy's interpolation overflows between -MAX and MAX; the type-7 median
+# of the two is 0 exactly (the mean of opposite values).
+ext = qci_case("extreme: median between -MAX and MAX", [-1.7976931348623157e308, 1.7976931348623157e308], 0.5, 0.5)
+ext["expected"]["estimate"] = 0.0
+cases.append(ext)
 
 
 def cq_case(name, x, y, q, alternative="two-sided", confidence=0.95):
@@ -344,15 +463,27 @@ def cq_case(name, x, y, q, alternative="two-sided", confidence=0.95):
     a = int((x > pooled).sum())
     c = int((y > pooled).sum())
     ref = prop_case("", a, len(x), c, len(y), alternative, confidence)["expected"]
+    # Bonferroni: each order-statistic interval at 1 - alpha/2.
+    each = 1 - (1 - confidence) / 2
+    ix = qci_case("", x, q, each)["expected"]["ci"]
+    iy = qci_case("", y, q, each)["expected"]["ci"]
+    lower = ix[0] - iy[1] if ix[0] is not None and iy[1] is not None else None
+    upper = ix[1] - iy[0] if ix[1] is not None and iy[0] is not None else None
+    ci = {"two-sided": [lower, upper], "greater": [lower, None], "less": [None, upper]}[alternative]
+    qx, qy = float(np.quantile(x, q)), float(np.quantile(y, q))
     return {"name": name, "function": "compare_quantiles", "input": [fl(x), fl(y), q, alternative, confidence],
-            "expected": {"estimate": float(np.quantile(x, q) - np.quantile(y, q)), "p_value": ref["p_value"],
-                         "quantile_x": float(np.quantile(x, q)), "quantile_y": float(np.quantile(y, q))}}
+            "expected": {"quantile": q, "estimate": qx - qy, "ci": ci, "ratio": qx / qy if qy != 0 else None,
+                         "quantile_x": qx, "quantile_y": qy, "p_value": ref["p_value"],
+                         "method": "quantile_test", "alternative": alternative, "confidence": confidence}}
 
 
 cases += [
     cq_case("compare p95: slower tail", np.round(rng.lognormal(3, 0.8, 800), 3),
             np.round(rng.lognormal(3, 0.6, 900), 3), 0.95, "greater"),
     cq_case("compare median: same", np.round(rng.normal(5, 1, 120), 3), np.round(rng.normal(5, 1, 130), 3), 0.5),
+    {"name": "extreme: a difference of quantiles beyond the double range", "function": "compare_quantiles",
+     "input": [[1.7976931348623157e308], [-1.7976931348623157e308], 0.5], "error_code": "invalid_input",
+     "error_path": "x"},
 ]
 
 # ---------------------------------------------------------------- p-value adjustment
@@ -368,6 +499,8 @@ cases += [
     {"name": "benjamini-hochberg", "function": "adjust_p_values", "input": [ps, "bh"],
      "expected": fl(stats.false_discovery_control(ps, method="bh"))},
     {"name": "none", "function": "adjust_p_values", "input": [ps, "none"], "expected": ps},
+    {"name": "extreme: subnormal and zero p-values (holm: 3p, 2p, p)", "function": "adjust_p_values",
+     "input": [[5e-324, 0.0, 1e-300], "holm"], "expected": [2 * 5e-324, 0.0, 1e-300]},
     {"name": "p-value out of range", "function": "adjust_p_values", "input": [[0.1, 1.2], "holm"],
      "error_code": "invalid_sample", "error_path": "p_values/1"},
     {"name": "unknown correction", "function": "adjust_p_values", "input": [[0.1], "bonferroni"],
@@ -392,7 +525,8 @@ def seq_case(name, looks, allocation, k=100.0, alpha=0.05):
             first = i
         out.append({"canary_events": c, "baseline_events": b, "bayes_factor": math.exp(lbf), "p_value": p})
     return {"name": name, "function": "sequential_count_test", "input": [looks, allocation, k, alpha],
-            "expected": {"p_value": p, "reject": p <= alpha, "first_rejection": first, "looks": out}}
+            "expected": {"p_value": p, "reject": p <= alpha, "first_rejection": first, "looks": out,
+                         "method": "dirichlet_multinomial"}}
 
 
 cases += [
@@ -404,6 +538,26 @@ cases += [
     {"name": "sequential: allocation out of range", "function": "sequential_count_test",
      "input": [[[3, 1]], 1.0, 100, 0.05], "error_code": "invalid_config", "error_path": "allocation"},
 ]
+
+# Until the Node binding reads JS numbers as doubles (issue 9), napi's serde
+# path turns a number whose fractional part is below f64::EPSILON into an
+# i64: 1e-300 becomes 0 and 1e300 saturates to 2^63 - 1. Cases with such an
+# input are marked, and the Node runner skips them with this reason; set
+# NODE_READS_DOUBLES once the binding's reader is fixed and regenerate.
+NODE_READS_DOUBLES = False
+
+
+def node_corrupts(value) -> bool:
+    if isinstance(value, list):
+        return any(node_corrupts(v) for v in value)
+    if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
+        return 0 < abs(value) < np.finfo(float).eps or abs(value) >= 2.0**63
+    return False
+
+
+for case in cases:
+    if not NODE_READS_DOUBLES and node_corrupts(case["input"]):
+        case["pending"] = {"node": "issue 9: napi reads numbers below f64::EPSILON or above 2^63 as i64"}
 
 OUT.write_text(json.dumps({"cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {OUT}")

@@ -1,6 +1,7 @@
 # Type stubs of the rollgate package. One stub module per area of the engine
 # (`_graph.pyi`, ...) declares its TypedDicts and functions; this file
 # re-exports them. Checked by mypy --strict in tests/run.
+from ._explain import *
 from ._graph import *
 from ._rollout import *
 from ._window import *
@@ -10,4 +11,5 @@ from .errors import InvalidCanaryError as InvalidCanaryError
 from ._risk import *
 from .errors import InvalidChangeError as InvalidChangeError
 from .errors import InvalidPlanError as InvalidPlanError
+from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError

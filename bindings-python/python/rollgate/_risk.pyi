@@ -1,6 +1,7 @@
 # Stubs for change risk, strategy choice, governance and the change log.
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._explain import Reason
 from ._graph import Duration, Plan
 from ._window import Calendar
 
@@ -9,12 +10,12 @@ __all__ = [
     "TestEvidence", "SecurityScan", "Links", "Promotion", "Approval", "RunbookReview",
     "Change", "ChangeOutcome",
     "LevelThresholds", "BetaPrior", "FactorWeight", "TrainingSummary", "RiskModel",
-    "WindowStatus", "HourRange", "RiskContext", "RiskFactor", "NotAssessed", "RiskAssessment",
+    "WindowStatus", "HourRange", "RiskContext", "RiskFactor", "RiskAssessment",
     "FitOptions", "GatePoint", "RiskModelEvaluation",
-    "ServiceProfile", "RiskRef", "StrategyReason", "StrategyOption", "StrategyRecommendation",
-    "Evidence", "ApprovalRule", "ComplianceRequirement", "GovernancePolicy", "Finding",
+    "ServiceProfile", "RiskRef", "StrategyOption", "StrategyRecommendation",
+    "Evidence", "ApprovalRule", "ComplianceRequirement", "GovernancePolicy",
     "GovernanceDecision",
-    "ChangeRecordInput", "ChangeRecord", "ChangeLogVerification",
+    "ChangeRecordInput", "ChangeRecord", "Checkpoint", "ChangeLogVerification",
     "assess_risk", "default_risk_model", "fit_risk_model", "update_risk_model",
     "evaluate_risk_model", "recommend_strategy", "evaluate_governance",
     "append_change_record", "verify_change_log",
@@ -150,17 +151,13 @@ class RiskContext(TypedDict, total=False):
     business_hours: HourRange
     peak_hours: list[HourRange]
 
-class RiskFactor(TypedDict):
-    code: str
+class RiskFactor(Reason):
+    """A reason (code: the factor) with its numbers; ``contribution`` is in log-odds."""
+
     value: float
     feature: float
     weight: float
     contribution: float
-    explanation: str
-
-class NotAssessed(TypedDict):
-    code: str
-    reason: str
 
 class RiskAssessment(TypedDict):
     change: str
@@ -170,7 +167,8 @@ class RiskAssessment(TypedDict):
     log_odds: float
     baseline: float
     factors: list[RiskFactor]
-    not_assessed: list[NotAssessed]
+    not_assessed: list[Reason]
+    """One reason per cause (code such as ``"no_plan"``); subjects: the factor codes left out."""
 
 class FitOptions(TypedDict, total=False):
     l2: float
@@ -214,18 +212,13 @@ class RiskRef(TypedDict):
 
     level: RiskLevel
 
-class StrategyReason(TypedDict):
-    code: str
-    points: int
-    blocking: bool
-    explanation: str
-
 class StrategyOption(TypedDict):
     strategy: StrategyName
     feasible: bool
     score: int
-    reasons_for: list[StrategyReason]
-    reasons_against: list[StrategyReason]
+    reasons_for: list[Reason]
+    """Evidence: ``points`` (> 0) and ``blocking``."""
+    reasons_against: list[Reason]
 
 class StrategyRecommendation(TypedDict):
     service: str
@@ -233,7 +226,7 @@ class StrategyRecommendation(TypedDict):
     risk_level: RiskLevel
     strategy: StrategyName
     feature_flag: bool
-    feature_flag_reason: str
+    feature_flag_reason: Reason
     options: list[StrategyOption]
 
 Evidence = Literal[
@@ -262,21 +255,16 @@ class GovernancePolicy(TypedDict, total=False):
     promotion_from: str
     promotion_to: str
 
-class Finding(TypedDict):
-    code: str
-    subject: NotRequired[str]
-    explanation: str
-
 class GovernanceDecision(TypedDict):
     change: str
     risk_level: RiskLevel
     change_type: ChangeType
     allowed: bool
-    required: list[Finding]
-    missing: list[Finding]
-    deferred: list[Finding]
-    violations: list[Finding]
-    notes: list[Finding]
+    required: list[Reason]
+    missing: list[Reason]
+    deferred: list[Reason]
+    violations: list[Reason]
+    notes: list[Reason]
     approvers: list[str]
     post_implementation_review_due: NotRequired[Timestamp]
 
@@ -295,13 +283,22 @@ class ChangeRecord(TypedDict):
     hash: str
     at: NotRequired[Timestamp]
 
+class Checkpoint(TypedDict):
+    """What a verifier trusted of a log: ``{"length": last["sequence"] + 1, "head_hash": last["hash"]}``."""
+
+    length: int
+    head_hash: str
+
 class ChangeLogVerification(TypedDict):
     valid: bool
     records: int
     first_broken: int | None
-    problem: str | None
+    problem: Literal[
+        "hash_mismatch", "previous_hash_mismatch", "sequence_mismatch", "time_goes_backwards", "truncated"
+    ] | None
     explanation: str
     head_hash: str | None
+    checkpoint: Checkpoint | None
 
 def assess_risk(
     change: Change,
@@ -337,5 +334,12 @@ def evaluate_governance(
 def append_change_record(log_tail: ChangeRecord | None, record: ChangeRecordInput) -> ChangeRecord:
     """Appends a decision to a SHA-256 hash-chained log."""
 
-def verify_change_log(records: list[ChangeRecord]) -> ChangeLogVerification:
-    """Checks every hash and link; names the first record whose chain breaks."""
+def verify_change_log(
+    records: list[ChangeRecord], checkpoint: Checkpoint | None = None
+) -> ChangeLogVerification:
+    """Checks every hash and link; names the first record whose chain breaks.
+
+    Without a checkpoint the log must start with its genesis record; with one
+    (kept from an earlier verification's ``checkpoint``) the log must still
+    hold the trusted head, else the problem is ``"truncated"``.
+    """

@@ -1,8 +1,8 @@
 # Stubs for the multi-region rollout functions and the plan additions they read.
 from typing import Literal, NotRequired, TypedDict
 
+from ._explain import Reason
 from ._graph import Plan
-from ._window import WindowReason
 
 __all__ = [
     "Tier",
@@ -10,18 +10,15 @@ __all__ = [
     "OneBox",
     "RolloutPolicy",
     "Migration",
-    "PlacementReason",
     "WindowWait",
     "Step",
     "Gate",
     "Wave",
     "HaltRule",
-    "ScheduleFinding",
     "Schedule",
     "HaltedAtStep",
     "HaltedAt",
     "UndoStep",
-    "RollbackReason",
     "RollbackPlan",
     "schedule_rollout",
     "rollback_plan",
@@ -65,15 +62,10 @@ class Migration(TypedDict):
     phase: Literal["expand", "contract"]
     reversible: NotRequired[bool]
 
-class PlacementReason(TypedDict):
-    code: str
-    regions: list[str]
-    message: str
-
 # `from` is a Python keyword, hence the functional syntax.
 WindowWait = TypedDict(
     "WindowWait",
-    {"region": str, "from": str, "until": str, "seconds": int, "reasons": list[WindowReason]},
+    {"region": str, "from": str, "until": str, "seconds": int, "reasons": list[Reason]},
 )
 
 class Step(TypedDict):
@@ -102,7 +94,11 @@ class Wave(TypedDict):
     kind: Literal["regions", "contract"]
     regions: list[str]
     traffic_share: float
-    reasons: list[PlacementReason]
+    reasons: list[Reason]
+    """Why these regions (codes ``canary_first``, ``first_wave``,
+    ``smallest_first``, ``growth``, ``tier_order``, ``region_dependency``,
+    ``pair_separated``, ``traffic_cap``, ``over_traffic_cap``,
+    ``concurrency_cap``, ``contract_phase``); subjects are regions."""
     start: str
     finish: str
     start_seconds: int
@@ -115,18 +111,14 @@ class HaltRule(TypedDict):
     max_failed_steps: int
     step_timeout_seconds: int | None
 
-class ScheduleFinding(TypedDict):
-    code: str
-    services: list[str]
-    message: str
-
 class Schedule(TypedDict):
     plan: str
     start: str
     finish: str
     total_duration_seconds: int
     halt_rule: HaltRule
-    findings: list[ScheduleFinding]
+    findings: list[Reason]
+    """``step_exceeds_timeout``, ``zero_deploy_duration``; subjects are services."""
     waves: list[Wave]
 
 class HaltedAtStep(TypedDict):
@@ -145,18 +137,15 @@ class UndoStep(TypedDict):
     state: Literal["completed", "in_flight"]
     group: NotRequired[int]
 
-class RollbackReason(TypedDict):
-    code: str
-    service: NotRequired[str]
-    message: str
-
 class RollbackPlan(TypedDict):
     halted_at: str
     recommendation: Literal["roll_back", "roll_forward", "nothing_to_undo"]
     undo: list[UndoStep]
     cannot_undo: list[UndoStep]
     not_started: int
-    reasons: list[RollbackReason]
+    reasons: list[Reason]
+    """``irreversible_migration`` (subject: the service), ``undo_in_reverse_order``,
+    ``nothing_started``."""
 
 def schedule_rollout(plan: Plan, start: str) -> Schedule:
     """The multi-region rollout schedule of a plan starting at ``start`` (RFC 3339).

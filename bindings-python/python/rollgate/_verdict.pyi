@@ -1,16 +1,18 @@
 # Stubs for canary analysis: judge_canary and the statistical kernels.
 from collections.abc import Buffer, Mapping, Sequence
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
+
+from ._explain import Reason
 
 __all__ = [
     "Samples",
     "Alternative",
+    "TestOptions",
     "Counts",
     "MetricData",
     "MetricConfig",
     "Thresholds",
     "CanaryConfig",
-    "Reason",
     "MetricResult",
     "GroupScore",
     "CanaryVerdict",
@@ -33,6 +35,25 @@ __all__ = [
     "SequentialLook",
     "SequentialResult",
     "sequential_count_test",
+    "WatchConfig",
+    "CountArm",
+    "Moments",
+    "Histogram",
+    "Running",
+    "CountsState",
+    "MeansState",
+    "QuantilesState",
+    "MetricState",
+    "WatchState",
+    "ArmSummary",
+    "CountsMetric",
+    "MeansMetric",
+    "QuantilesMetric",
+    "WatchMetric",
+    "WatchVerdict",
+    "WatchUpdate",
+    "start_canary_watch",
+    "update_canary_watch",
 ]
 
 Samples = Buffer | Sequence[float | None]
@@ -40,6 +61,14 @@ Samples = Buffer | Sequence[float | None]
 ``None``/NaN is a missing value."""
 
 Alternative = Literal["two-sided", "greater", "less"]
+
+class TestOptions(TypedDict, total=False):
+    """The optional arguments of a test as one dict, in place of the first of
+    them (as Node's options object); ``None`` for any of them means its default."""
+
+    alternative: Alternative
+    confidence: float
+    method: Literal["none", "holm", "bh"]
 
 class Counts(TypedDict):
     """Event counts over ``trials`` (proportion) or ``exposure`` (rate)."""
@@ -73,23 +102,33 @@ class MetricConfig(TypedDict):
     max: NotRequired[float | None]
     min: NotRequired[float | None]
     failure_limit: NotRequired[int | None]
+    dry_run: NotRequired[bool]
 
 Thresholds = TypedDict("Thresholds", {"pass": float, "marginal": float}, total=False)
 """Score thresholds in percent (defaults: pass 95, marginal 75)."""
+
+class WatchConfig(TypedDict, total=False):
+    """The canary watch's level, bake, budget, traffic share and mixing parameters."""
+
+    alpha: float
+    min_duration: str | int
+    min_samples: int
+    max_duration: str | int | None
+    max_samples: int | None
+    allocation: float
+    count_concentration: float
+    mean_mixing_sd: float
+    quantile_concentration: float | None
 
 class CanaryConfig(TypedDict):
     metrics: list[MetricConfig]
     groups: NotRequired[dict[str, float]]
     thresholds: NotRequired[Thresholds]
     correction: NotRequired[Literal["none", "holm", "bh"]]
-
-class Reason(TypedDict):
-    code: str
-    message: str
-    metrics: list[str]
+    watch: NotRequired[WatchConfig | None]
 
 class MetricResult(TypedDict):
-    classification: Literal["pass", "high", "low", "no_data", "no_data_fail"]
+    classification: Literal["pass", "high", "low", "continue", "no_data", "no_data_fail"]
     test: str
     statistic: float | None
     p_value: float | None
@@ -109,10 +148,13 @@ class MetricResult(TypedDict):
     removed_outliers: int
     slo_violations: int
     warnings: list[str]
-    reason: str
+    min_p_value: float | None
+    dry_run: bool
+    reason: Reason
 
 GroupScore = TypedDict(
-    "GroupScore", {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int}
+    "GroupScore",
+    {"score": float | None, "weight": float, "pass": int, "fail": int, "no_data": int, "undecided": int},
 )
 
 class CanaryVerdict(TypedDict):
@@ -208,7 +250,7 @@ def judge_canary(config: CanaryConfig, data: Mapping[str, MetricData]) -> Canary
     """
 
 def mann_whitney(
-    x: Samples, y: Samples, alternative: Alternative = "two-sided", confidence: float = 0.95
+    x: Samples, y: Samples, alternative: Alternative | TestOptions | None = "two-sided", confidence: float | None = 0.95
 ) -> MannWhitneyResult:
     """Mann-Whitney U test with the Hodges-Lehmann shift x - y and its interval (R's wilcox.test)."""
 
@@ -217,8 +259,8 @@ def compare_proportions(
     trials_x: float,
     events_y: float,
     trials_y: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> ProportionResult:
     """Two proportions: Fisher's exact test for small counts, else the score test."""
 
@@ -227,33 +269,33 @@ def compare_rates(
     exposure_x: float,
     events_y: float,
     exposure_y: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> RateResult:
     """Two Poisson rates: exact conditional binomial test (R's poisson.test)."""
 
 def welch_t_test(
-    x: Samples, y: Samples, alternative: Alternative = "two-sided", confidence: float = 0.95
+    x: Samples, y: Samples, alternative: Alternative | TestOptions | None = "two-sided", confidence: float | None = 0.95
 ) -> WelchResult:
     """Welch's unequal-variance t-test."""
 
 def ks_test(x: Samples, y: Samples) -> KsResult:
     """Two-sample two-sided Kolmogorov-Smirnov test."""
 
-def quantile_ci(x: Samples, quantile: float, confidence: float = 0.95) -> QuantileInterval:
+def quantile_ci(x: Samples, quantile: float, confidence: float | None = 0.95) -> QuantileInterval:
     """Distribution-free (order statistic) confidence interval for a quantile."""
 
 def compare_quantiles(
     x: Samples,
     y: Samples,
     quantile: float,
-    alternative: Alternative = "two-sided",
-    confidence: float = 0.95,
+    alternative: Alternative | TestOptions | None = "two-sided",
+    confidence: float | None = 0.95,
 ) -> QuantileComparison:
     """Compares one quantile of x and y (e.g. p99)."""
 
 def adjust_p_values(
-    p_values: Samples, method: Literal["none", "holm", "bh"] = "holm"
+    p_values: Samples, method: Literal["none", "holm", "bh"] | TestOptions | None = "holm"
 ) -> list[float]:
     """Holm or Benjamini-Hochberg adjusted p-values, in input order."""
 
@@ -271,7 +313,144 @@ class SequentialResult(TypedDict):
     method: Literal["dirichlet_multinomial"]
 
 def sequential_count_test(
-    looks: Sequence[Sequence[float]], allocation: float, concentration: float = 100.0, alpha: float = 0.05
+    looks: Sequence[Sequence[float]],
+    allocation: float,
+    concentration: float | None = 100.0,
+    alpha: float | None = 0.05,
 ) -> SequentialResult:
     """Anytime-valid test of cumulative [canary_events, baseline_events] looks;
     ``allocation`` is the canary's traffic share. Safe to re-check every interval."""
+
+class CountArm(TypedDict):
+    events: int
+    trials: int | None
+    exposure: float | None
+
+class Moments(TypedDict):
+    n: int
+    mean: float
+    m2: float
+
+class Histogram(TypedDict):
+    n: int
+    bins: list[list[int]]
+
+class Running(TypedDict):
+    p_value: float
+    ci: list[float | None]
+
+class CountsState(TypedDict):
+    """A count metric's state: event counts per arm."""
+
+    test: Literal["dirichlet_multinomial"]
+    baseline: CountArm
+    canary: CountArm
+    running: Running
+
+class MeansState(TypedDict):
+    """A mean metric's state: count, mean and M2 per arm."""
+
+    test: Literal["normal_mixture"]
+    baseline: Moments
+    canary: Moments
+    running: Running
+
+class QuantilesState(TypedDict):
+    """A quantile metric's state: a fixed-bin histogram per arm, one running evidence per quantile."""
+
+    test: Literal["quantile_sequence"]
+    baseline: Histogram
+    canary: Histogram
+    running: list[Running]
+
+MetricState = CountsState | MeansState | QuantilesState
+"""One metric's sufficient statistics and running evidence, tagged by ``test``."""
+
+class WatchState(TypedDict):
+    """A canary watch's stored state: store it, pass it to the next update."""
+
+    version: int
+    fingerprint: str
+    looks: int
+    started_at: str | None
+    last_at: str | None
+    metrics: dict[str, MetricState]
+
+class ArmSummary(TypedDict):
+    samples: float
+    events: float | None
+    estimate: float | None
+
+class _WatchMetricBase(TypedDict):
+    verdict: Literal["rollback", "promote", "continue", "no_data"]
+    dry_run: bool
+    critical: bool
+    direction: Literal["increase", "decrease", "either"]
+    alpha: float
+    """This metric's share of the run's level."""
+    p_value: float
+    """Anytime-valid p-value of "no harm beyond the allowed effect"."""
+    ci: list[float | None]
+    """Confidence sequence of the canary/baseline ratio; ``None`` above is unbounded."""
+    effect: float | None
+    allowed: list[float | None]
+    baseline: ArmSummary
+    canary: ArmSummary
+    reasons: list[Reason]
+
+class CountsMetric(_WatchMetricBase):
+    """A count metric's evidence at a look."""
+
+    test: Literal["dirichlet_multinomial"]
+    effect_kind: Literal["rate_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class MeansMetric(_WatchMetricBase):
+    """A mean metric's evidence at a look."""
+
+    test: Literal["normal_mixture"]
+    effect_kind: Literal["mean_ratio"]
+    quantile: None
+    bayes_factor: float | None
+
+class QuantilesMetric(_WatchMetricBase):
+    """A quantile metric's evidence at a look (for a distribution, the quantile with the strongest evidence)."""
+
+    test: Literal["quantile_sequence"]
+    effect_kind: Literal["quantile_ratio"]
+    quantile: float
+    bayes_factor: None
+
+WatchMetric = CountsMetric | MeansMetric | QuantilesMetric
+"""One metric's evidence at a look of the watch, tagged by ``test``."""
+
+class WatchVerdict(TypedDict):
+    decision: Literal["promote", "continue", "rollback", "inconclusive"]
+    reasons: list[Reason]
+    alpha: float
+    looks: int
+    elapsed_seconds: int
+    bake_complete: bool
+    score: float
+    metrics: dict[str, WatchMetric]
+
+class WatchUpdate(TypedDict):
+    state: WatchState
+    verdict: WatchVerdict
+
+def start_canary_watch(config: CanaryConfig) -> WatchState:
+    """Starts watching a canary: the empty state to store and pass to update_canary_watch.
+
+    Raises InvalidCanaryError (invalid_config).
+    """
+
+def update_canary_watch(
+    config: CanaryConfig, state: WatchState, batch: Mapping[str, MetricData], at: str
+) -> WatchUpdate:
+    """Adds one batch (this interval's samples or counts per metric) at time `at`
+    (RFC 3339) and decides, with anytime-valid tests: {"state", "verdict"}.
+
+    Raises InvalidCanaryError (invalid_config, unknown_metric, invalid_sample,
+    invalid_count, incompatible_state) or InvalidCalendarError (invalid_timestamp).
+    """

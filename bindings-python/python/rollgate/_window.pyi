@@ -1,13 +1,13 @@
 # Stubs for the release-calendar functions and the calendar shape.
 from typing import Literal, NotRequired, TypedDict
 
+from ._explain import Reason
 from ._graph import Duration
 
 __all__ = [
     "DayName",
     "Window",
     "Calendar",
-    "WindowReason",
     "WindowCheck",
     "WindowSlot",
     "check_window",
@@ -47,14 +47,13 @@ class Calendar(TypedDict):
     coverage: NotRequired[list[Window]]
     holidays: NotRequired[list[str]]
 
-class WindowReason(TypedDict):
-    code: str
-    window: NotRequired[str]
-    message: str
-
 class WindowCheck(TypedDict):
     allowed: bool
-    reasons: list[WindowReason]
+    reasons: list[Reason]
+    """The windows that allowed or denied it: codes ``no_windows``,
+    ``inside_allow``, ``outside_allow``, ``inside_coverage``,
+    ``outside_coverage``, ``deny_window``, ``holiday``, ``window_too_short``;
+    subjects are paths into the calendar (``deny/0``, ``holidays/1``)."""
     next_allowed_start: str | None
 
 class WindowSlot(TypedDict):
@@ -65,7 +64,9 @@ def check_window(calendar: Calendar, at: str, duration: Duration) -> WindowCheck
     """Whether a deployment of ``duration`` may start at ``at`` (RFC 3339).
 
     Raises InvalidCalendarError (invalid_time_zone, invalid_window,
-    invalid_timestamp) for a malformed calendar or timestamp.
+    invalid_timestamp, and invalid_input / unknown_field for a wrong value or
+    field inside the calendar, such as an unknown day name) for a malformed
+    calendar or timestamp.
     """
 
 def next_window(
@@ -74,6 +75,7 @@ def next_window(
     """Earliest slot at or after ``after`` where ``duration`` fits (horizon
     default 366 days).
 
-    Raises InvalidCalendarError (also window_too_short,
-    no_window_within_horizon).
+    Raises InvalidCalendarError (also window_too_short when every allowed
+    stretch is shorter than ``duration``, no_window_within_horizon when deny
+    windows block every slot or nothing is open within the horizon).
     """

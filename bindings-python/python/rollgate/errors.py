@@ -4,7 +4,8 @@ Every exception derives from :class:`RollgateError` and carries the stable
 ``code`` (identical in Rust, Python and Node), the JSON-pointer ``path`` of the
 offending value and every structured detail of the error as attributes (for a
 dependency cycle: ``cycle`` and ``members``). Errors about bad input also
-derive from :class:`ValueError`.
+derive from :class:`ValueError`; :class:`InternalError` (code
+``internal_error``) is rollgate's own failure, never the input's.
 
 A path starting with ``/`` points into the function's main document (the
 plan); one starting with a parameter name (``services/1``, ``max_parallel``)
@@ -15,7 +16,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError", "InvalidChangeError"]
+__all__ = [
+    "RollgateError",
+    "InvalidPlanError",
+    "InvalidCalendarError",
+    "InvalidCanaryError",
+    "InvalidChangeError",
+    "InternalError",
+]
 
 
 class RollgateError(Exception):
@@ -71,3 +79,11 @@ class InvalidChangeError(RollgateError, ValueError):
     record cannot be evaluated (negative size, approval before creation,
     unknown compliance tag, unknown risk factor, too little history, tampered
     log tail, ...)."""
+
+
+class InternalError(RollgateError):
+    """rollgate failed on input it should have handled (code ``internal_error``).
+
+    A bug in rollgate, caught at the boundary: the process keeps running and
+    this exception can be caught like any other. Please report it with the
+    input that caused it."""

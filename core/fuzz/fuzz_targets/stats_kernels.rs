@@ -140,7 +140,12 @@ fuzz_target!(|data: &[u8]| {
                 if b / 2.0 >= f64::MIN_POSITIVE && d / 2.0 >= f64::MIN_POSITIVE {
                     let h = stats::compare_rates(a, b / 2.0, c, d / 2.0, alternative, confidence)
                         .unwrap_or_else(|e| panic!("halved exposures rejected: {e}"));
-                    assert!(close(r.p_value, h.p_value), "p {} vs {} halved", r.p_value, h.p_value);
+                    assert!(
+                        close(r.p_value, h.p_value),
+                        "p {} vs {} halved",
+                        r.p_value,
+                        h.p_value
+                    );
                 }
             }
         }

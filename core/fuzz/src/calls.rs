@@ -135,7 +135,7 @@ impl Args<'_> {
     /// A whole-number argument of at least `min`.
     fn count(&self, i: usize, name: &str, min: usize) -> Result<usize> {
         let value = self.get::<Option<f64>>(i, name)?.unwrap_or(f64::NAN);
-        wire::count_arg(name, value, min)
+        rollgate::ffi::count_arg(name, value, min)
     }
 
     /// A timestamp argument (RFC 3339 text).
@@ -291,7 +291,7 @@ pub fn call(function: &Function, args: &Args) -> Result<Value> {
         }
         "verify_change_log" => {
             let records: Vec<rollgate::ChangeRecord> = args.get(0, "")?;
-            let verification = rollgate::verify_change_log(&records);
+            let verification = rollgate::verify_change_log(&records, None)?;
             check::verification(&records, &verification);
             out(Ok(verification))
         }
@@ -380,10 +380,10 @@ pub fn call(function: &Function, args: &Args) -> Result<Value> {
             check::sequential(&looks, alpha, &r);
             out(Ok(r))
         }
-        other => Err(Error::InvalidInput {
-            path: String::new(),
-            message: format!("the fuzz dispatcher does not know {other}"),
-        }),
+        other => Err(Error::invalid_input(
+            "",
+            format!("the fuzz dispatcher does not know {other}"),
+        )),
     }
 }
 

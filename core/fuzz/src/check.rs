@@ -538,13 +538,14 @@ pub fn appended(tail: Option<&ChangeRecord>, input: &ChangeRecordInput, record: 
         .unwrap_or_else(|e| panic!("a returned record is rejected as input: {e}"));
     let mut log: Vec<ChangeRecord> = Vec::new();
     if let Some(tail) = tail {
-        if !rollgate::verify_change_log(std::slice::from_ref(tail)).valid {
+        if !rollgate::verify_change_log(std::slice::from_ref(tail), None).is_ok_and(|r| r.valid) {
             return;
         }
         log.push(tail.clone());
     }
     log.push(stored);
-    let report = rollgate::verify_change_log(&log);
+    let report = rollgate::verify_change_log(&log, None)
+        .unwrap_or_else(|e| panic!("verify_change_log without a checkpoint failed: {e}"));
     assert!(
         report.valid,
         "an appended record, stored as JSON, breaks the chain: {report:?}"

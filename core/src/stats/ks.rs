@@ -18,7 +18,7 @@ pub struct KsTest {
     pub statistic: f64,
     /// Two-sided p-value.
     pub p_value: f64,
-    /// Where the largest distance is reached.
+    /// The first (smallest) value where the largest distance is reached.
     pub location: f64,
     /// `F_x − F_y` at `location`: negative when `x` lies to the right there.
     pub signed_statistic: f64,
@@ -57,7 +57,13 @@ pub(crate) fn ks_sorted(xs: &[f64], ys: &[f64]) -> KsTest {
     let (mut i, mut j) = (0usize, 0usize);
     let mut best: i128 = 0;
     let mut signed: i128 = 0;
-    let mut location = f64::NAN;
+    // The first value where the distance is largest: the smallest value when
+    // the samples never differ (D = 0).
+    let mut location = match (xs.first(), ys.first()) {
+        (Some(&a), Some(&b)) => a.min(b),
+        (Some(&a), None) | (None, Some(&a)) => a,
+        (None, None) => 0.0,
+    };
     loop {
         let v = match (xs.get(i), ys.get(j)) {
             (Some(&a), Some(&b)) => a.min(b),
@@ -173,6 +179,18 @@ mod tests {
         let b = kolmogorov_sf(1.0);
         assert!((a - b).abs() < 1e-10, "{a} {b}");
         assert!((kolmogorov_sf(1.3580986393225507) - 0.05).abs() < 1e-12);
+    }
+
+    #[test]
+    fn identical_samples_have_their_distance_at_the_smallest_value() {
+        // Found by the extreme-input property test: NaN (JSON null) before.
+        let r = ks_test(&[1.0], &[1.0]).unwrap();
+        assert_eq!((r.statistic, r.p_value, r.location), (0.0, 1.0, 1.0));
+        let r = ks_test(&[3.0, 2.0, 2.0], &[2.0, 3.0, 2.0]).unwrap();
+        assert_eq!(
+            (r.statistic, r.location, r.signed_statistic),
+            (0.0, 2.0, 0.0)
+        );
     }
 
     #[test]

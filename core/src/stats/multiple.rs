@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{CanaryError, Error, Result};
 
 /// How p-values of several metrics are adjusted before they are compared
 /// with the significance level.
@@ -31,10 +31,10 @@ impl Correction {
             "none" => Ok(Correction::None),
             "holm" => Ok(Correction::Holm),
             "bh" | "BH" | "fdr" => Ok(Correction::Bh),
-            other => Err(Error::InvalidConfig {
-                path: path.to_string(),
-                message: format!("correction must be \"none\", \"holm\" or \"bh\", got {other:?}"),
-            }),
+            other => Err(Error::invalid_config(
+                path.to_string(),
+                format!("correction must be \"none\", \"holm\" or \"bh\", got {other:?}"),
+            )),
         }
     }
 }
@@ -54,15 +54,17 @@ pub fn adjust_p_values(p_values: &[f64], method: Correction) -> Result<Vec<f64>>
         .iter()
         .position(|p| !(p.is_finite() && (0.0..=1.0).contains(p)))
     {
-        return Err(Error::InvalidSample {
-            path: format!("p_values/{index}"),
-            metric: None,
-            index,
-            value: p_values
-                .get(index)
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-        });
+        return Err(Error::new(
+            format!("p_values/{index}"),
+            CanaryError::InvalidSample {
+                metric: None,
+                index,
+                value: p_values
+                    .get(index)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            },
+        ));
     }
     let n = p_values.len();
     let nf = n as f64;

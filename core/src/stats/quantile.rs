@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::proportions::pbinom;
-use super::{check_confidence, check_sample, check_size, sorted, sorted_pair, Alternative};
-use crate::error::{Error, Result};
+use super::beta::pbinom;
+use super::{bound, check_confidence, check_sample, check_size, sorted, sorted_pair, Alternative};
+use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`quantile_ci`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,10 +38,12 @@ pub struct QuantileComparison {
     /// `quantile(x) − quantile(y)`.
     pub estimate: f64,
     /// Conservative interval of the difference from the two order-statistic
-    /// intervals at confidence `1 − α/2` each (Bonferroni).
+    /// intervals at confidence `1 − α/2` each (Bonferroni); `None` is an
+    /// unbounded side (also an end beyond the double range).
     #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
-    /// `quantile(x) / quantile(y)`; `None` when `quantile(y)` is 0.
+    /// `quantile(x) / quantile(y)`; `None` when `quantile(y)` is 0 or the
+    /// ratio is beyond the double range.
     pub ratio: Option<f64>,
     /// Quantile of `x`.
     pub quantile_x: f64,
@@ -62,10 +64,10 @@ fn check_level(q: f64) -> Result<()> {
     if q.is_finite() && q > 0.0 && q < 1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidConfig {
-            path: "quantile".into(),
-            message: format!("quantile must be strictly between 0 and 1, got {q}"),
-        })
+        Err(Error::invalid_config(
+            "quantile",
+            format!("quantile must be strictly between 0 and 1, got {q}"),
+        ))
     }
 }
 
@@ -79,7 +81,17 @@ pub(crate) fn type7(xs: &[f64], q: f64) -> f64 {
     let lo = h.floor();
     let a = xs.get(lo as usize).copied().unwrap_or(f64::NAN);
     let b = xs.get((lo as usize + 1).min(n - 1)).copied().unwrap_or(a);
-    a + (h - lo) * (b - a)
+    let frac = h - lo;
+    let step = b - a;
+    if step.is_finite() {
+        a + frac * step
+    } else if frac == 0.0 {
+        // 0 · inf would be NaN.
+        a
+    } else {
+        // b − a overflowed (values near ±1.8e308 of opposite signs).
+        a * (1.0 - frac) + b * frac
+    }
 }
 
 /// Smallest k with P(B ≤ k) ≥ p for B ~ Binomial(n, q) (R's `qbinom`).
@@ -148,6 +160,11 @@ pub fn quantile_ci(x: &[f64], quantile: f64, confidence: f64) -> Result<Quantile
 
 /// Compares one quantile of `x` and `y` (e.g. canary and baseline p99).
 ///
+/// Errors: `insufficient_data` for an empty sample, `invalid_sample` for a
+/// NaN or infinite value, `invalid_config` for the quantile or confidence,
+/// `invalid_input` (path `x`) when the difference of the quantiles is
+/// beyond the double range.
+///
 /// ```
 /// use rollgate::stats::{compare_quantiles, Alternative};
 /// let y: Vec<f64> = (0..500).map(|i| f64::from(i % 100)).collect();
@@ -169,7 +186,18 @@ pub fn compare_quantiles(
     check_level(quantile)?;
     check_confidence(confidence, "confidence")?;
     let (xs, ys) = sorted_pair(x, y);
-    Ok(compare_sorted(&xs, &ys, quantile, alternative, confidence))
+    let result = compare_sorted(&xs, &ys, quantile, alternative, confidence);
+    if !result.estimate.is_finite() {
+        return Err(Error::invalid_input(
+            "x",
+            format!(
+                "the difference of the quantiles ({} − {}) exceeds the double range",
+                result.quantile_x, result.quantile_y
+            ),
+        )
+        .in_family(ErrorFamily::Canary));
+    }
+    Ok(result)
 }
 
 pub(crate) fn compare_sorted(
@@ -182,13 +210,14 @@ pub(crate) fn compare_sorted(
     let each = 1.0 - (1.0 - confidence) / 2.0;
     let ix = interval(xs, quantile, each);
     let iy = interval(ys, quantile, each);
+    // An end beyond the double range is unbounded.
     let ci = [
         match (ix.ci[0], iy.ci[1]) {
-            (Some(a), Some(b)) => Some(a - b),
+            (Some(a), Some(b)) => bound(a - b),
             _ => None,
         },
         match (ix.ci[1], iy.ci[0]) {
-            (Some(a), Some(b)) => Some(a - b),
+            (Some(a), Some(b)) => bound(a - b),
             _ => None,
         },
     ];
@@ -220,7 +249,7 @@ pub(crate) fn compare_sorted(
         quantile,
         estimate: qx - qy,
         ci,
-        ratio: (qy != 0.0).then(|| qx / qy),
+        ratio: (qy != 0.0).then(|| qx / qy).and_then(bound),
         quantile_x: qx,
         quantile_y: qy,
         p_value,

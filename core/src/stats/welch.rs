@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::proportions::inverse_beta;
+use super::beta::{t_cdf, t_quantile, t_sf};
 use super::{bound, check_confidence, check_sample, check_size, Alternative};
-use crate::error::Result;
+use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`welch_t_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,7 +20,8 @@ pub struct WelchTest {
     /// Confidence interval of the difference of means; `None` is unbounded.
     #[serde(serialize_with = "crate::stats::as_list")]
     pub ci: [Option<f64>; 2],
-    /// `mean(x) / mean(y)`; `None` when `mean(y)` is 0.
+    /// `mean(x) / mean(y)`; `None` when `mean(y)` is 0 or the ratio is
+    /// beyond the double range.
     pub ratio: Option<f64>,
     /// Mean of `x`.
     pub mean_x: f64,
@@ -34,42 +35,36 @@ pub struct WelchTest {
     pub confidence: f64,
 }
 
-/// Mean and unbiased variance (two-pass).
-pub(crate) fn mean_var(v: &[f64]) -> (f64, f64) {
+/// Mean and unbiased variance (two-pass) of `v / scale`.
+///
+/// `scale` is a power of two, so dividing by it is exact and the results are
+/// exactly those of the unscaled computation divided by `scale` and
+/// `scale²` — except that nothing overflows: with `scale` the largest
+/// power of two at most the largest magnitude, every scaled value is below 2
+/// in magnitude, while the squares of values above 1e154 (or their sum)
+/// overflow unscaled.
+fn scaled_mean_var(v: &[f64], scale: f64) -> (f64, f64) {
     let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let ss = v.iter().map(|a| (a - mean) * (a - mean)).sum::<f64>();
+    let mean = v.iter().map(|a| a / scale).sum::<f64>() / n;
+    let ss = v
+        .iter()
+        .map(|a| (a / scale - mean) * (a / scale - mean))
+        .sum::<f64>();
     (mean, if v.len() > 1 { ss / (n - 1.0) } else { 0.0 })
 }
 
-/// P(T ≤ t) for Student's t with `df` degrees of freedom.
-pub(crate) fn t_cdf(t: f64, df: f64) -> f64 {
-    if t.is_infinite() {
-        return if t > 0.0 { 1.0 } else { 0.0 };
-    }
-    let x = df / (df + t * t);
-    let tail = 0.5 * statrs::function::beta::beta_reg(0.5 * df, 0.5, x);
-    if t > 0.0 {
-        1.0 - tail
+/// The largest power of two at most `v` (a positive finite value; 1 for 0).
+pub(crate) fn power_of_two_below(v: f64) -> f64 {
+    let bits = v.abs().to_bits();
+    let exponent = bits >> 52;
+    if exponent > 0 {
+        // Normal: keep the exponent, clear the mantissa.
+        f64::from_bits(exponent << 52)
+    } else if bits > 0 {
+        // Subnormal: the highest set bit of the mantissa.
+        f64::from_bits(1 << (63 - bits.leading_zeros()))
     } else {
-        tail
-    }
-}
-
-/// P(T > t).
-pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
-    t_cdf(-t, df)
-}
-
-/// The `p` quantile of Student's t with `df` degrees of freedom.
-pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
-    let lower = p.min(1.0 - p);
-    let y = inverse_beta(2.0 * lower, 0.5 * df, 0.5);
-    let t = (df * (1.0 - y) / y).sqrt();
-    if p < 0.5 {
-        -t
-    } else {
-        t
+        1.0
     }
 }
 
@@ -79,7 +74,15 @@ pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
 ///
 /// Needs two values per sample. When both samples have zero variance the
 /// p-value is 1 for equal means and 0 otherwise, and the interval is the
-/// difference itself.
+/// difference itself. Any finite magnitudes, subnormal to ±1.8e308, are
+/// tested exactly (the statistic and p-value do not change when both samples
+/// are scaled by a power of two); an interval end beyond the double range is
+/// unbounded (`None`), and so is a ratio beyond it.
+///
+/// Errors: `insufficient_data` for fewer than two values in a sample,
+/// `invalid_sample` for a NaN or infinite value, `invalid_config` for the
+/// confidence, `invalid_input` (path `x`) when the difference of the means
+/// is beyond the double range.
 ///
 /// ```
 /// use rollgate::stats::{welch_t_test, Alternative};
@@ -98,14 +101,34 @@ pub fn welch_t_test(
     check_sample(x, "x")?;
     check_sample(y, "y")?;
     check_confidence(confidence, "confidence")?;
-    let (mx, vx) = mean_var(x);
-    let (my, vy) = mean_var(y);
+    // Every intermediate is computed on the samples divided by a power of
+    // two (exact), so that magnitudes up to f64::MAX neither overflow the
+    // sums of squares nor the degrees of freedom; only the reported
+    // differences are scaled back.
+    let largest = x.iter().chain(y).fold(0.0_f64, |m, v| m.max(v.abs()));
+    let scale = power_of_two_below(largest);
+    let (mx, vx) = scaled_mean_var(x, scale);
+    let (my, vy) = scaled_mean_var(y, scale);
     let (nx, ny) = (x.len() as f64, y.len() as f64);
     let (sx, sy) = (vx / nx, vy / ny);
     let se = (sx + sy).sqrt();
     let diff = mx - my;
     let alpha = 1.0 - confidence;
-    let ratio = (my != 0.0).then(|| mx / my);
+    let estimate = diff * scale;
+    if !estimate.is_finite() {
+        return Err(Error::invalid_input(
+            "x",
+            format!(
+                "the difference of the means ({} − {}) exceeds the double range",
+                mx * scale,
+                my * scale
+            ),
+        )
+        .in_family(ErrorFamily::Canary));
+    }
+    let (mean_x, mean_y) = (mx * scale, my * scale);
+    // The ratio of the scaled means (exact for subnormal means too).
+    let ratio = (my != 0.0).then(|| mx / my).and_then(bound);
     if se == 0.0 {
         let p = if diff == 0.0 { 1.0 } else { 0.0 };
         return Ok(WelchTest {
@@ -116,40 +139,46 @@ pub fn welch_t_test(
             },
             df: nx + ny - 2.0,
             p_value: p,
-            estimate: diff,
-            ci: [Some(diff), Some(diff)],
+            estimate,
+            ci: [Some(estimate), Some(estimate)],
             ratio,
-            mean_x: mx,
-            mean_y: my,
+            mean_x,
+            mean_y,
             method: "welch",
             alternative,
             confidence,
         });
     }
-    let df = (sx + sy) * (sx + sy) / (sx * sx / (nx - 1.0) + sy * sy / (ny - 1.0));
+    // Welch-Satterthwaite, with the variances of the means divided by a
+    // power of two near the larger (exact) so that their squares neither
+    // overflow nor vanish.
+    let unit = power_of_two_below(sx.max(sy));
+    let (ax, ay) = (sx / unit, sy / unit);
+    let df = (ax + ay) * (ax + ay) / (ax * ax / (nx - 1.0) + ay * ay / (ny - 1.0));
     let t = diff / se;
     let p_value = match alternative {
         Alternative::TwoSided => (2.0 * t_sf(t.abs(), df)).min(1.0),
         Alternative::Greater => t_sf(t, df),
         Alternative::Less => t_cdf(t, df),
     };
+    let end = |v: f64| bound(v * scale);
     let ci = match alternative {
         Alternative::TwoSided => {
             let q = t_quantile(1.0 - alpha / 2.0, df);
-            [bound(diff - q * se), bound(diff + q * se)]
+            [end(diff - q * se), end(diff + q * se)]
         }
-        Alternative::Greater => [bound(diff - t_quantile(1.0 - alpha, df) * se), None],
-        Alternative::Less => [None, bound(diff + t_quantile(1.0 - alpha, df) * se)],
+        Alternative::Greater => [end(diff - t_quantile(1.0 - alpha, df) * se), None],
+        Alternative::Less => [None, end(diff + t_quantile(1.0 - alpha, df) * se)],
     };
     Ok(WelchTest {
         statistic: t,
         df,
         p_value,
-        estimate: diff,
+        estimate,
         ci,
         ratio,
-        mean_x: mx,
-        mean_y: my,
+        mean_x,
+        mean_y,
         method: "welch",
         alternative,
         confidence,
@@ -160,13 +189,97 @@ pub fn welch_t_test(
 mod tests {
     use super::*;
 
+    fn bits(r: &WelchTest) -> [u64; 3] {
+        [r.statistic.to_bits(), r.df.to_bits(), r.p_value.to_bits()]
+    }
+
     #[test]
-    fn t_quantile_inverts_cdf() {
-        for df in [1.0, 2.5, 10.0, 300.0] {
-            for p in [0.01, 0.2, 0.975] {
-                let t = t_quantile(p, df);
-                assert!((t_cdf(t, df) - p).abs() < 1e-13, "df {df} p {p}");
-            }
+    fn magnitudes_that_overflowed_the_variance_are_tested_exactly() {
+        // Issue 9: the squares overflowed, the degrees of freedom became
+        // NaN and statrs panicked. scipy: t = 1, df = 1, p = 0.5.
+        let r = welch_t_test(&[1e154, 1.0], &[1.0, 2.0], Alternative::TwoSided, 0.95).unwrap();
+        assert_eq!(r.statistic, 1.0);
+        assert!((r.df - 1.0).abs() < 1e-12, "{}", r.df);
+        assert!((r.p_value - 0.5).abs() < 1e-12, "{}", r.p_value);
+        assert_eq!(r.estimate, 5e153 - 1.5);
+        let [lo, hi] = r.ci.map(Option::unwrap);
+        assert!((lo / -5.853102368087347e154 - 1.0).abs() < 1e-9, "{lo}");
+        assert!((hi / 6.853102368087347e154 - 1.0).abs() < 1e-9, "{hi}");
+    }
+
+    #[test]
+    fn scaling_by_a_power_of_two_changes_no_bit_of_the_test() {
+        let x = [3.5, 1.25, 7.0, 2.0, 9.5];
+        let y = [1.0, 2.5, 0.75, 3.0];
+        let base = welch_t_test(&x, &y, Alternative::Greater, 0.9).unwrap();
+        // Every value keeps all its bits down to 2^-1070 (subnormal).
+        for power in [-1070, -1000, -300, 0, 300, 1000] {
+            // (powi(-1070) alone is 0: it divides by 2^1070 = inf.)
+            let scale = 2f64.powi(power / 2) * 2f64.powi(power - power / 2);
+            let sx: Vec<f64> = x.iter().map(|v| v * scale).collect();
+            let sy: Vec<f64> = y.iter().map(|v| v * scale).collect();
+            let r = welch_t_test(&sx, &sy, Alternative::Greater, 0.9).unwrap();
+            assert_eq!(bits(&r), bits(&base), "2^{power}");
+            assert_eq!(r.estimate, base.estimate * scale, "2^{power}");
         }
+        // Subnormal samples: the same test as the integers they count.
+        let tiny = f64::from_bits(1);
+        let r = welch_t_test(
+            &[tiny, 2.0 * tiny, 3.0 * tiny],
+            &[0.0, tiny],
+            Alternative::TwoSided,
+            0.95,
+        )
+        .unwrap();
+        let whole =
+            welch_t_test(&[1.0, 2.0, 3.0], &[0.0, 1.0], Alternative::TwoSided, 0.95).unwrap();
+        assert_eq!(bits(&r), bits(&whole));
+    }
+
+    #[test]
+    fn a_difference_beyond_the_double_range_is_a_typed_error() {
+        let e = welch_t_test(
+            &[1.7e308, 1.6e308],
+            &[-1.7e308, -1.6e308],
+            Alternative::TwoSided,
+            0.95,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code(), e.path(), e.family()),
+            ("invalid_input", "x", ErrorFamily::Canary)
+        );
+        // The largest magnitudes whose difference fits are tested.
+        let r = welch_t_test(
+            &[f64::MAX, f64::MAX / 2.0],
+            &[0.0, 1.0],
+            Alternative::Less,
+            0.95,
+        )
+        .unwrap();
+        assert!(r.p_value > 0.5 && r.p_value < 1.0, "{r:?}");
+        assert_eq!(r.ci[0], None);
+        assert!(r.ci[1].is_none_or(f64::is_finite));
+        assert!(r.df.is_finite() && r.statistic.is_finite());
+    }
+
+    #[test]
+    fn constant_samples_give_a_degenerate_but_finite_test() {
+        let r = welch_t_test(&[2.0, 2.0], &[1.0, 1.0], Alternative::TwoSided, 0.95).unwrap();
+        assert_eq!(
+            (r.p_value, r.statistic, r.ci),
+            (0.0, f64::MAX, [Some(1.0), Some(1.0)])
+        );
+        let r = welch_t_test(&[2.0, 2.0], &[2.0, 2.0], Alternative::TwoSided, 0.95).unwrap();
+        assert_eq!((r.p_value, r.statistic), (1.0, 0.0));
+        assert_eq!(r.ratio, Some(1.0));
+        let r = welch_t_test(
+            &[1e300, 1e300],
+            &[1e-300, 1e-300],
+            Alternative::TwoSided,
+            0.95,
+        )
+        .unwrap();
+        assert_eq!(r.ratio, None, "1e600 is not a double");
     }
 }

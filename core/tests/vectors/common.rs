@@ -24,7 +24,7 @@ pub fn arg<T: serde::de::DeserializeOwned>(
 #[allow(dead_code)]
 pub fn count(input: &[Value], i: usize, name: &str, min: usize) -> rollgate::Result<usize> {
     let v = input.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
-    rollgate::wire::count_arg(name, v, min)
+    rollgate::ffi::count_arg(name, v, min)
 }
 
 /// Serialises a result to JSON.

@@ -3,9 +3,12 @@
 //!
 //! A vector file is `{"cases": [case, ...]}`; a case is
 //! `{"name", "function", "input": [positional args...], "expected" | "error_code", "error_path"?, "tolerance"?}`.
-//! `expected` is matched as a subset: object keys it lists must match, lists
-//! must have equal length, numbers match within `tolerance` (relative, default
-//! 1e-9; absolute below 1e-300).
+//! Object keys `expected` lists must match, lists must have equal length,
+//! numbers match within `tolerance` (relative, default 1e-9; absolute below
+//! 1e-300). In a file with `"exact": true` (or a case with `"exact": true`)
+//! an object may hold no key that `expected` does not list, so a vector pins
+//! the whole documented shape; elsewhere `expected` is matched as a subset.
+//! `error_fields` is always a subset of the error's details.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,7 +39,13 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
-fn matches(expected: &Value, actual: &Value, tol: f64, at: &str) -> Result<(), String> {
+fn matches(
+    expected: &Value,
+    actual: &Value,
+    tol: f64,
+    exact: bool,
+    at: &str,
+) -> Result<(), String> {
     match (expected, actual) {
         (Value::Number(e), Value::Number(a)) => {
             let (e, a) = (e.as_f64().unwrap(), a.as_f64().unwrap());
@@ -53,7 +62,12 @@ fn matches(expected: &Value, actual: &Value, tol: f64, at: &str) -> Result<(), S
                 let av = a
                     .get(k)
                     .ok_or_else(|| format!("{at}/{k}: missing in {actual}"))?;
-                matches(ev, av, tol, &format!("{at}/{k}"))?;
+                matches(ev, av, tol, exact, &format!("{at}/{k}"))?;
+            }
+            if exact {
+                if let Some(extra) = a.keys().find(|k| !e.contains_key(*k)) {
+                    return Err(format!("{at}/{extra}: not in the expected value"));
+                }
             }
             Ok(())
         }
@@ -66,7 +80,7 @@ fn matches(expected: &Value, actual: &Value, tol: f64, at: &str) -> Result<(), S
                 ));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                matches(ev, av, tol, &format!("{at}/{i}"))?;
+                matches(ev, av, tol, exact, &format!("{at}/{i}"))?;
             }
             Ok(())
         }
@@ -88,6 +102,7 @@ fn shared_vectors() {
     let mut count_cases = 0;
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let file_exact = doc.get("exact").and_then(Value::as_bool).unwrap_or(false);
         for case in doc["cases"].as_array().unwrap() {
             count_cases += 1;
             let name = format!(
@@ -101,9 +116,13 @@ fn shared_vectors() {
                 .get("tolerance")
                 .and_then(Value::as_f64)
                 .unwrap_or(1e-9);
+            let exact = case
+                .get("exact")
+                .and_then(Value::as_bool)
+                .unwrap_or(file_exact);
             match (call(function, input), case.get("error_code")) {
                 (Ok(actual), None) => {
-                    if let Err(msg) = matches(&case["expected"], &actual, tol, "") {
+                    if let Err(msg) = matches(&case["expected"], &actual, tol, exact, "") {
                         failures.push(format!("{name}: {msg}"));
                     }
                 }
@@ -121,7 +140,7 @@ fn shared_vectors() {
                         }
                     }
                     if let Some(fields) = case.get("error_fields") {
-                        if let Err(msg) = matches(fields, &details, tol, "") {
+                        if let Err(msg) = matches(fields, &details, tol, false, "") {
                             failures.push(format!("{name}: error fields: {msg}"));
                         }
                     }
@@ -137,4 +156,14 @@ fn shared_vectors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn exact_matching_rejects_keys_the_vector_does_not_list() {
+    let expected = json!({"a": 1, "b": [{"c": 2}]});
+    let actual = json!({"a": 1, "b": [{"c": 2, "d": 3}]});
+    assert!(matches(&expected, &actual, 1e-9, false, "").is_ok());
+    let err = matches(&expected, &actual, 1e-9, true, "").unwrap_err();
+    assert_eq!(err, "/b/0/d: not in the expected value");
+    assert!(matches(&actual, &actual, 1e-9, true, "").is_ok());
 }

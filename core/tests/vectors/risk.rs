@@ -59,7 +59,8 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
         })(),
         "verify_change_log" => (|| {
             let records: Vec<rollgate::ChangeRecord> = arg(input, 0, "")?;
-            out(Ok(rollgate::verify_change_log(&records)))
+            let checkpoint: Option<rollgate::Checkpoint> = arg(input, 1, "checkpoint")?;
+            out(rollgate::verify_change_log(&records, checkpoint.as_ref()))
         })(),
         _ => return None,
     };

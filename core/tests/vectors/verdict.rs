@@ -1,4 +1,5 @@
-//! Vector dispatch for the statistical kernels and `judge_canary`.
+//! Vector dispatch for the statistical kernels, `judge_canary` and the
+//! canary watch (`start_canary_watch`, `update_canary_watch`).
 
 use rollgate::stats::{self, Alternative, Correction};
 use rollgate::verdict;
@@ -9,8 +10,8 @@ use crate::common::out;
 /// A sample argument: numbers, `null` for NaN (as the bindings read them).
 fn sample(input: &[Value], i: usize, name: &str) -> rollgate::Result<Vec<f64>> {
     let value = input.get(i).cloned().unwrap_or(Value::Null);
-    let list: Vec<Option<f64>> = rollgate::wire::from_value(value)
-        .map_err(|e| rollgate::verdict::as_canary_error(e, name))?;
+    let list: Vec<Option<f64>> =
+        rollgate::wire::from_value(value).map_err(|e| rollgate::ffi::as_canary_error(e, name))?;
     Ok(list.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
@@ -93,13 +94,25 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
         "sequential_count_test" => (|| {
             let value = input.first().cloned().unwrap_or(Value::Null);
             let looks: Vec<[f64; 2]> = rollgate::wire::from_value(value)
-                .map_err(|e| rollgate::verdict::as_canary_error(e, "looks"))?;
+                .map_err(|e| rollgate::ffi::as_canary_error(e, "looks"))?;
             out(stats::sequential_count_test(
                 &looks,
                 number(input, 1, f64::NAN),
                 number(input, 2, 100.0),
                 number(input, 3, 0.05),
             ))
+        })(),
+        "start_canary_watch" => (|| {
+            let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;
+            out(verdict::start_canary_watch(&config))
+        })(),
+        "update_canary_watch" => (|| {
+            let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;
+            let state = verdict::watch::parse_state(input.get(1).cloned().unwrap_or(Value::Null))?;
+            let batch = verdict::watch::parse_batch(input.get(2).cloned().unwrap_or(Value::Null))?;
+            let at = input.get(3).and_then(Value::as_str).unwrap_or("");
+            let at = rollgate::window::parse_timestamp("at", at)?;
+            out(verdict::update_canary_watch(&config, &state, &batch, at))
         })(),
         "judge_canary" => (|| {
             let config = verdict::parse_config(input.first().cloned().unwrap_or(Value::Null))?;

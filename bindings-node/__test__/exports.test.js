@@ -1,0 +1,28 @@
+// index.js names every function the addon exports (for ESM named imports),
+// and index.d.ts declares each of them: the three lists cannot drift apart.
+'use strict'
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const rollgate = require('..')
+
+const root = path.join(__dirname, '..')
+const exported = Object.keys(require('../native.js'))
+  .filter((k) => typeof rollgate[k] === 'function' && !k.startsWith('_'))
+  .sort()
+
+test('index.js names every function of the addon, and only those', () => {
+  const source = fs.readFileSync(path.join(root, 'index.js'), 'utf8')
+  const named = [...source.matchAll(/^module\.exports\.(\w+) = native\.\1$/gm)].map((m) => m[1]).sort()
+  assert.deepEqual(named, exported)
+})
+
+test('the typings declare every exported function', () => {
+  const typings = fs
+    .readdirSync(path.join(root, 'types'))
+    .map((f) => fs.readFileSync(path.join(root, 'types', f), 'utf8'))
+    .join('\n')
+  const declared = [...typings.matchAll(/export declare function (\w+)\(/g)].map((m) => m[1]).sort()
+  assert.deepEqual(declared, exported)
+})
