@@ -136,6 +136,8 @@ pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_str(json);
+    // DepthLimited bounds the nesting (at MAX_DEPTH, as for host values).
+    de.disable_recursion_limit();
     let value = from_deserializer(&mut de)?;
     de.end().map_err(|e| {
         Error::invalid_input(
@@ -193,7 +195,12 @@ fn classify(path: String, message: String) -> Error {
     const UNKNOWN: &str = "unknown field `";
     if let Some(at) = message.find(UNKNOWN) {
         let rest = message.get(at + UNKNOWN.len()..).unwrap_or("");
-        if let Some((field, tail)) = rest.split_once('`') {
+        // The field may hold backticks itself: it ends where serde goes on.
+        let end = ["`, expected ", "`, there are no fields"]
+            .iter()
+            .find_map(|s| rest.rfind(s))
+            .or_else(|| rest.find('`'));
+        if let Some((field, tail)) = end.and_then(|i| Some((rest.get(..i)?, rest.get(i + 1..)?))) {
             let expected = tail
                 .split('`')
                 .enumerate()
