@@ -170,8 +170,9 @@ pub struct ParityReport {
 /// let report = rollgate::check_parity(&envs, &["staging".into(), "prod".into()], &rules).unwrap();
 /// let pair = &report.pairs[0];
 /// assert_eq!((pair.compared, pair.identical, pair.allowed, pair.drift), (3, 1, 1, 1));
-/// assert_eq!(pair.findings[0].path, "/infrastructure/postgres");
-/// assert_eq!(pair.findings[0].reason.code, "value_differs");
+/// assert_eq!(pair.findings[0].reason.code, "allowed_by_rule");
+/// assert_eq!(pair.findings[1].path, "/infrastructure/postgres");
+/// assert_eq!(pair.findings[1].reason.code, "value_differs");
 /// ```
 pub fn check_parity(
     environments: &[EnvironmentSpec],
