@@ -150,6 +150,12 @@ pub fn isolation_plan(
         .map(|&i| id(i))
         .collect();
     let radius = graph.blast_radius(Some(&stubbed))?;
+    // What runs inside the isolated environment: writes to a stub reach none of it.
+    let inside: BTreeSet<&str> = targets
+        .iter()
+        .chain(needed_by.keys().filter(|i| !shared.contains(*i)))
+        .filter_map(|&i| graph.id(i))
+        .collect();
     let mut out = IsolationPlan {
         services: targets.iter().map(|&i| id(i)).collect(),
         bring: Vec::new(),
@@ -170,7 +176,7 @@ pub fn isolation_plan(
             } else {
                 Reason::new(
                     "bring_dependency",
-                    format!("{who} depends on {name}: deploy it alongside"),
+                    format!("{name} is needed by {who}: deploy it alongside"),
                 )
             };
             (&mut out.bring, reason)
@@ -195,13 +201,13 @@ pub fn isolation_plan(
                     b.dependents
                         .iter()
                         .map(String::as_str)
-                        .filter(|d| !by.contains(d) && !out.services.iter().any(|s| s == d))
+                        .filter(|d| !inside.contains(d))
                         .collect()
                 })
                 .unwrap_or_default();
             let reason = Reason::new(
                 "stub_shared_stateful",
-                format!("{name} is shared and stateful: a test would write to it, so stub it ({} other service(s) depend on it)", others.len()),
+                format!("{name} is shared and stateful: a test would write to it, so stub it ({} service(s) outside the isolated environment depend on it)", others.len()),
             )
             .with_evidence("other_dependents", others);
             (&mut out.stub, reason)
