@@ -12,7 +12,7 @@ export interface RollgateError extends Error {
   code: string
   /** JSON pointer to the offending value (`""` is the whole input). */
   path: string
-  /** The kind of input at fault: `"plan"`, ... */
+  /** The kind of input at fault: `"plan"`, `"calendar"`, `"canary"`, `"change"`, `"environment"`, ... */
   family: string
   /** For `dependency_cycle`: one cycle, starting and ending with the same id. */
   cycle?: string[]

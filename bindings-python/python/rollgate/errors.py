@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError", "InvalidChangeError"]
+__all__ = ["RollgateError", "InvalidPlanError", "InvalidCalendarError", "InvalidCanaryError", "InvalidChangeError", "InvalidEnvironmentError"]
 
 
 class RollgateError(Exception):
@@ -71,3 +71,12 @@ class InvalidChangeError(RollgateError, ValueError):
     record cannot be evaluated (negative size, approval before creation,
     unknown compliance tag, unknown risk factor, too little history, tampered
     log tail, ...)."""
+
+
+class InvalidEnvironmentError(RollgateError, ValueError):
+    """Environment specs, a promotion path, migration histories, an access
+    request or a teardown policy name an environment that is not defined
+    (``unknown_environment``, with ``environment``)."""
+
+    environment: str | None = None
+    """For ``unknown_environment``: the id that does not exist."""
