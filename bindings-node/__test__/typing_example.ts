@@ -1,6 +1,7 @@
 // A typed script against index.d.ts; tests/run checks it with tsc --strict.
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
+import type { AccessDecision, EnvironmentSpec } from '..'
 import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult } from '..'
 
 const plan: Plan = {
@@ -123,3 +124,18 @@ void caught
 void strategy
 void governanceAllowed
 void valid
+const estate: EnvironmentSpec[] = [
+  { id: 'staging', tier: 'staging', infrastructure: { engine: '15.6' } },
+  { id: 'prod', tier: 'production', infrastructure: { engine: '16.4' } },
+]
+const parityScore: number = rollgate.checkParity(estate, ['staging', 'prod']).pairs[0].parity_score
+const accessDecision: AccessDecision = rollgate.evaluateAccess({ requester: 'bo', environment: 'prod', duration: '1h' },
+  { environments: { prod: {} } }, '2026-03-02T09:00:00Z')
+rollgate.appendChangeRecord(null, accessDecision.record)
+const rounds: number[] = rollgate.planMigrations([{ version: '1', checksum: 'a' }], [{ environment: 'prod' }]).steps.map((s) => s.round)
+const saved: number = rollgate.teardownCandidates(estate, null, '2026-03-02T09:00:00Z').monthly_cost_saved
+const isolatedOrder: string[][] = rollgate.isolationPlan({ name: 'p', services: [{ id: 'a' }] }, ['a']).deploy_order
+void parityScore
+void rounds
+void saved
+void isolatedOrder

@@ -118,7 +118,7 @@ pub fn isolation_plan(
         .into_iter()
         .collect();
     for (i, s) in plan.services.iter().enumerate() {
-        if s.tags.iter().any(|t| *t == options.shared_tag) {
+        if s.tags.contains(&options.shared_tag) {
             shared.insert(i);
         }
     }

@@ -17,7 +17,7 @@
 //! - [`migrations`]: [`plan_migrations`], Flyway-style validation and the
 //!   expand/contract order across environments;
 //! - [`access`]: [`evaluate_access`], just-in-time access and break-glass;
-//! - [`teardown`]: [`teardown_candidates`];
+//! - [`teardown`]: [`teardown_candidates`], what to tear down and when;
 //! - [`isolation`]: [`isolation_plan`], from the service dependency graph.
 
 pub mod access;
