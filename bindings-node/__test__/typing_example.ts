@@ -2,6 +2,7 @@
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
 import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult, WatchState, WatchUpdate } from '..'
+import type { AccessDecision, EnvironmentSpec } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -154,3 +155,19 @@ void watchUpper
 void canaryEvents
 void watchedQuantile
 void stateSizes
+
+const estate: EnvironmentSpec[] = [
+  { id: 'staging', tier: 'staging', infrastructure: { engine: '15.6' } },
+  { id: 'prod', tier: 'production', infrastructure: { engine: '16.4' } },
+]
+const parityScore: number = rollgate.checkParity(estate, ['staging', 'prod']).pairs[0].parity_score
+const accessDecision: AccessDecision = rollgate.evaluateAccess({ requester: 'bo', environment: 'prod', duration: '1h' },
+  { environments: { prod: {} } }, '2026-03-02T09:00:00Z')
+rollgate.appendChangeRecord(null, accessDecision.record)
+const rounds: number[] = rollgate.planMigrations([{ version: '1', checksum: 'a' }], [{ environment: 'prod' }]).steps.map((s) => s.round)
+const saved: number = rollgate.teardownCandidates(estate, null, '2026-03-02T09:00:00Z').monthly_cost_saved
+const isolatedOrder: string[][] = rollgate.isolationPlan({ name: 'p', services: [{ id: 'a' }] }, ['a']).deploy_order
+void parityScore
+void rounds
+void saved
+void isolatedOrder

@@ -206,6 +206,30 @@ def risk_tour(plan: Plan) -> None:
     except rollgate.RollgateError as err:
         print(err.code, err.path)
 
+    environments()
+
+
+def environments() -> None:
+    estate: list[rollgate.EnvironmentSpec] = [
+        {"id": "staging", "tier": "staging", "infrastructure": {"engine": "15.6"}},
+        {"id": "prod", "tier": "production", "infrastructure": {"engine": "16.4"}},
+    ]
+    pair = rollgate.check_parity(estate, ["staging", "prod"])["pairs"][0]
+    print(pair["from"], pair["parity_score"], [f["class"] for f in pair["findings"]])
+    steps = rollgate.plan_migrations([{"version": "1", "checksum": "a"}], [{"environment": "prod"}])["steps"]
+    print([(s["round"], s["environment"]) for s in steps])
+    access = rollgate.evaluate_access(
+        {"requester": "bo", "environment": "prod", "duration": "1h"},
+        {"environments": {"prod": {}}}, "2026-03-02T09:00:00Z")
+    rollgate.append_change_record(None, access["record"])
+    print(rollgate.teardown_candidates(estate, None, "2026-03-02T09:00:00Z")["monthly_cost_saved"])
+    iso = rollgate.isolation_plan({"name": "p", "services": [{"id": "a"}]}, ["a"])
+    print(iso["deploy_order"])
+    try:
+        rollgate.check_parity(estate, ["qa"])
+    except rollgate.InvalidEnvironmentError as err:
+        print(err.code, err.environment)
+
 
 if __name__ == "__main__":
     main()

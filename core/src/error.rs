@@ -6,7 +6,8 @@
 //! window is a *finding* inside a successful result, never an `Err`.
 //!
 //! Kinds are grouped by the family of input they are about ([`PlanError`],
-//! [`CalendarError`], [`CanaryError`], [`ChangeError`]), plus the
+//! [`CalendarError`], [`CanaryError`], [`ChangeError`],
+//! [`EnvironmentError`]), plus the
 //! [`InputError`]s that any document can raise (wrong type, unknown field,
 //! bad duration) and the [`InternalError`] a binding reports when something
 //! that should not happen did. Each kind is a small enum whose variants hold
@@ -58,6 +59,9 @@ pub enum ErrorKind {
     /// A change, its history, a risk model, a policy or a change-log record.
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// Environment specs, promotion paths, migrations, access and teardown.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
     /// A failure of rollgate itself, reported instead of aborting the host.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -362,6 +366,20 @@ pub enum ChangeError {
     },
 }
 
+/// Environment specs, a promotion path or a rule that cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EnvironmentError {
+    /// A promotion path, rule, request or history names an environment that
+    /// is not defined.
+    #[error("unknown environment `{environment}`")]
+    UnknownEnvironment {
+        /// The id that does not exist.
+        environment: String,
+    },
+}
+
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
@@ -402,6 +420,9 @@ pub enum ErrorFamily {
     /// A change, its outcome history, a risk model, a governance policy or a
     /// change-log record.
     Change,
+    /// Environment specs, promotion paths, migrations, access requests and
+    /// teardown policies.
+    Environment,
     /// Not the input's fault: a failure inside rollgate.
     Internal,
 }
@@ -418,6 +439,7 @@ impl ErrorFamily {
             ErrorFamily::Calendar => "calendar",
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
+            ErrorFamily::Environment => "environment",
             ErrorFamily::Internal => "internal",
         }
     }
@@ -462,6 +484,9 @@ impl ErrorKind {
                 ChangeError::InsufficientHistory { .. } => "insufficient_history",
                 ChangeError::ChangeRecordTampered { .. } => "change_record_tampered",
             },
+            ErrorKind::Environment(EnvironmentError::UnknownEnvironment { .. }) => {
+                "unknown_environment"
+            }
             ErrorKind::Internal(InternalError::InternalError { .. }) => "internal_error",
         }
     }
@@ -475,6 +500,7 @@ impl ErrorKind {
             ErrorKind::Calendar(_) => ErrorFamily::Calendar,
             ErrorKind::Canary(_) => ErrorFamily::Canary,
             ErrorKind::Change(_) => ErrorFamily::Change,
+            ErrorKind::Environment(_) => ErrorFamily::Environment,
             ErrorKind::Internal(_) => ErrorFamily::Internal,
         }
     }
@@ -486,6 +512,7 @@ impl ErrorKind {
             ErrorKind::Calendar(kind) => serde_json::to_value(kind),
             ErrorKind::Canary(kind) => serde_json::to_value(kind),
             ErrorKind::Change(kind) => serde_json::to_value(kind),
+            ErrorKind::Environment(kind) => serde_json::to_value(kind),
             ErrorKind::Internal(kind) => serde_json::to_value(kind),
         }
     }
@@ -771,6 +798,16 @@ mod tests {
                 Error::new("/h", ChangeError::UnknownRiskFactor { factor: "f".into() }),
                 "unknown_risk_factor",
                 ErrorFamily::Change,
+            ),
+            (
+                Error::new(
+                    "promotion_path/1",
+                    EnvironmentError::UnknownEnvironment {
+                        environment: "qa".into(),
+                    },
+                ),
+                "unknown_environment",
+                ErrorFamily::Environment,
             ),
             (
                 Error::internal("boom"),

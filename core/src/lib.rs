@@ -42,6 +42,7 @@
 
 pub mod change;
 pub mod changelog;
+pub mod environments;
 pub mod error;
 pub mod explain;
 pub mod governance;
@@ -66,6 +67,13 @@ pub use change::{
 pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
     ChangeRecordInput, Checkpoint,
+};
+pub use environments::{
+    check_parity, check_promotion, evaluate_access, isolation_plan, plan_migrations,
+    teardown_candidates, AccessDecision, AccessOutcome, AccessPolicy, AccessRequest, Artifact,
+    Deployment, EnvironmentSpec, EnvironmentTier, IsolationOptions, IsolationPlan,
+    MigrationHistory, MigrationPlan, MigrationScript, ParityReport, ParityRules, PromotionCheck,
+    PromotionRules, TeardownPlan, TeardownPolicy,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};

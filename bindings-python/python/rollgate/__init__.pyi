@@ -10,6 +10,8 @@ from ._verdict import *
 from .errors import InvalidCanaryError as InvalidCanaryError
 from ._risk import *
 from .errors import InvalidChangeError as InvalidChangeError
+from ._environments import *
+from .errors import InvalidEnvironmentError as InvalidEnvironmentError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError

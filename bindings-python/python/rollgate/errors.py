@@ -22,6 +22,7 @@ __all__ = [
     "InvalidCalendarError",
     "InvalidCanaryError",
     "InvalidChangeError",
+    "InvalidEnvironmentError",
     "InternalError",
 ]
 
@@ -79,6 +80,15 @@ class InvalidChangeError(RollgateError, ValueError):
     record cannot be evaluated (negative size, approval before creation,
     unknown compliance tag, unknown risk factor, too little history, tampered
     log tail, ...)."""
+
+
+class InvalidEnvironmentError(RollgateError, ValueError):
+    """Environment specs, a promotion path, migration histories, an access
+    request or a teardown policy name an environment that is not defined
+    (``unknown_environment``, with ``environment``)."""
+
+    environment: str | None = None
+    """For ``unknown_environment``: the id that does not exist."""
 
 
 class InternalError(RollgateError):

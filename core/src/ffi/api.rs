@@ -280,4 +280,46 @@ functions! {
         a.each_doc(0, |record: ChangeRecord| verifier.push(&record))?;
         a.finish(move || Ok(verifier.finish()))
     };
+    /// Parity of environments along a promotion path: drift, allowed differences, ahead, per pair.
+    check_parity(environments, promotion_path, rules = null) |a| {
+        let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
+        let path: Vec<String> = a.arg(1)?;
+        let rules: crate::ParityRules = a.opt(2)?.unwrap_or_default();
+        a.finish(move || crate::check_parity(&environments, &path, &rules))
+    };
+    /// Whether an artifact may be promoted along the path, given where it has been deployed.
+    check_promotion(promotion_path, deployments, artifact, rules = null) |a| {
+        let path: Vec<String> = a.doc(0)?;
+        let deployments: Vec<crate::Deployment> = a.arg(1)?;
+        let artifact: crate::Artifact = a.arg(2)?;
+        let rules: crate::PromotionRules = a.opt(3)?.unwrap_or_default();
+        a.finish(move || crate::check_promotion(&path, &deployments, &artifact, &rules))
+    };
+    /// Migration state per environment (applied, pending, problems) and the order to apply them.
+    plan_migrations(migrations, environments) |a| {
+        let migrations: Vec<crate::MigrationScript> = a.doc(0)?;
+        let environments: Vec<crate::MigrationHistory> = a.arg(1)?;
+        a.finish(move || crate::plan_migrations(&migrations, &environments))
+    };
+    /// Grant, needs approval or deny an access request to an environment, with a record to log.
+    evaluate_access(request, policy, now) |a| {
+        let request: crate::AccessRequest = a.doc(0)?;
+        let policy: crate::AccessPolicy = a.arg(1)?;
+        let now = a.time(2)?;
+        a.finish(move || crate::evaluate_access(&request, &policy, now.into()))
+    };
+    /// Environments to tear down (never production or protected), with the cost saved.
+    teardown_candidates(environments, policy, now) |a| {
+        let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
+        let policy: crate::TeardownPolicy = a.opt(1)?.unwrap_or_default();
+        let now = a.time(2)?;
+        a.finish(move || crate::teardown_candidates(&environments, &policy, now.into()))
+    };
+    /// What to deploy, stub or share to test services in isolation, from the dependency graph.
+    isolation_plan(plan, services, options = null) |a| {
+        let plan: Plan = a.doc(0)?;
+        let services: Vec<String> = a.arg(1)?;
+        let options: crate::IsolationOptions = a.opt(2)?.unwrap_or_default();
+        a.finish(move || crate::isolation_plan(&plan, &services, &options))
+    };
 }
