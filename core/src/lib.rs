@@ -42,6 +42,7 @@
 
 pub mod change;
 pub mod changelog;
+pub mod delivery;
 pub mod error;
 pub mod explain;
 pub mod governance;
@@ -62,6 +63,11 @@ pub use change::{
 };
 pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
+};
+pub use delivery::{
+    dora_metrics, flag_bucket, flag_enabled, flag_exposure, Commit, DeliveryMetrics, Deployment,
+    DeploymentStatus, DoraOptions, DoraReport, DoraTier, Flag, FlagAlgorithm, FlagDecision,
+    FlagExposure, GroupBy, Incident, Population, SeriesPeriod,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
