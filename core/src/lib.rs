@@ -65,9 +65,10 @@ pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord, ChangeRecordInput,
 };
 pub use delivery::{
-    dora_metrics, flag_bucket, flag_enabled, flag_exposure, Commit, DeliveryMetrics, Deployment,
-    DeploymentStatus, DoraOptions, DoraReport, DoraTier, Flag, FlagAlgorithm, FlagDecision,
-    FlagExposure, GroupBy, Incident, Population, SeriesPeriod,
+    assess_maturity, dora_metrics, flag_bucket, flag_enabled, flag_exposure, Commit,
+    DeliveryMetrics, Deployment, DeploymentStatus, DoraOptions, DoraReport, DoraTier, Flag,
+    FlagAlgorithm, FlagDecision, FlagExposure, GroupBy, Incident, MaturityAssessment, Population,
+    SeriesPeriod,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};

@@ -15,6 +15,7 @@
 mod dora;
 mod exposure;
 mod flags;
+mod maturity;
 mod metrics;
 mod records;
 mod series;
@@ -26,6 +27,7 @@ pub use exposure::{
     DEFAULT_SAMPLE, MAX_SAMPLE,
 };
 pub use flags::{flag_bucket, flag_enabled, Flag, FlagAlgorithm, FlagDecision, FlagVariant};
+pub use maturity::{assess_maturity, AreaMaturity, MaturityArea, MaturityAssessment, NextPractice};
 pub use metrics::{
     ChangeFailRate, DeliveryMetrics, DeploymentCounts, DeploymentFrequency, DoraTiers, LeadTime,
     Recovery, Rework,
