@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 
 mod common;
+mod delivery;
 mod graph;
 mod risk;
 mod rollout;
@@ -33,6 +34,7 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .or_else(|| rollout::call(function, input))
         .or_else(|| verdict::call(function, input))
         .or_else(|| risk::call(function, input))
+        .or_else(|| delivery::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
