@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::metrics::{measure, DeliveryMetrics, DeployFact, Episode, IncidentFact, Window};
 use super::records::{
     check_records, check_window, millis, Deployment, DeploymentStatus, DoraOptions, GroupBy,
-    Incident,
+    Incident, SeriesPeriod,
 };
-use super::series::{bucket_index, buckets};
+use super::series::{bucket_count, bucket_index, buckets, MAX_BUCKETS};
 use super::tiers::TierTable;
 use crate::error::{Error, PlanError, Result};
 use crate::explain::Reason;
@@ -141,6 +141,22 @@ pub fn dora_metrics(
     let facts = facts(deployments, incidents, &ids, &options.environment);
     let mut reasons = Vec::new();
     let window = window(options, &facts, &mut reasons);
+    if let (Some(period), Some(w)) = (options.series, window) {
+        let n = bucket_count(period, w);
+        if n > MAX_BUCKETS {
+            return Err(Error::invalid_input(
+                "options/series",
+                format!(
+                    "a {} series of this window has {n} buckets, more than the {MAX_BUCKETS} allowed: use a shorter window{}",
+                    match period {
+                        SeriesPeriod::Week => "weekly",
+                        SeriesPeriod::Month => "monthly",
+                    },
+                    if period == SeriesPeriod::Week { " or a monthly series" } else { "" }
+                ),
+            ));
+        }
+    }
     let everything: Vec<usize> = (0..facts.deployments.len()).collect();
     let all_incidents: Vec<usize> = (0..facts.incidents.len()).collect();
     let (totals, series) =

@@ -35,5 +35,5 @@ pub use metrics::{
 pub use records::{
     Commit, Deployment, DeploymentStatus, DoraOptions, GroupBy, Incident, SeriesPeriod,
 };
-pub use series::FrequencyBucket;
+pub use series::{FrequencyBucket, MAX_BUCKETS};
 pub use tiers::{DoraMetric, DoraTier, TierRating, REPORT_YEARS};

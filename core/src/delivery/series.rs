@@ -97,21 +97,30 @@ pub(crate) fn fourkeys_bucket(
     // Each week row carries the number of deploying weeks in its month
     // (the month its Monday falls in).
     let months: Vec<i64> = weeks.iter().map(|(m, _)| month_of(*m)).collect();
+    let mut per_month: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
+    for ((_, n), month) in weeks.iter().zip(&months) {
+        *per_month.entry(*month).or_default() += u32::from(*n > 0);
+    }
     let mut monthly: Vec<u32> = months
         .iter()
-        .map(|month| {
-            weeks
-                .iter()
-                .zip(&months)
-                .filter(|((_, n), m)| *m == month && *n > 0)
-                .count() as u32
-        })
+        .map(|month| per_month.get(month).copied().unwrap_or(0))
         .collect();
     if median(&mut monthly) >= 1.0 {
         Some(FrequencyBucket::Monthly)
     } else {
         Some(FrequencyBucket::Yearly)
     }
+}
+
+/// The most buckets one series may have (a weekly series of 190 years).
+pub const MAX_BUCKETS: usize = 10_000;
+
+/// How many buckets a series over `window` has.
+pub(crate) fn bucket_count(period: SeriesPeriod, window: Window) -> usize {
+    if window.to <= window.from {
+        return 0;
+    }
+    bucket_index(period, window, window.to - 1) + 1
 }
 
 /// The buckets of a series over `window`: consecutive weeks or months, each

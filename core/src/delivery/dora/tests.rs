@@ -161,3 +161,31 @@ fn series_buckets_are_clipped_weeks() {
     assert_eq!(report.series[0].end.to_string(), "2026-03-09T00:00:00Z");
     assert_eq!(report.series[1].metrics.deployments.failed, 1);
 }
+
+#[test]
+fn a_series_has_a_bounded_number_of_buckets() {
+    let ds = deployments(serde_json::json!([dep("a", "api", 4, "succeeded")]));
+    let options = DoraOptions {
+        from: Some("1900-01-01T00:00:00Z".parse().unwrap()),
+        to: Some("2200-01-01T00:00:00Z".parse().unwrap()),
+        series: Some(SeriesPeriod::Week),
+        ..DoraOptions::default()
+    };
+    let err = dora_metrics(&ds, &[], Some(&options), None).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("invalid_input", "options/series")
+    );
+    // 300 years of months (3600 buckets) are fine; the fourkeys bucket of
+    // 15,000 weeks is computed in linear time.
+    let options = DoraOptions {
+        series: Some(SeriesPeriod::Month),
+        ..options
+    };
+    let report = dora_metrics(&ds, &[], Some(&options), None).unwrap();
+    assert_eq!(report.series.len(), 3600);
+    assert_eq!(
+        report.totals.deployment_frequency.bucket,
+        Some(crate::delivery::FrequencyBucket::Yearly)
+    );
+}
