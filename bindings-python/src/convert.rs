@@ -73,6 +73,7 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
         "calendar" => "InvalidCalendarError",
         "canary" => "InvalidCanaryError",
         "change" => "InvalidChangeError",
+        "delivery" => "InvalidDeliveryError",
         _ => "RollgateError",
     }
 }

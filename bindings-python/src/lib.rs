@@ -5,6 +5,7 @@
 
 mod convert;
 mod de;
+mod delivery;
 mod graph;
 mod risk;
 mod rollout;
@@ -23,5 +24,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rollout::register(m)?;
     verdict::register(m)?;
     risk::register(m)?;
+    delivery::register(m)?;
     Ok(())
 }

@@ -9,5 +9,7 @@ from ._verdict import *
 from .errors import InvalidCanaryError as InvalidCanaryError
 from ._risk import *
 from .errors import InvalidChangeError as InvalidChangeError
+from ._delivery import *
+from .errors import InvalidDeliveryError as InvalidDeliveryError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import RollgateError as RollgateError
