@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod convert;
+mod delivery;
 mod graph;
 mod risk;
 mod rollout;

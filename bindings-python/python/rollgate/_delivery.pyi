@@ -4,7 +4,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 from ._graph import Plan
 
 __all__ = [
-    "Reason", "DeploymentStatus", "Commit", "Deployment", "Incident", "GroupBy", "SeriesPeriod",
+    "DeliveryReason", "DeploymentStatus", "Commit", "Deployment", "Incident", "GroupBy", "SeriesPeriod",
     "DoraOptions", "DoraTier", "DoraMetric", "FrequencyBucket", "TierRating", "DeploymentCounts",
     "LeadTime", "DeploymentFrequency", "ChangeFailRate", "Recovery", "Rework", "DoraTiers",
     "DeliveryMetrics", "SeriesBucket", "GroupMetrics", "DoraReport",
@@ -14,8 +14,9 @@ __all__ = [
     "dora_metrics", "assess_maturity", "flag_bucket", "flag_enabled", "flag_exposure",
 ]
 
-class Reason(TypedDict):
-    """Why: a stable code, a sentence, the ids it is about and its numbers."""
+class DeliveryReason(TypedDict):
+    """The shared reason shape (rollgate::explain::Reason): a stable code, a
+    sentence, the ids it is about and its numbers."""
 
     code: str
     message: str
@@ -126,7 +127,7 @@ class DeliveryMetrics(TypedDict):
     recovery: Recovery
     rework: Rework
     tiers: DoraTiers
-    reasons: list[Reason]
+    reasons: list[DeliveryReason]
 
 class SeriesBucket(TypedDict):
     start: str
@@ -149,7 +150,7 @@ DoraReport = TypedDict(
         "totals": DeliveryMetrics,
         "series": list[SeriesBucket],
         "groups": list[GroupMetrics],
-        "reasons": list[Reason],
+        "reasons": list[DeliveryReason],
     },
 )
 
@@ -168,12 +169,12 @@ class AreaMaturity(TypedDict):
     area: MaturityArea
     level: int
     name: str
-    evidence: list[Reason]
+    evidence: list[DeliveryReason]
     next_practices: list[NextPractice]
 
 class MaturityAssessment(TypedDict):
     areas: list[AreaMaturity]
-    reasons: list[Reason]
+    reasons: list[DeliveryReason]
 
 FlagAlgorithm = Literal["unleash", "flagd"]
 
@@ -194,7 +195,7 @@ class FlagDecision(TypedDict):
     enabled: bool
     variant: str | None
     bucket: int
-    reasons: list[Reason]
+    reasons: list[DeliveryReason]
 
 class PopulationCount(TypedDict):
     count: int
@@ -221,7 +222,7 @@ class FlagExposure(TypedDict):
     enabled: Exposure
     disabled: Exposure
     variants: list[VariantExposure]
-    reasons: list[Reason]
+    reasons: list[DeliveryReason]
 
 def dora_metrics(
     deployments: list[Deployment],
