@@ -2,13 +2,13 @@
 //! over one window, in total, per group and as a series.
 
 use chrono::{DateTime, Utc};
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{measure, DeliveryMetrics, DeployFact, Episode, IncidentFact, Window};
+use super::facts::{facts, Facts};
+use super::metrics::{measure, DeliveryMetrics, DeployFact, IncidentFact, Window};
 use super::records::{
-    check_records, check_window, millis, Deployment, DeploymentStatus, DoraOptions, GroupBy,
-    Incident, SeriesPeriod,
+    check_records, check_window, millis, Deployment, DoraOptions, GroupBy, Incident, SeriesPeriod,
 };
 use super::series::{bucket_count, bucket_index, buckets, MAX_BUCKETS};
 use super::tiers::TierTable;
@@ -68,18 +68,6 @@ pub struct SeriesBucket {
     pub end: Timestamp,
     /// The metrics of the records in the bucket.
     pub metrics: DeliveryMetrics,
-}
-
-/// The facts of the measured environment, computed once.
-struct Facts<'a> {
-    deployments: Vec<DeployFact>,
-    /// Index into the caller's deployments of each fact.
-    source: Vec<usize>,
-    incidents: Vec<IncidentFact>,
-    /// For each incident fact: the facts of the deployments that caused it.
-    causes: Vec<Vec<usize>>,
-    leads: Vec<i64>,
-    services: Vec<&'a str>,
 }
 
 /// Change lead time, deployment frequency, change fail rate, failed-deployment
@@ -243,117 +231,6 @@ fn unknown_service(deployments: &[Deployment], facts: &Facts<'_>, service: &str)
             service: service.to_string(),
         },
     )
-}
-
-/// The facts of the deployments of `environment` and of every incident.
-fn facts<'a>(
-    deployments: &'a [Deployment],
-    incidents: &[Incident],
-    ids: &HashMap<&str, usize>,
-    environment: &str,
-) -> Facts<'a> {
-    let mut order: Vec<usize> = (0..deployments.len())
-        .filter(|i| {
-            deployments
-                .get(*i)
-                .is_some_and(|d| d.environment == environment)
-        })
-        .collect();
-    // Finish order, ties by id: first shipments and episodes are well defined.
-    order.sort_unstable_by(|a, b| {
-        let (da, db) = (deployments.get(*a), deployments.get(*b));
-        let key = |d: Option<&'a Deployment>| d.map(|d| (millis(&d.finished_at), d.id.as_str()));
-        key(da).cmp(&key(db))
-    });
-    let mut fact_of: Vec<Option<usize>> = vec![None; deployments.len()];
-    for (f, i) in order.iter().enumerate() {
-        if let Some(slot) = fact_of.get_mut(*i) {
-            *slot = Some(f);
-        }
-    }
-    let mut caused = vec![false; order.len()];
-    let mut causes = Vec::with_capacity(incidents.len());
-    let mut incident_facts = Vec::with_capacity(incidents.len());
-    for incident in incidents {
-        let mut mine: Vec<usize> = incident
-            .caused_by
-            .iter()
-            .filter_map(|id| {
-                ids.get(id.as_str())
-                    .and_then(|i| fact_of.get(*i).copied().flatten())
-            })
-            .collect();
-        mine.sort_unstable();
-        mine.dedup();
-        for f in &mine {
-            if let Some(c) = caused.get_mut(*f) {
-                *c = true;
-            }
-        }
-        causes.push(mine);
-        incident_facts.push(IncidentFact {
-            created: millis(&incident.created_at),
-            recovery: incident
-                .resolved_at
-                .as_ref()
-                .map(|r| millis(r) - millis(&incident.created_at)),
-        });
-    }
-    let mut services: Vec<&str> = Vec::new();
-    let mut service_index: HashMap<&str, u32> = HashMap::new();
-    let mut shipped: HashSet<(u32, &str)> = HashSet::new();
-    let mut open: HashMap<u32, usize> = HashMap::new();
-    let mut leads = Vec::new();
-    let mut facts = Vec::with_capacity(order.len());
-    for (f, i) in order.iter().enumerate() {
-        let Some(d) = deployments.get(*i) else {
-            continue;
-        };
-        let next = services.len() as u32;
-        let s = *service_index.entry(d.service.as_str()).or_insert_with(|| {
-            services.push(d.service.as_str());
-            next
-        });
-        let finish = millis(&d.finished_at);
-        let start = leads.len();
-        if d.status == DeploymentStatus::Succeeded {
-            for c in &d.commits {
-                if shipped.insert((s, c.sha.as_str())) {
-                    leads.push(finish - millis(&c.committed_at));
-                }
-            }
-            if let Some(first) = open.remove(&s) {
-                if let Some(fact) = facts.get_mut(first) {
-                    let fact: &mut DeployFact = fact;
-                    fact.episode = Episode::Restored(finish - fact.finish);
-                }
-            }
-        } else {
-            open.entry(s).or_insert(f);
-        }
-        facts.push(DeployFact {
-            service: s,
-            finish,
-            status: d.status,
-            change_failure: d.status != DeploymentStatus::Succeeded
-                || caused.get(f).copied().unwrap_or(false),
-            rework: !d.remediates.is_empty(),
-            leads: start..leads.len(),
-            episode: if open.get(&s) == Some(&f) {
-                Episode::Unrestored
-            } else {
-                Episode::None
-            },
-        });
-    }
-    Facts {
-        deployments: facts,
-        source: order,
-        incidents: incident_facts,
-        causes,
-        leads,
-        services,
-    }
 }
 
 /// The measured window: the options', or whole UTC days around the records.

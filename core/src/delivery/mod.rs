@@ -8,12 +8,14 @@
 //! ([`flag_bucket`], [`flag_enabled`], [`flag_exposure`]).
 //!
 //! One file per concern: `records` (inputs and their checks), `dora` (the
-//! report), `metrics` (one group over one window), `series` (UTC weeks,
-//! months and the fourkeys bucket), `tiers` (the report-year tables),
-//! `maturity` (the model), `flags` (bucketing), `exposure` (populations).
+//! report), `facts` (each record's facts, computed once), `metrics` (one
+//! group over one window), `series` (UTC weeks, months and the fourkeys
+//! bucket), `tiers` (the report-year tables), `maturity` (the model),
+//! `flags` (bucketing), `exposure` (populations).
 
 mod dora;
 mod exposure;
+mod facts;
 mod flags;
 mod maturity;
 mod metrics;

@@ -189,53 +189,57 @@ fn out_of_order(path: String, value: &Timestamp, message: String) -> Error {
 /// Checks the records: unique ids, no deployment finishing before it
 /// started, no commit after its deployment finished, no incident resolved
 /// before it was created, every `caused_by` a known deployment. Returns the
-/// index of each deployment id.
+/// index (first occurrence) of each deployment id that an incident names.
 ///
+/// The first error in input order is reported, as a sequential scan would.
 /// Paths: deployments are the main document (`/3/finished_at`), incidents
 /// the `incidents` argument (`incidents/0/caused_by/1`).
 pub(crate) fn check_records<'a>(
     deployments: &'a [Deployment],
-    incidents: &[Incident],
+    incidents: &'a [Incident],
 ) -> Result<HashMap<&'a str, usize>> {
-    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(deployments.len());
-    for (i, d) in deployments.iter().enumerate() {
-        if let Some(first) = ids.insert(d.id.as_str(), i) {
+    // Repeated ids on a second thread while this one checks the times; the
+    // error reported is the one a sequential scan meets first.
+    let (duplicate, bad_time) = crate::parallel::join(
+        deployments.len() >= PARALLEL_FROM,
+        || first_duplicate(deployments.iter().map(|d| d.id.as_str())),
+        || first_time_error(deployments),
+    );
+    match (duplicate, bad_time) {
+        (Some((dup, first)), bad) if bad.as_ref().is_none_or(|(i, _)| dup <= *i) => {
+            let id = deployments
+                .get(dup)
+                .map(|d| d.id.clone())
+                .unwrap_or_default();
             return Err(Error::new(
-                format!("/{i}/id"),
+                format!("/{dup}/id"),
                 DeliveryError::DuplicateRecord {
-                    id: d.id.clone(),
+                    id,
                     first_path: format!("/{first}/id"),
                 },
             ));
         }
-        if d.finished_at < d.started_at {
-            return Err(out_of_order(
-                format!("/{i}/finished_at"),
-                &d.finished_at,
-                format!(
-                    "deployment `{}` finishes before it starts ({})",
-                    d.id, d.started_at
-                ),
-            ));
-        }
-        for (j, c) in d.commits.iter().enumerate() {
-            if c.committed_at > d.finished_at {
-                return Err(out_of_order(
-                    format!("/{i}/commits/{j}/committed_at"),
-                    &c.committed_at,
-                    format!(
-                        "commit `{}` is dated after deployment `{}` finished ({})",
-                        c.sha, d.id, d.finished_at
-                    ),
-                ));
+        (_, Some((_, err))) => return Err(err),
+        _ => {}
+    }
+    // Only the ids incidents name are indexed: a small table, not one entry
+    // per deployment.
+    let mut named: HashMap<&str, usize> = incidents
+        .iter()
+        .flat_map(|i| i.caused_by.iter().map(|c| (c.as_str(), usize::MAX)))
+        .collect();
+    if !named.is_empty() {
+        for (i, d) in deployments.iter().enumerate() {
+            if let Some(slot) = named.get_mut(d.id.as_str()) {
+                *slot = (*slot).min(i);
             }
         }
     }
-    let mut incident_ids: HashMap<&str, usize> = HashMap::with_capacity(incidents.len());
+    let duplicate = first_duplicate(incidents.iter().map(|i| i.id.as_str()));
     for (i, incident) in incidents.iter().enumerate() {
-        if let Some(first) = incident_ids.insert(incident.id.as_str(), i) {
+        if let Some((dup, first)) = duplicate.filter(|(dup, _)| *dup == i) {
             return Err(Error::new(
-                format!("incidents/{i}/id"),
+                format!("incidents/{dup}/id"),
                 DeliveryError::DuplicateRecord {
                     id: incident.id.clone(),
                     first_path: format!("incidents/{first}/id"),
@@ -255,7 +259,7 @@ pub(crate) fn check_records<'a>(
             }
         }
         for (j, cause) in incident.caused_by.iter().enumerate() {
-            if !ids.contains_key(cause.as_str()) {
+            if named.get(cause.as_str()).is_none_or(|i| *i == usize::MAX) {
                 return Err(Error::new(
                     format!("incidents/{i}/caused_by/{j}"),
                     DeliveryError::UnknownDeployment {
@@ -265,7 +269,90 @@ pub(crate) fn check_records<'a>(
             }
         }
     }
-    Ok(ids)
+    named.retain(|_, i| *i != usize::MAX);
+    Ok(named)
+}
+
+/// Below this many deployments a second thread costs more than it saves.
+const PARALLEL_FROM: usize = 50_000;
+
+/// The first deployment (in input order) that finishes before it starts or
+/// ships a commit dated after it finished, and its error.
+fn first_time_error(deployments: &[Deployment]) -> Option<(usize, Error)> {
+    deployments.iter().enumerate().find_map(|(i, d)| {
+        if d.finished_at < d.started_at {
+            return Some((
+                i,
+                out_of_order(
+                    format!("/{i}/finished_at"),
+                    &d.finished_at,
+                    format!(
+                        "deployment `{}` finishes before it starts ({})",
+                        d.id, d.started_at
+                    ),
+                ),
+            ));
+        }
+        d.commits
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.committed_at > d.finished_at)
+            .map(|(j, c)| {
+                (
+                    i,
+                    out_of_order(
+                        format!("/{i}/commits/{j}/committed_at"),
+                        &c.committed_at,
+                        format!(
+                            "commit `{}` is dated after deployment `{}` finished ({})",
+                            c.sha, d.id, d.finished_at
+                        ),
+                    ),
+                )
+            })
+    })
+}
+
+/// The first repeated id in input order: `(its index, the index of its
+/// first occurrence)`.
+///
+/// Sorting 64-bit hashes walks memory in order, where a hash set of a
+/// million strings misses the cache on almost every insert; ids whose
+/// hashes collide are then compared as strings, so the answer does not
+/// depend on the hash function.
+fn first_duplicate<'a>(ids: impl Iterator<Item = &'a str>) -> Option<(usize, usize)> {
+    use std::hash::BuildHasher;
+    let state = hashbrown::DefaultHashBuilder::default();
+    let ids: Vec<&str> = ids.collect();
+    let mut hashed: Vec<(u64, usize)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (state.hash_one(id), i))
+        .collect();
+    hashed.sort_unstable();
+    let mut best: Option<(usize, usize)> = None;
+    // Runs hold one id but for hash collisions: comparing against the
+    // distinct ids seen so far keeps a run of n equal ids linear.
+    let mut seen: Vec<(Option<&&str>, usize)> = Vec::new();
+    for run in hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        seen.clear();
+        for (_, i) in run {
+            let text = ids.get(*i);
+            match seen.iter().find(|(t, _)| *t == text) {
+                // Runs are in index order: the first repeat of this text.
+                Some((_, first)) => {
+                    if best.is_none_or(|(b, _)| *i < b) {
+                        best = Some((*i, *first));
+                    }
+                }
+                None => seen.push((text, *i)),
+            }
+        }
+    }
+    best
 }
 
 /// Checks the options' window: `to` not before `from`.
@@ -315,8 +402,10 @@ mod tests {
     #[test]
     fn accepts_consistent_records() {
         let ds = [deployment("a", T0, T1), deployment("b", T0, T0)];
-        let ids = check_records(&ds, &[incident("i", T0, Some(T1), &["b"])]).unwrap();
+        let is = [incident("i", T0, Some(T1), &["b"])];
+        let ids = check_records(&ds, &is).unwrap();
         assert_eq!(ids["b"], 1);
+        assert!(!ids.contains_key("a"));
     }
 
     #[test]
@@ -354,6 +443,18 @@ mod tests {
         assert_eq!(
             (err.code(), err.path()),
             ("duplicate_record", "incidents/1/id")
+        );
+    }
+
+    #[test]
+    fn the_first_repeated_id_in_input_order_is_reported() {
+        let ids = ["a", "b", "c", "b", "a", "c"];
+        assert_eq!(first_duplicate(ids.into_iter()), Some((3, 1)));
+        assert_eq!(first_duplicate(["x", "y"].into_iter()), None);
+        let many: Vec<String> = (0..10_000).map(|i| format!("d{}", i % 9_999)).collect();
+        assert_eq!(
+            first_duplicate(many.iter().map(String::as_str)),
+            Some((9_999, 0))
         );
     }
 
