@@ -704,5 +704,5 @@ cases.append(
 )
 err("an unknown practice", [None, {"chaos_days": True}], "unknown_field", "practices/chaos_days", function="assess_maturity")
 
-(HERE / "delivery.json").write_text(json.dumps({"cases": cases}, indent=1, ensure_ascii=False) + "\n")
+(HERE / "delivery.json").write_text(json.dumps({"exact": True, "cases": cases}, indent=1, ensure_ascii=False) + "\n")
 print(f"wrote {len(cases)} cases")

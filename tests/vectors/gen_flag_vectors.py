@@ -297,5 +297,5 @@ err("a sample above the limit", "flag_exposure", [{"key": "k"}, {"count": 10**9,
 err("a population that is neither", "flag_exposure", [{"key": "k"}, "everyone"], "invalid_input", "population")
 err("a unit id that is not a string", "flag_exposure", [{"key": "k"}, ["a", 7]], "invalid_input", "population/1")
 
-(HERE / "flags.json").write_text(json.dumps({"cases": cases}, indent=1, ensure_ascii=False) + "\n")
+(HERE / "flags.json").write_text(json.dumps({"exact": True, "cases": cases}, indent=1, ensure_ascii=False) + "\n")
 print(f"wrote {len(cases)} cases")
