@@ -29,13 +29,16 @@
 //! | delivery | `unowned_services` | services | services without an owner in the plan, grouped as `(no owner)` |
 //! | delivery | `maturity_level_met` | practices | a maturity level reached, with the practices that reach it |
 //! | delivery | `practice_missing` | practices | the practices the next level needs |
-//! | delivery | `metric_met`, `metric_below` | metric | a level's metric gate holds, or does not |
+//! | delivery | `metric_met` | metric | a level's metric gate holds |
+//! | delivery | `metric_below` | metric | a level's metric gate does not hold |
 //! | delivery | `metric_missing` | metric | a level's metric gate has no measurement |
 //! | delivery | `practice_ahead` | practices | practices adopted above the level reached |
 //! | delivery | `maturity_without_metrics` | | no delivery metrics given: gated levels stay unreached |
-//! | delivery | `flag_rollout_in`, `flag_rollout_out` | flag key | the unit's bucket is (not) within the flag's rollout |
+//! | delivery | `flag_rollout_in` | flag key | the unit's bucket is within the flag's rollout |
+//! | delivery | `flag_rollout_out` | flag key | the unit's bucket is outside the flag's rollout |
 //! | delivery | `flag_variant` | variant | the variant served and the weights it holds |
-//! | delivery | `exposure_counted`, `exposure_sampled` | flag key | exposure counted over unit ids, or estimated from a seeded sample |
+//! | delivery | `exposure_counted` | flag key | exposure counted over the unit ids given |
+//! | delivery | `exposure_sampled` | flag key | exposure estimated from a seeded sample of a unit count |
 //!
 //! Modules add their rows here as they adopt the shape.
 
