@@ -194,31 +194,7 @@ pub fn flag_exposure(flag: &Flag, population: &Population) -> Result<FlagExposur
     let (distribution, _) = rollout.distribution();
     let names: Vec<String> = distribution.iter().map(|(n, _)| n.to_string()).collect();
     let show_variants = !(flag.algorithm == FlagAlgorithm::Unleash && flag.variants.is_empty());
-    let mut tally = Tally::new(names.len());
-    let (total, exact) = match population {
-        Population::Units(ids) => {
-            for id in ids {
-                tally.add(rollout.evaluate(id), Some(id));
-            }
-            (ids.len() as u64, true)
-        }
-        Population::Count(c) => {
-            if c.sample > MAX_SAMPLE {
-                return Err(Error::invalid_input(
-                    "population/sample",
-                    format!(
-                        "a sample of {} ids is more than the maximum {MAX_SAMPLE}",
-                        c.sample
-                    ),
-                ));
-            }
-            let mut ids = SampleIds::new(c.seed);
-            for _ in 0..c.sample.min(c.count) {
-                tally.add(rollout.evaluate(&ids.next_id()), None);
-            }
-            (c.count, false)
-        }
-    };
+    let (tally, total, exact) = tally(&rollout, population, names.len())?;
     let expected = expected_shares(&rollout);
     let sampled = tally.sampled;
     let outcome = |count: u64, ids: Vec<String>, expected_share: f64| {
@@ -281,6 +257,41 @@ pub fn flag_exposure(flag: &Flag, population: &Population) -> Result<FlagExposur
         variants,
         reasons: vec![reason.with_subjects([flag.key.clone()])],
     })
+}
+
+/// Each unit's outcome counted: every id of a list (exact), or a seeded
+/// sample standing in for a count. Returns the tally, the population size
+/// and whether the counts are exact.
+fn tally(
+    rollout: &Rollout,
+    population: &Population,
+    variants: usize,
+) -> Result<(Tally, u64, bool)> {
+    let mut tally = Tally::new(variants);
+    match population {
+        Population::Units(ids) => {
+            for id in ids {
+                tally.add(rollout.evaluate(id), Some(id));
+            }
+            Ok((tally, ids.len() as u64, true))
+        }
+        Population::Count(c) => {
+            if c.sample > MAX_SAMPLE {
+                return Err(Error::invalid_input(
+                    "population/sample",
+                    format!(
+                        "a sample of {} ids is more than the maximum {MAX_SAMPLE}",
+                        c.sample
+                    ),
+                ));
+            }
+            let mut ids = SampleIds::new(c.seed);
+            for _ in 0..c.sample.min(c.count) {
+                tally.add(rollout.evaluate(&ids.next_id()), None);
+            }
+            Ok((tally, c.count, false))
+        }
+    }
 }
 
 /// Counts (and ids) per outcome.

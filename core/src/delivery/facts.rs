@@ -39,39 +39,7 @@ pub(super) fn facts<'a>(
     let id = |i: usize| deployments.get(i).map(|d| d.id.as_str());
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
     let order: Vec<usize> = keyed.iter().map(|(_, i)| *i).collect();
-    // Fact index of each deployment an incident names (a small set).
-    let named: HashSet<usize> = ids.values().copied().collect();
-    let fact_of: HashMap<usize, usize> = order
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| named.contains(*i))
-        .map(|(f, i)| (*i, f))
-        .collect();
-    let mut caused = vec![false; order.len()];
-    let mut causes = Vec::with_capacity(incidents.len());
-    let mut incident_facts = Vec::with_capacity(incidents.len());
-    for incident in incidents {
-        let mut mine: Vec<usize> = incident
-            .caused_by
-            .iter()
-            .filter_map(|id| ids.get(id.as_str()).and_then(|i| fact_of.get(i).copied()))
-            .collect();
-        mine.sort_unstable();
-        mine.dedup();
-        for f in &mine {
-            if let Some(c) = caused.get_mut(*f) {
-                *c = true;
-            }
-        }
-        causes.push(mine);
-        incident_facts.push(IncidentFact {
-            created: millis(&incident.created_at),
-            recovery: incident
-                .resolved_at
-                .as_ref()
-                .map(|r| millis(r) - millis(&incident.created_at)),
-        });
-    }
+    let (incident_facts, causes, caused) = incident_facts(incidents, ids, &order);
     let mut services: Vec<&str> = Vec::new();
     let mut service_index: HashMap<&str, u32> = HashMap::new();
     let mut facts = Vec::with_capacity(order.len());
@@ -105,6 +73,49 @@ pub(super) fn facts<'a>(
         leads,
         services,
     }
+}
+
+/// Each incident's facts and the facts of the deployments that caused it
+/// (of this environment), and whether each deployment fact caused one.
+fn incident_facts(
+    incidents: &[Incident],
+    ids: &HashMap<&str, usize>,
+    order: &[usize],
+) -> (Vec<IncidentFact>, Vec<Vec<usize>>, Vec<bool>) {
+    // Fact index of each deployment an incident names (a small set).
+    let named: HashSet<usize> = ids.values().copied().collect();
+    let fact_of: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| named.contains(*i))
+        .map(|(f, i)| (*i, f))
+        .collect();
+    let mut caused = vec![false; order.len()];
+    let mut causes = Vec::with_capacity(incidents.len());
+    let mut incident_facts = Vec::with_capacity(incidents.len());
+    for incident in incidents {
+        let mut mine: Vec<usize> = incident
+            .caused_by
+            .iter()
+            .filter_map(|id| ids.get(id.as_str()).and_then(|i| fact_of.get(i).copied()))
+            .collect();
+        mine.sort_unstable();
+        mine.dedup();
+        for f in &mine {
+            if let Some(c) = caused.get_mut(*f) {
+                *c = true;
+            }
+        }
+        causes.push(mine);
+        incident_facts.push(IncidentFact {
+            created: millis(&incident.created_at),
+            recovery: incident
+                .resolved_at
+                .as_ref()
+                .map(|r| millis(r) - millis(&incident.created_at)),
+        });
+    }
+    (incident_facts, causes, caused)
 }
 
 /// Marks each service's failure episodes: a failed or rolled-back

@@ -356,37 +356,7 @@ fn assess_area(
             );
         }
         for p in of_level(next) {
-            let metric = p.gate.metric();
-            match gate_holds(p.gate, metrics) {
-                Some((true, text)) if !metric.is_empty() => evidence.push(
-                    Reason::new("metric_met", format!("level {next}: {text}"))
-                        .with_subjects([metric])
-                        .with_evidence("level", next),
-                ),
-                Some((true, _)) => {}
-                Some((false, text)) => {
-                    blocked = true;
-                    evidence.push(
-                        Reason::new("metric_below", format!("level {next} needs better: {text}"))
-                            .with_subjects([metric])
-                            .with_evidence("level", next),
-                    );
-                }
-                None => {
-                    blocked = true;
-                    evidence.push(
-                        Reason::new(
-                            "metric_missing",
-                            format!(
-                                "level {next} ({}) needs {metric}, which was not measured",
-                                level_name(next)
-                            ),
-                        )
-                        .with_subjects([metric])
-                        .with_evidence("level", next),
-                    );
-                }
-            }
+            blocked |= !gate_evidence(p, next, metrics, &mut evidence);
         }
         if blocked {
             break;
@@ -424,10 +394,58 @@ fn assess_area(
             .with_subjects(ahead),
         );
     }
-    let next_practices = (level + 1..=5)
+    AreaMaturity {
+        area,
+        level,
+        name: level_name(level).to_string(),
+        evidence,
+        next_practices: next_practices(area, level, adopted),
+    }
+}
+
+/// Adds the evidence of one practice's metric gate at level `level`;
+/// false when the gate blocks the level (unmet or not measured).
+fn gate_evidence(
+    p: &Practice,
+    level: u8,
+    metrics: Option<&DeliveryMetrics>,
+    evidence: &mut Vec<Reason>,
+) -> bool {
+    let metric = p.gate.metric();
+    let (code, message) = match gate_holds(p.gate, metrics) {
+        Some((true, _)) if metric.is_empty() => return true,
+        Some((true, text)) => ("metric_met", format!("level {level}: {text}")),
+        Some((false, text)) => (
+            "metric_below",
+            format!("level {level} needs better: {text}"),
+        ),
+        None => (
+            "metric_missing",
+            format!(
+                "level {level} ({}) needs {metric}, which was not measured",
+                level_name(level)
+            ),
+        ),
+    };
+    evidence.push(
+        Reason::new(code, message)
+            .with_subjects([metric])
+            .with_evidence("level", level),
+    );
+    code == "metric_met"
+}
+
+/// The practices of the lowest level above `level` that are not adopted.
+fn next_practices(
+    area: MaturityArea,
+    level: u8,
+    adopted: &dyn Fn(&Practice) -> bool,
+) -> Vec<NextPractice> {
+    (level + 1..=5)
         .map(|l| {
-            of_level(l)
-                .filter(|p| !adopted(p))
+            MODEL
+                .iter()
+                .filter(|p| p.area == area && p.level == l && !adopted(p))
                 .map(|p| NextPractice {
                     practice: p.id.to_string(),
                     level: l,
@@ -437,14 +455,7 @@ fn assess_area(
                 .collect::<Vec<_>>()
         })
         .find(|missing| !missing.is_empty())
-        .unwrap_or_default();
-    AreaMaturity {
-        area,
-        level,
-        name: level_name(level).to_string(),
-        evidence,
-        next_practices,
-    }
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

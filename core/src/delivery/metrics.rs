@@ -188,6 +188,49 @@ impl Window {
     }
 }
 
+/// The sums and lists of one set of deployments that the metrics need.
+#[derive(Default)]
+struct Sums {
+    counts: DeploymentCounts,
+    failures: u64,
+    rework: u64,
+    lead_times: Vec<i64>,
+    /// The UTC day of each successful deployment.
+    deploy_days: Vec<i64>,
+    restores: Vec<i64>,
+    episodes: u64,
+}
+
+impl Sums {
+    fn of<'a>(deployments: impl Iterator<Item = &'a DeployFact>, leads: &[i64]) -> Self {
+        let mut s = Sums::default();
+        for d in deployments {
+            s.counts.total += 1;
+            match d.status {
+                DeploymentStatus::Succeeded => {
+                    s.counts.succeeded += 1;
+                    s.deploy_days.push(d.finish.div_euclid(DAY_MS as i64));
+                }
+                DeploymentStatus::Failed => s.counts.failed += 1,
+                DeploymentStatus::RolledBack => s.counts.rolled_back += 1,
+            }
+            s.failures += u64::from(d.change_failure);
+            s.rework += u64::from(d.rework);
+            s.lead_times
+                .extend(leads.get(d.leads.clone()).unwrap_or(&[]));
+            match d.episode {
+                Episode::None => {}
+                Episode::Restored(ms) => {
+                    s.episodes += 1;
+                    s.restores.push(ms);
+                }
+                Episode::Unrestored => s.episodes += 1,
+            }
+        }
+        s
+    }
+}
+
 /// Measures the deployments and incidents given (already restricted to the
 /// window) against `leads` and the tier `table`.
 pub(crate) fn measure<'a>(
@@ -197,34 +240,15 @@ pub(crate) fn measure<'a>(
     window: Window,
     table: TierTable,
 ) -> DeliveryMetrics {
-    let mut counts = DeploymentCounts::default();
-    let (mut failures, mut rework) = (0u64, 0u64);
-    let mut lead_times: Vec<i64> = Vec::new();
-    let mut deploy_days: Vec<i64> = Vec::new();
-    let mut restores: Vec<i64> = Vec::new();
-    let mut episodes = 0u64;
-    for d in deployments {
-        counts.total += 1;
-        match d.status {
-            DeploymentStatus::Succeeded => {
-                counts.succeeded += 1;
-                deploy_days.push(d.finish.div_euclid(DAY_MS as i64));
-            }
-            DeploymentStatus::Failed => counts.failed += 1,
-            DeploymentStatus::RolledBack => counts.rolled_back += 1,
-        }
-        failures += u64::from(d.change_failure);
-        rework += u64::from(d.rework);
-        lead_times.extend(leads.get(d.leads.clone()).unwrap_or(&[]));
-        match d.episode {
-            Episode::None => {}
-            Episode::Restored(ms) => {
-                episodes += 1;
-                restores.push(ms);
-            }
-            Episode::Unrestored => episodes += 1,
-        }
-    }
+    let Sums {
+        counts,
+        failures,
+        rework,
+        mut lead_times,
+        mut deploy_days,
+        mut restores,
+        episodes,
+    } = Sums::of(deployments, leads);
     let mut recoveries: Vec<i64> = Vec::new();
     let mut incident_count = 0u64;
     for i in incidents {
