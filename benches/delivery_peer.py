@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Times pandas computing the DORA medians of the synthetic history of
+benches/src/lib.rs (`rollgate_benches::delivery`, re-created here with numpy
+from the same counter-based splitmix64), and rollgate's Rust
+`dora_metrics` on the same history in the same run (the `delivery_timing`
+binary), and checks that both get the same numbers.
+
+Usage:
+    cargo build --release -p rollgate-benches --bin delivery_timing
+    .venv/bin/pip install numpy pandas
+    .venv/bin/python benches/delivery_peer.py [--sizes 300,3000,1000000] [--repeats 5]
+
+Prints one markdown table row per size: pandas, rollgate and the two
+floors of delivery_timing (read every record's instants once and sort the
+deployments by finish; the same plus hashing every id, service and sha
+string once), each as best-median per call over the repeats (small
+histories run many calls per repeat), and the ratios of the bests.
+The numbers of both sides are asserted equal before anything is printed.
+
+The peer is favoured: it works on ready numpy columns with integer commit
+ids and integer times, while rollgate takes its record structs (strings,
+timestamps) and also computes the fourkeys bucket, tiers and reasons. The
+peer computes what rollgate's totals report: lead time median and p90 over
+first shipments per (service, commit), change fail rate, incident and
+failed-deployment recovery medians, deployments per day.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import statistics
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+T0 = 1_767_571_200
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
+
+
+def r(seed: int, k: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = np.uint64(seed) + (k + np.uint64(1)) * GAMMA
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def history(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    i = np.arange(n, dtype=np.uint64)
+    r0, r1, r2, r3 = (r(seed, np.uint64(4) * i + np.uint64(j)) for j in range(4))
+    finish = T0 + 30 * i.astype(np.int64) + ((r0 >> np.uint64(32)) % np.uint64(20)).astype(np.int64)
+    code = (r1 % np.uint64(100)).astype(np.int64)
+    status = np.where(code < 85, 0, np.where(code < 95, 1, 2))  # succeeded, failed, rolled back
+    deployments = pd.DataFrame(
+        {"service": (r0 % np.uint64(200)).astype(np.int64), "finish": finish, "status": status}
+    )
+    commits = pd.DataFrame(
+        {
+            "deployment": np.repeat(np.arange(n), 3),
+            "service": np.repeat(deployments["service"].to_numpy(), 3),
+            "finish": np.repeat(finish, 3),
+            "ok": np.repeat(status == 0, 3),
+            "sha": np.stack([((r2 >> np.uint64(20 * j)) & np.uint64(0xFFFFF)).astype(np.int64) for j in range(3)], 1).ravel(),
+            "lead": np.stack([((r3 >> np.uint64(20 * j)) % np.uint64(604800)).astype(np.int64) for j in range(3)], 1).ravel(),
+        }
+    )
+    has_incident = ((r1 >> np.uint64(32)) % np.uint64(50)) == 0
+    incidents = pd.DataFrame(
+        {
+            "deployment": np.nonzero(has_incident)[0],
+            "recovery": 60 + ((r1[has_incident] >> np.uint64(40)) % np.uint64(14400)).astype(np.int64),
+        }
+    )
+    return deployments, commits, incidents
+
+
+def peer(deployments: pd.DataFrame, commits: pd.DataFrame, incidents: pd.DataFrame) -> dict:
+    # Lead time: first successful shipment of each (service, sha); rows are in finish order.
+    shipped = commits[commits["ok"]].drop_duplicates(["service", "sha"], keep="first")
+    lead = shipped["lead"]
+    # Change fail rate: failed, rolled back, or caused an incident.
+    failed = deployments["status"] != 0
+    failed.iloc[incidents["deployment"].to_numpy()] = True
+    # Failed-deployment recovery: per service, first failure of a run to the next success.
+    d = deployments.sort_values(["service", "finish"], kind="stable")
+    bad = d["status"] != 0
+    prev_bad = bad.groupby(d["service"]).shift(1, fill_value=False)
+    next_ok = d["finish"].where(~bad).groupby(d["service"]).bfill()
+    restore = (next_ok - d["finish"])[bad & ~prev_bad].dropna()
+    days = (deployments["finish"].max() // 86400 + 1 - deployments["finish"].min() // 86400)
+    return {
+        "deployments": len(deployments),
+        "commits": len(lead),
+        "lead_median": float(lead.median()),
+        "lead_p90": float(lead.quantile(0.9)),
+        "fail_rate": float(failed.mean()),
+        "recovery_median": float(incidents["recovery"].median()),
+        "restore_median": float(restore.median()),
+        "per_day": float((deployments["status"] == 0).sum() / days),
+    }
+
+
+def calls(f) -> int:
+    """Calls per timed repeat: about 0.3 s of them, from one call timed."""
+    return min(1000, max(1, round(0.3 / per_call(1, f))))
+
+
+def per_call(k: int, f) -> float:
+    start = time.perf_counter()
+    for _ in range(k):
+        f()
+    return (time.perf_counter() - start) / k
+
+
+def fmt(seconds: list[float]) -> str:
+    """Best-median range of per-call times, in ms or us."""
+    lo, mid = min(seconds), statistics.median(seconds)
+    if lo >= 0.01:
+        return f"{lo * 1e3:.0f}-{mid * 1e3:.0f} ms"
+    if lo >= 0.001:
+        return f"{lo * 1e3:.1f}-{mid * 1e3:.1f} ms"
+    return f"{lo * 1e6:.0f}-{mid * 1e6:.0f} us"
+
+
+def run(n: int, seed: int, repeats: int) -> None:
+    deployments, commits, incidents = history(n, seed)
+    result = peer(deployments, commits, incidents)
+    call = lambda: peer(deployments, commits, incidents)  # noqa: E731
+    k = calls(call)
+    times = [per_call(k, call) for _ in range(repeats)]
+    binary = ROOT / "target" / "release" / "delivery_timing"
+    out = subprocess.run([str(binary), str(n), str(seed), str(repeats)], check=True, capture_output=True, text=True)
+    rust = json.loads(out.stdout)
+    for key, value in result.items():
+        theirs = rust[key]
+        if value != value:  # NaN: pandas' median of nothing
+            assert theirs is None, (key, theirs, value)
+            continue
+        assert abs(theirs - value) <= 1e-9 * max(1.0, abs(value)), (key, theirs, value)
+    best_peer, best_rust = min(times), min(rust["times"])
+    floors = [rust["floor_times"], rust["string_floor_times"]]
+    print(
+        f"| {n:,} | {len(incidents):,} | {fmt(times)} | {fmt(rust['times'])} | **{best_peer / best_rust:.1f}x** | "
+        + " | ".join(f"{fmt(f)} ({best_rust / min(f):.1f}x)" for f in floors)
+        + " |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="300,3000,1000000", help="deployments per history, comma-separated")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print(f"pandas {pd.__version__}, numpy {np.__version__}; times are best-median per call of {args.repeats} repeats")
+    print(
+        "| deployments (x 3 commits) | incidents | pandas | rollgate `dora_metrics` | pandas / rollgate (best) "
+        "| floor: read instants + sort by finish (rollgate / floor) | floor + hash every id, service, sha (rollgate / floor) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for n in (int(x) for x in args.sizes.split(",")):
+        run(n, args.seed, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
