@@ -22,7 +22,9 @@ ids and integer times, while rollgate takes its record structs (strings,
 timestamps) and also computes the fourkeys bucket, tiers and reasons. The
 peer computes what rollgate's totals report: lead time median and p90 over
 first shipments per (service, commit), change fail rate, incident and
-failed-deployment recovery medians, deployments per day.
+failed-deployment recovery medians, deployments per day; and, as a
+pandas group-by, per service what rollgate's `group_by: service` groups
+report: lead time count, median and p90, change fail rate, restore median.
 """
 from __future__ import annotations
 
@@ -104,6 +106,43 @@ def peer(deployments: pd.DataFrame, commits: pd.DataFrame, incidents: pd.DataFra
     }
 
 
+def peer_by_service(deployments: pd.DataFrame, commits: pd.DataFrame, incidents: pd.DataFrame) -> dict:
+    """Per service: lead time count, median and p90, change fail rate, restore median."""
+    shipped = commits[commits["ok"]].drop_duplicates(["service", "sha"], keep="first")
+    lead = shipped.groupby("service")["lead"]
+    failed = deployments["status"] != 0
+    failed.iloc[incidents["deployment"].to_numpy()] = True
+    fail_rate = failed.groupby(deployments["service"]).mean()
+    d = deployments.sort_values(["service", "finish"], kind="stable")
+    bad = d["status"] != 0
+    prev_bad = bad.groupby(d["service"]).shift(1, fill_value=False)
+    next_ok = d["finish"].where(~bad).groupby(d["service"]).bfill()
+    starts = bad & ~prev_bad
+    restore = (next_ok - d["finish"])[starts].dropna()
+    restore_median = restore.groupby(d["service"][starts].loc[restore.index]).median()
+    table = pd.DataFrame(
+        {
+            "commits": lead.size(),
+            "lead_median": lead.median(),
+            "lead_p90": lead.quantile(0.9),
+            "fail_rate": fail_rate,
+            "restore_median": restore_median,
+        }
+    )
+    table["commits"] = table["commits"].fillna(0)
+    return {f"svc{service}": row for service, row in table.to_dict("index").items()}
+
+
+def agree(ours: dict, theirs: dict) -> None:
+    """Asserts rollgate's numbers (`theirs`, None for no value) equal pandas' (NaN for none)."""
+    for key, value in ours.items():
+        other = theirs[key]
+        if value != value:  # NaN: pandas' median of nothing
+            assert other is None, (key, other, value)
+            continue
+        assert abs(other - value) <= 1e-9 * max(1.0, abs(value)), (key, other, value)
+
+
 def calls(f) -> int:
     """Calls per timed repeat: about 0.3 s of them, from one call timed."""
     return min(1000, max(1, round(0.3 / per_call(1, f))))
@@ -126,25 +165,28 @@ def fmt(seconds: list[float]) -> str:
     return f"{lo * 1e6:.0f}-{mid * 1e6:.0f} us"
 
 
-def run(n: int, seed: int, repeats: int) -> None:
+def run(n: int, seed: int, repeats: int, by_service: bool) -> None:
     deployments, commits, incidents = history(n, seed)
-    result = peer(deployments, commits, incidents)
-    call = lambda: peer(deployments, commits, incidents)  # noqa: E731
+    compute = peer_by_service if by_service else peer
+    result = compute(deployments, commits, incidents)
+    call = lambda: compute(deployments, commits, incidents)  # noqa: E731
     k = calls(call)
     times = [per_call(k, call) for _ in range(repeats)]
     binary = ROOT / "target" / "release" / "delivery_timing"
-    out = subprocess.run([str(binary), str(n), str(seed), str(repeats)], check=True, capture_output=True, text=True)
-    rust = json.loads(out.stdout)
-    for key, value in result.items():
-        theirs = rust[key]
-        if value != value:  # NaN: pandas' median of nothing
-            assert theirs is None, (key, theirs, value)
-            continue
-        assert abs(theirs - value) <= 1e-9 * max(1.0, abs(value)), (key, theirs, value)
+    argv = [str(binary), str(n), str(seed), str(repeats)] + (["by_service"] if by_service else [])
+    rust = json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
+    if by_service:
+        groups = {g["group"]: g for g in rust["groups"]}
+        assert sorted(groups) == sorted(result), "the same services"
+        for service, numbers in result.items():
+            agree(numbers, groups[service])
+    else:
+        agree(result, rust)
     best_peer, best_rust = min(times), min(rust["times"])
     floors = [rust["floor_times"], rust["string_floor_times"]]
+    query = "by service" if by_service else "totals"
     print(
-        f"| {n:,} | {len(incidents):,} | {fmt(times)} | {fmt(rust['times'])} | **{best_peer / best_rust:.1f}x** | "
+        f"| {n:,} | {query} | {fmt(times)} | {fmt(rust['times'])} | **{best_peer / best_rust:.1f}x** | "
         + " | ".join(f"{fmt(f)} ({best_rust / min(f):.1f}x)" for f in floors)
         + " |"
     )
@@ -158,12 +200,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"pandas {pd.__version__}, numpy {np.__version__}; times are best-median per call of {args.repeats} repeats")
     print(
-        "| deployments (x 3 commits) | incidents | pandas | rollgate `dora_metrics` | pandas / rollgate (best) "
+        "| deployments (x 3 commits) | query | pandas | rollgate `dora_metrics` | pandas / rollgate (best) "
         "| floor: read instants + sort by finish (rollgate / floor) | floor + hash every id, service, sha (rollgate / floor) |"
     )
     print("|---|---|---|---|---|---|---|")
     for n in (int(x) for x in args.sizes.split(",")):
-        run(n, args.seed, args.repeats)
+        for by_service in (False, True):
+            run(n, args.seed, args.repeats, by_service)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 //! `rollgate_benches::delivery`, for `benches/delivery_peer.py` (same data as
 //! the pandas peer, same run), and a floor on the same records.
 //!
-//! Usage: `delivery_timing N SEED REPEATS`. Prints one JSON line: the wall
+//! Usage: `delivery_timing N SEED REPEATS [by_service]`; `by_service` asks
+//! for one group per service (the JSON then lists each group's numbers). Prints one JSON line: the wall
 //! time in seconds of each repeat (each repeat runs the call `calls` times
 //! and reports the time per call, so that histories of a few hundred
 //! deployments are timed above the clock's resolution), the same for the
@@ -67,20 +68,40 @@ fn main() {
     let n: usize = args.get(1).map_or(1_000_000, |a| a.parse().expect("N"));
     let seed: u64 = args.get(2).map_or(42, |a| a.parse().expect("SEED"));
     let repeats: usize = args.get(3).map_or(5, |a| a.parse().expect("REPEATS"));
+    let options = rollgate::DoraOptions {
+        group_by: rollgate::GroupBy::Service,
+        ..rollgate::DoraOptions::default()
+    };
+    let options = (args.get(4).map(String::as_str) == Some("by_service")).then_some(&options);
     let (deployments, incidents) = rollgate_benches::delivery::history(n, seed);
     let calls = calls(n);
-    let report = rollgate::dora_metrics(&deployments, &incidents, None, None).unwrap();
+    let report = rollgate::dora_metrics(&deployments, &incidents, options, None).unwrap();
     let mut times = Vec::new();
     let mut floor_times = Vec::new();
     let mut string_floor_times = Vec::new();
     // Interleaved, so that both see the same background load.
     for _ in 0..repeats {
         times.push(time(calls, || {
-            rollgate::dora_metrics(&deployments, &incidents, None, None).unwrap()
+            rollgate::dora_metrics(&deployments, &incidents, options, None).unwrap()
         }));
         floor_times.push(time(calls, || floor(&deployments)));
         string_floor_times.push(time(calls, || floor_strings(&deployments)));
     }
+    let groups: Vec<serde_json::Value> = report
+        .groups
+        .iter()
+        .map(|g| {
+            let m = &g.metrics;
+            serde_json::json!({
+                "group": g.group,
+                "commits": m.lead_time.commits,
+                "lead_median": m.lead_time.median_seconds,
+                "lead_p90": m.lead_time.p90_seconds,
+                "fail_rate": m.change_fail_rate.rate,
+                "restore_median": m.recovery.median_restore_seconds,
+            })
+        })
+        .collect();
     let t = report.totals;
     println!(
         "{}",
@@ -97,6 +118,7 @@ fn main() {
             "recovery_median": t.recovery.median_seconds,
             "restore_median": t.recovery.median_restore_seconds,
             "per_day": t.deployment_frequency.per_day,
+            "groups": groups,
         })
     );
 }
