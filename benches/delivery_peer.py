@@ -10,11 +10,13 @@ Usage:
     .venv/bin/pip install numpy pandas
     .venv/bin/python benches/delivery_peer.py [--sizes 300,3000,1000000] [--repeats 5]
 
-Prints one markdown table row per size: pandas, rollgate and the two
-floors of delivery_timing (read every record's instants once and sort the
+Prints one markdown table row per size and query (totals, by service):
+pandas and rollgate, wall / CPU time, and the CPU time of the two floors
+of delivery_timing (read every record's instants once and sort the
 deployments by finish; the same plus hashing every id, service and sha
 string once), each as best-median per call over the repeats (small
-histories run many calls per repeat), and the ratios of the bests.
+histories run many calls per repeat), and the ratios of the bests. CPU
+time (user + system, all threads) is what to compare on a loaded machine.
 The numbers of both sides are asserted equal before anything is printed.
 
 The peer is favoured: it works on ready numpy columns with integer commit
@@ -145,14 +147,15 @@ def agree(ours: dict, theirs: dict) -> None:
 
 def calls(f) -> int:
     """Calls per timed repeat: about 0.3 s of them, from one call timed."""
-    return min(1000, max(1, round(0.3 / per_call(1, f))))
+    return min(1000, max(1, round(0.3 / min(per_call(1, f)[0] for _ in range(2)))))
 
 
-def per_call(k: int, f) -> float:
-    start = time.perf_counter()
+def per_call(k: int, f) -> tuple[float, float]:
+    """Wall and CPU seconds per call over k calls."""
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(k):
         f()
-    return (time.perf_counter() - start) / k
+    return (time.perf_counter() - start) / k, (time.process_time() - cpu) / k
 
 
 def fmt(seconds: list[float]) -> str:
@@ -171,7 +174,8 @@ def run(n: int, seed: int, repeats: int, by_service: bool) -> None:
     result = compute(deployments, commits, incidents)
     call = lambda: compute(deployments, commits, incidents)  # noqa: E731
     k = calls(call)
-    times = [per_call(k, call) for _ in range(repeats)]
+    measured = [per_call(k, call) for _ in range(repeats)]
+    times, cpu = [m[0] for m in measured], [m[1] for m in measured]
     binary = ROOT / "target" / "release" / "delivery_timing"
     argv = [str(binary), str(n), str(seed), str(repeats)] + (["by_service"] if by_service else [])
     rust = json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
@@ -182,12 +186,13 @@ def run(n: int, seed: int, repeats: int, by_service: bool) -> None:
             agree(numbers, groups[service])
     else:
         agree(result, rust)
-    best_peer, best_rust = min(times), min(rust["times"])
-    floors = [rust["floor_times"], rust["string_floor_times"]]
+    floors = [rust["floor_cpu_times"], rust["string_floor_cpu_times"]]
     query = "by service" if by_service else "totals"
+    ours_cpu = min(rust["cpu_times"])
     print(
-        f"| {n:,} | {query} | {fmt(times)} | {fmt(rust['times'])} | **{best_peer / best_rust:.1f}x** | "
-        + " | ".join(f"{fmt(f)} ({best_rust / min(f):.1f}x)" for f in floors)
+        f"| {n:,} | {query} | {fmt(times)} / {fmt(cpu)} | {fmt(rust['times'])} / {fmt(rust['cpu_times'])} | "
+        f"**{min(times) / min(rust['times']):.1f}x** / **{min(cpu) / ours_cpu:.1f}x** | "
+        + " | ".join(f"{fmt(f)} ({ours_cpu / min(f):.1f}x)" for f in floors)
         + " |"
     )
 
@@ -198,10 +203,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"pandas {pd.__version__}, numpy {np.__version__}; times are best-median per call of {args.repeats} repeats")
+    print(f"pandas {pd.__version__}, numpy {np.__version__}; best-median per call of {args.repeats} repeats, wall / CPU")
     print(
         "| deployments (x 3 commits) | query | pandas | rollgate `dora_metrics` | pandas / rollgate (best) "
-        "| floor: read instants + sort by finish (rollgate / floor) | floor + hash every id, service, sha (rollgate / floor) |"
+        "| floor CPU: read instants + sort by finish (rollgate / floor) | floor CPU + hash every id, service, sha (rollgate / floor) |"
     )
     print("|---|---|---|---|---|---|---|")
     for n in (int(x) for x in args.sizes.split(",")):

@@ -1,13 +1,16 @@
 //! Times `rollgate::dora_metrics` on the synthetic history of
 //! `rollgate_benches::delivery`, for `benches/delivery_peer.py` (same data as
-//! the pandas peer, same run), and a floor on the same records.
+//! the pandas peer, same run), and two floors on the same records.
 //!
 //! Usage: `delivery_timing N SEED REPEATS [by_service]`; `by_service` asks
-//! for one group per service (the JSON then lists each group's numbers). Prints one JSON line: the wall
-//! time in seconds of each repeat (each repeat runs the call `calls` times
-//! and reports the time per call, so that histories of a few hundred
-//! deployments are timed above the clock's resolution), the same for the
-//! floor, and the totals the peer must reproduce.
+//! for one group per service (the JSON then lists each group's numbers).
+//!
+//! Prints one JSON line: the wall and CPU time in seconds per call of each
+//! repeat (each repeat runs about 0.3 s of calls, so that histories of a
+//! few hundred deployments are timed above the clocks' resolution), the
+//! same for the floors, and the numbers the peer must reproduce. On a
+//! loaded machine CPU time (all threads, user + system) moves far less
+//! than wall time.
 //!
 //! Two floors, what any implementation has to do at least: `floor` reads
 //! every deployment's finish instant and every commit's instant once and
@@ -22,9 +25,17 @@ use std::time::Instant;
 
 use rollgate::Deployment;
 
-/// Calls per timed repeat: enough for about a million deployments in all.
-fn calls(n: usize) -> usize {
-    (1_000_000 / n.max(1)).clamp(1, 1000)
+/// Calls per timed repeat: about 0.3 s of them (CPU time is counted in
+/// 10 ms ticks), from the fastest of three calls timed.
+fn calls<T>(mut f: impl FnMut() -> T) -> usize {
+    let once = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min);
+    ((0.3 / once.max(1e-9)) as usize).clamp(1, 100_000)
 }
 
 fn floor(deployments: &[Deployment]) -> i64 {
@@ -54,13 +65,27 @@ fn floor_strings(deployments: &[Deployment]) -> u64 {
     acc
 }
 
-/// Seconds per call of `f`, over `calls` calls.
-fn time<T>(calls: usize, mut f: impl FnMut() -> T) -> f64 {
-    let start = Instant::now();
+/// CPU seconds (user + system) this process has used, all threads, from
+/// `/proc/self/stat` (clock ticks of 1/100 s); none off Linux.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): utime is
+    // the 14th field of the line, stime the 15th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// Wall and CPU seconds per call of `f`, over `calls` calls.
+fn time<T>(calls: usize, mut f: impl FnMut() -> T) -> (f64, Option<f64>) {
+    let (start, cpu) = (Instant::now(), cpu_seconds());
     for _ in 0..calls {
         black_box(f());
     }
-    start.elapsed().as_secs_f64() / calls as f64
+    let wall = start.elapsed().as_secs_f64() / calls as f64;
+    let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| (b - a) / calls as f64);
+    (wall, cpu)
 }
 
 fn main() {
@@ -74,19 +99,22 @@ fn main() {
     };
     let options = (args.get(4).map(String::as_str) == Some("by_service")).then_some(&options);
     let (deployments, incidents) = rollgate_benches::delivery::history(n, seed);
-    let calls = calls(n);
     let report = rollgate::dora_metrics(&deployments, &incidents, options, None).unwrap();
-    let mut times = Vec::new();
-    let mut floor_times = Vec::new();
-    let mut string_floor_times = Vec::new();
-    // Interleaved, so that both see the same background load.
+    let metrics = || rollgate::dora_metrics(&deployments, &incidents, options, None).unwrap();
+    let (k, k_floor, k_strings) = (
+        calls(metrics),
+        calls(|| floor(&deployments)),
+        calls(|| floor_strings(&deployments)),
+    );
+    let [mut times, mut floor_times, mut string_floor_times] = [(); 3].map(|_| Vec::new());
+    // Interleaved, so that all three see the same background load.
     for _ in 0..repeats {
-        times.push(time(calls, || {
-            rollgate::dora_metrics(&deployments, &incidents, options, None).unwrap()
-        }));
-        floor_times.push(time(calls, || floor(&deployments)));
-        string_floor_times.push(time(calls, || floor_strings(&deployments)));
+        times.push(time(k, metrics));
+        floor_times.push(time(k_floor, || floor(&deployments)));
+        string_floor_times.push(time(k_strings, || floor_strings(&deployments)));
     }
+    let wall = |t: &[(f64, Option<f64>)]| t.iter().map(|x| x.0).collect::<Vec<_>>();
+    let cpu = |t: &[(f64, Option<f64>)]| t.iter().map(|x| x.1).collect::<Vec<_>>();
     let groups: Vec<serde_json::Value> = report
         .groups
         .iter()
@@ -106,10 +134,13 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "times": times,
-            "floor_times": floor_times,
-            "string_floor_times": string_floor_times,
-            "calls": calls,
+            "times": wall(&times),
+            "floor_times": wall(&floor_times),
+            "string_floor_times": wall(&string_floor_times),
+            "cpu_times": cpu(&times),
+            "floor_cpu_times": cpu(&floor_times),
+            "string_floor_cpu_times": cpu(&string_floor_times),
+            "calls": [k, k_floor, k_strings],
             "deployments": t.deployments.total,
             "commits": t.lead_time.commits,
             "lead_median": t.lead_time.median_seconds,
