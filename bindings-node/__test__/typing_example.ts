@@ -171,3 +171,23 @@ void parityScore
 void rounds
 void saved
 void isolatedOrder
+
+// Delivery performance, maturity and feature flags.
+import type { Deployment, DoraReport, Flag, FlagExposure } from '..'
+const deployments: Deployment[] = [
+  { id: 'd1', service: 'api', started_at: '2026-03-02T09:00:00Z', finished_at: '2026-03-02T09:20:00Z', status: 'succeeded',
+    commits: [{ sha: 'a1', committed_at: '2026-03-01T15:00:00Z' }] },
+]
+const dora: DoraReport = rollgate.doraMetrics(deployments, [], { from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z', series: 'week' })
+const leadMedian: number | null = dora.totals.lead_time.median_seconds
+const maturity = rollgate.assessMaturity(dora.totals, { release_checklist: true })
+const firstNext: string[] = maturity.areas[0].next_practices[0].supported_by
+const flag: Flag = { key: 'new-checkout', percentage: 25 }
+const bucket: number = rollgate.flagBucket('new-checkout', 'user-1', 'unleash')
+const exposure: FlagExposure = rollgate.flagExposure(flag, { count: 100000, sample: 1000, seed: 1 })
+const enabled: boolean = rollgate.flagEnabled(flag, 'user-1').enabled
+void leadMedian
+void firstNext
+void bucket
+void exposure.enabled.interval
+void enabled

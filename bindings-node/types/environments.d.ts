@@ -89,7 +89,7 @@ export interface GateResult {
   at?: Timestamp
 }
 
-export interface Deployment {
+export interface PromotionDeployment {
   environment: string
   artifact_digest: string
   deployed_at: Timestamp
@@ -256,7 +256,7 @@ export interface IsolationPlan {
 /** What differs between each environment of the path and the next. */
 export declare function checkParity(environments: EnvironmentSpec[], promotionPath: string[], rules?: ParityRules | null): ParityReport
 /** Whether one digest moved stage by stage, gates passed and soaks met. */
-export declare function checkPromotion(promotionPath: string[], deployments: Deployment[], artifact: Artifact, rules?: PromotionRules | null): PromotionCheck
+export declare function checkPromotion(promotionPath: string[], deployments: PromotionDeployment[], artifact: Artifact, rules?: PromotionRules | null): PromotionCheck
 /** Applied, pending and problems per environment; the order to apply. */
 export declare function planMigrations(migrations: MigrationScript[], environments: MigrationHistory[]): MigrationPlan
 /** Grant (with expiry), needs_approval (by whom) or deny, with a change-log record. */

@@ -6,7 +6,7 @@
 //! window is a *finding* inside a successful result, never an `Err`.
 //!
 //! Kinds are grouped by the family of input they are about ([`PlanError`],
-//! [`CalendarError`], [`CanaryError`], [`ChangeError`],
+//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`DeliveryError`],
 //! [`EnvironmentError`]), plus the
 //! [`InputError`]s that any document can raise (wrong type, unknown field,
 //! bad duration) and the [`InternalError`] a binding reports when something
@@ -62,6 +62,11 @@ pub enum ErrorKind {
     /// Environment specs, promotion paths, migrations, access and teardown.
     #[error(transparent)]
     Environment(#[from] EnvironmentError),
+
+    /// Deployment and incident records, delivery-performance options, feature
+    /// flags and their populations.
+    #[error(transparent)]
+    Delivery(#[from] DeliveryError),
     /// A failure of rollgate itself, reported instead of aborting the host.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -380,6 +385,54 @@ pub enum EnvironmentError {
     },
 }
 
+/// Deployment or incident records, delivery-performance options or a feature
+/// flag that cannot be evaluated. Timestamps out of order (an incident
+/// resolved before it was created, a deployment finishing before it
+/// started, `to` before `from`) are
+/// [`CalendarError::InvalidTimestamp`], like every other timestamp at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeliveryError {
+    /// Two deployments (or two incidents) share an id.
+    #[error("duplicate record id `{id}` (already used at {first_path})")]
+    DuplicateRecord {
+        /// The repeated id.
+        id: String,
+        /// JSON pointer to the first occurrence's id.
+        first_path: String,
+    },
+    /// An incident's `caused_by` names a deployment that is not in the
+    /// deployments given.
+    #[error("unknown deployment `{deployment}`")]
+    UnknownDeployment {
+        /// The id that does not exist.
+        deployment: String,
+    },
+    /// A report year for which rollgate has no tier table.
+    #[error("no DORA tier table for report year {year}{}", expected_years(known))]
+    UnknownReportYear {
+        /// The year as given.
+        year: i64,
+        /// The years rollgate has tables for, ascending.
+        known: Vec<u16>,
+    },
+    /// A rollout percentage outside 0–100, not a whole number, or not
+    /// increasing from one stage to the next.
+    #[error("invalid percentage {value}: {message}")]
+    InvalidPercentage {
+        /// The percentage as given.
+        value: f64,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+fn expected_years(known: &[u16]) -> String {
+    let years: Vec<String> = known.iter().map(u16::to_string).collect();
+    format!(" (known: {})", years.join(", "))
+}
+
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
@@ -423,6 +476,10 @@ pub enum ErrorFamily {
     /// Environment specs, promotion paths, migrations, access requests and
     /// teardown policies.
     Environment,
+
+    /// Deployment and incident records, delivery-performance options, feature
+    /// flags and their populations.
+    Delivery,
     /// Not the input's fault: a failure inside rollgate.
     Internal,
 }
@@ -440,6 +497,8 @@ impl ErrorFamily {
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
             ErrorFamily::Environment => "environment",
+
+            ErrorFamily::Delivery => "delivery",
             ErrorFamily::Internal => "internal",
         }
     }
@@ -487,6 +546,13 @@ impl ErrorKind {
             ErrorKind::Environment(EnvironmentError::UnknownEnvironment { .. }) => {
                 "unknown_environment"
             }
+
+            ErrorKind::Delivery(kind) => match kind {
+                DeliveryError::DuplicateRecord { .. } => "duplicate_record",
+                DeliveryError::UnknownDeployment { .. } => "unknown_deployment",
+                DeliveryError::UnknownReportYear { .. } => "unknown_report_year",
+                DeliveryError::InvalidPercentage { .. } => "invalid_percentage",
+            },
             ErrorKind::Internal(InternalError::InternalError { .. }) => "internal_error",
         }
     }
@@ -501,6 +567,8 @@ impl ErrorKind {
             ErrorKind::Canary(_) => ErrorFamily::Canary,
             ErrorKind::Change(_) => ErrorFamily::Change,
             ErrorKind::Environment(_) => ErrorFamily::Environment,
+
+            ErrorKind::Delivery(_) => ErrorFamily::Delivery,
             ErrorKind::Internal(_) => ErrorFamily::Internal,
         }
     }
@@ -513,6 +581,8 @@ impl ErrorKind {
             ErrorKind::Canary(kind) => serde_json::to_value(kind),
             ErrorKind::Change(kind) => serde_json::to_value(kind),
             ErrorKind::Environment(kind) => serde_json::to_value(kind),
+
+            ErrorKind::Delivery(kind) => serde_json::to_value(kind),
             ErrorKind::Internal(kind) => serde_json::to_value(kind),
         }
     }
@@ -808,6 +878,17 @@ mod tests {
                 ),
                 "unknown_environment",
                 ErrorFamily::Environment,
+            ),
+            (
+                Error::new(
+                    "options/report_year",
+                    DeliveryError::UnknownReportYear {
+                        year: 2019,
+                        known: vec![2022, 2023, 2024],
+                    },
+                ),
+                "unknown_report_year",
+                ErrorFamily::Delivery,
             ),
             (
                 Error::internal("boom"),

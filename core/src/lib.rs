@@ -43,6 +43,8 @@
 pub mod change;
 pub mod changelog;
 pub mod environments;
+
+pub mod delivery;
 pub mod error;
 pub mod explain;
 pub mod governance;
@@ -68,11 +70,17 @@ pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
     ChangeRecordInput, Checkpoint,
 };
+pub use delivery::{
+    assess_maturity, dora_metrics, flag_bucket, flag_enabled, flag_exposure, Commit,
+    DeliveryMetrics, Deployment, DeploymentStatus, DoraOptions, DoraReport, DoraTier, Flag,
+    FlagAlgorithm, FlagDecision, FlagExposure, GroupBy, Incident, MaturityAssessment, Population,
+    SeriesPeriod,
+};
 pub use environments::{
     check_parity, check_promotion, evaluate_access, isolation_plan, plan_migrations,
     teardown_candidates, AccessDecision, AccessOutcome, AccessPolicy, AccessRequest, Artifact,
-    Deployment, EnvironmentSpec, EnvironmentTier, IsolationOptions, IsolationPlan,
-    MigrationHistory, MigrationPlan, MigrationScript, ParityReport, ParityRules, PromotionCheck,
+    EnvironmentSpec, EnvironmentTier, IsolationOptions, IsolationPlan, MigrationHistory,
+    MigrationPlan, MigrationScript, ParityReport, ParityRules, PromotionCheck, PromotionDeployment,
     PromotionRules, TeardownPlan, TeardownPolicy,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};

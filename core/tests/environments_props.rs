@@ -143,7 +143,7 @@ fn call(function: &str, a: Value, b: Value, c: Value) {
         })(),
         "check_promotion" => (|| {
             let path: Vec<String> = read(a)?;
-            let deployments: Vec<rollgate::Deployment> = read(b)?;
+            let deployments: Vec<rollgate::PromotionDeployment> = read(b)?;
             let rules: Option<rollgate::PromotionRules> = read(c)?;
             let artifact = rollgate::Artifact {
                 digest: "d".into(),

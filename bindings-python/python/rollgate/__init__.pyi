@@ -12,6 +12,8 @@ from ._risk import *
 from .errors import InvalidChangeError as InvalidChangeError
 from ._environments import *
 from .errors import InvalidEnvironmentError as InvalidEnvironmentError
+from ._delivery import *
+from .errors import InvalidDeliveryError as InvalidDeliveryError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError

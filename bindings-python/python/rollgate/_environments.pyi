@@ -9,7 +9,7 @@ from ._risk import ChangeRecordInput, Timestamp
 __all__ = [
     "EnvironmentTier", "ServiceDeployment", "EnvironmentSpec",
     "PathRule", "ParityRules", "ParityFinding", "PairParity", "ParityReport",
-    "Artifact", "GateResult", "Deployment", "StageRule", "PromotionRules", "StageStatus",
+    "Artifact", "GateResult", "PromotionDeployment", "StageRule", "PromotionRules", "StageStatus",
     "PromotionCheck",
     "MigrationScript", "AppliedMigration", "MigrationHistory", "EnvironmentMigrations",
     "MigrationStep", "MigrationPlan",
@@ -91,7 +91,7 @@ class GateResult(TypedDict):
     passed: bool
     at: NotRequired[Timestamp]
 
-class Deployment(TypedDict):
+class PromotionDeployment(TypedDict):
     environment: str
     artifact_digest: str
     deployed_at: Timestamp
@@ -239,7 +239,7 @@ def check_parity(
     allowed, drift or ahead, with a parity score and blocking findings."""
 
 def check_promotion(
-    promotion_path: list[str], deployments: list[Deployment], artifact: Artifact,
+    promotion_path: list[str], deployments: list[PromotionDeployment], artifact: Artifact,
     rules: PromotionRules | None = None,
 ) -> PromotionCheck:
     """Whether one digest moved stage by stage, gates passed and soaks met."""

@@ -41,8 +41,8 @@ pub use migrations::{
 pub use parity::{check_parity, PairParity, ParityClass, ParityFinding, ParityReport, ParityRules};
 pub use pattern::PathRule;
 pub use promotion::{
-    check_promotion, Artifact, Deployment, GateResult, PromotionCheck, PromotionRules, StageRule,
-    StageStatus,
+    check_promotion, Artifact, GateResult, PromotionCheck, PromotionDeployment, PromotionRules,
+    StageRule, StageStatus,
 };
 pub use spec::{EnvironmentSpec, EnvironmentTier, Scalar, ServiceDeployment};
 pub use teardown::{

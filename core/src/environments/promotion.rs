@@ -32,7 +32,7 @@ pub struct Artifact {
 /// One deployment of some artifact to some environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Deployment {
+pub struct PromotionDeployment {
     /// Where it was deployed.
     pub environment: String,
     /// What was deployed.
@@ -134,7 +134,7 @@ pub struct PromotionCheck {
 /// `rules/stages/<id>`).
 ///
 /// ```
-/// let deployments: Vec<rollgate::Deployment> = rollgate::wire::from_json(r#"[
+/// let deployments: Vec<rollgate::PromotionDeployment> = rollgate::wire::from_json(r#"[
 ///   {"environment": "staging", "artifact_digest": "sha256:aa", "deployed_at": "2026-03-02T09:00:00Z",
 ///    "gates": [{"name": "e2e", "passed": true}]},
 ///   {"environment": "prod", "artifact_digest": "sha256:aa", "deployed_at": "2026-03-02T15:00:00Z"}
@@ -149,7 +149,7 @@ pub struct PromotionCheck {
 /// ```
 pub fn check_promotion(
     promotion_path: &[String],
-    deployments: &[Deployment],
+    deployments: &[PromotionDeployment],
     artifact: &Artifact,
     rules: &PromotionRules,
 ) -> Result<PromotionCheck> {
@@ -266,7 +266,7 @@ pub fn check_promotion(
 /// The earliest arrival of the digest at each stage; rebuilds are findings.
 fn arrivals(
     path: &[String],
-    deployments: &[Deployment],
+    deployments: &[PromotionDeployment],
     artifact: &Artifact,
     findings: &mut Vec<Reason>,
 ) -> Vec<Option<Timestamp>> {
@@ -304,7 +304,7 @@ fn arrivals(
 /// no later than `promoted_at`.
 fn gates(
     id: &str,
-    deployments: &[Deployment],
+    deployments: &[PromotionDeployment],
     artifact: &Artifact,
     rule: &StageRule,
     promoted_at: Option<Timestamp>,
@@ -362,7 +362,7 @@ fn skipped(path: &[String], arrivals: &[Option<Timestamp>], findings: &mut Vec<R
 mod tests {
     use super::*;
 
-    fn deployments(json: serde_json::Value) -> Vec<Deployment> {
+    fn deployments(json: serde_json::Value) -> Vec<PromotionDeployment> {
         crate::wire::from_value(json).unwrap()
     }
 

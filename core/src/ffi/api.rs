@@ -290,7 +290,7 @@ functions! {
     /// Whether an artifact may be promoted along the path, given where it has been deployed.
     check_promotion(promotion_path, deployments, artifact, rules = null) |a| {
         let path: Vec<String> = a.doc(0)?;
-        let deployments: Vec<crate::Deployment> = a.arg(1)?;
+        let deployments: Vec<crate::PromotionDeployment> = a.arg(1)?;
         let artifact: crate::Artifact = a.arg(2)?;
         let rules: crate::PromotionRules = a.opt(3)?.unwrap_or_default();
         a.finish(move || crate::check_promotion(&path, &deployments, &artifact, &rules))
@@ -321,5 +321,41 @@ functions! {
         let services: Vec<String> = a.arg(1)?;
         let options: crate::IsolationOptions = a.opt(2)?.unwrap_or_default();
         a.finish(move || crate::isolation_plan(&plan, &services, &options))
+    };
+    /// DORA delivery metrics (deployment frequency, lead time, change failure rate, time to restore) with tiers.
+    dora_metrics(deployments, incidents, options = null, plan = null) |a| {
+        let deployments: Vec<crate::Deployment> = a.doc(0)?;
+        let incidents: Vec<crate::Incident> = a.arg(1)?;
+        let options: Option<crate::DoraOptions> = a.opt(2)?;
+        let plan: Option<Plan> = a.opt(3)?;
+        a.finish(move || crate::dora_metrics(&deployments, &incidents, options.as_ref(), plan.as_ref()))
+    };
+    /// Maturity level 1-5 per practice area, with evidence and next practices.
+    assess_maturity(metrics, practices) |a| {
+        let metrics: Option<crate::DeliveryMetrics> = a.doc(0)?;
+        let practices: std::collections::BTreeMap<String, bool> = a.arg(1)?;
+        a.finish(move || crate::assess_maturity(metrics.as_ref(), &practices))
+    };
+    /// A unit's bucket for a flag: Unleash 1-100, flagd 0-99.
+    flag_bucket(flag_key, unit_id, algorithm = null) |a| {
+        let flag_key: String = a.arg(0)?;
+        let unit_id: String = a.arg(1)?;
+        let algorithm = match a.opt::<String>(2)? {
+            Some(text) => crate::FlagAlgorithm::parse(&text, "algorithm")?,
+            None => crate::FlagAlgorithm::default(),
+        };
+        a.finish(move || Ok(crate::flag_bucket(&flag_key, &unit_id, algorithm)))
+    };
+    /// Whether a unit gets a flag and which variant, as Unleash or flagd decides.
+    flag_enabled(flag, unit_id) |a| {
+        let flag: crate::Flag = a.doc(0)?;
+        let unit_id: String = a.arg(1)?;
+        a.finish(move || crate::flag_enabled(&flag, &unit_id))
+    };
+    /// Who a flag exposes in a population: counts and shares per variant against the rollout.
+    flag_exposure(flag, population) |a| {
+        let flag: crate::Flag = a.doc(0)?;
+        let population: crate::Population = a.arg(1)?;
+        a.finish(move || crate::flag_exposure(&flag, &population))
     };
 }

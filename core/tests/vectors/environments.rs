@@ -20,7 +20,7 @@ pub fn call(function: &str, input: &[Value]) -> Option<rollgate::Result<Value>> 
         })(),
         "check_promotion" => (|| {
             let path: Vec<String> = arg(input, 0, "promotion_path")?;
-            let deployments: Vec<rollgate::Deployment> = arg(input, 1, "deployments")?;
+            let deployments: Vec<rollgate::PromotionDeployment> = arg(input, 1, "deployments")?;
             let artifact: rollgate::Artifact = arg(input, 2, "artifact")?;
             let rules: Option<rollgate::PromotionRules> = arg(input, 3, "rules")?;
             out(rollgate::check_promotion(
