@@ -244,15 +244,8 @@ impl<'de> Deserialize<'de> for Sample {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of numbers (null for missing) or {\"events\", \"trials\"}")
             }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Sample, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(v) = seq.next_element::<Option<f64>>()? {
-                    out.push(v.unwrap_or(f64::NAN));
-                }
-                Ok(Sample::Values(out))
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Sample, A::Error> {
+                crate::wire::read_sample_seq(seq).map(Sample::Values)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Sample, A::Error> {
                 Counts::deserialize(de::value::MapAccessDeserializer::new(map)).map(Sample::Counts)
@@ -1228,9 +1221,26 @@ pub fn parse_data(value: serde_json::Value) -> Result<CanaryData> {
 /// Turns a generic wire error (unknown field, wrong type) met while reading
 /// canary input into the canary family's `invalid_config`, keeping its path
 /// and message; `prefix` is the argument name for secondary arguments.
+/// A value of a sample that is not a number is `invalid_sample`; inside canary
+/// data (`/<metric>/baseline/<index>`) it names its metric.
 pub(crate) fn as_canary_error(err: Error, prefix: &str) -> Error {
     let err = match err.kind() {
         ErrorKind::Input(_) => Error::invalid_config(err.path(), err.message()),
+        ErrorKind::Canary(CanaryError::InvalidSample {
+            metric: None,
+            index,
+            value,
+        }) if prefix == "data" => match sample_metric(err.path()) {
+            Some(metric) => Error::new(
+                err.path(),
+                CanaryError::InvalidSample {
+                    metric: Some(metric),
+                    index: *index,
+                    value: value.clone(),
+                },
+            ),
+            None => err,
+        },
         _ => err,
     };
     if prefix.is_empty() {
@@ -1238,4 +1248,12 @@ pub(crate) fn as_canary_error(err: Error, prefix: &str) -> Error {
     } else {
         err.with_path_prefix(prefix)
     }
+}
+
+/// The metric of a path `/<metric>/baseline|canary/<index>` into canary data.
+fn sample_metric(path: &str) -> Option<String> {
+    let mut tokens = path.strip_prefix('/')?.rsplitn(3, '/');
+    let (_index, side, metric) = (tokens.next()?, tokens.next()?, tokens.next()?);
+    ((side == "baseline" || side == "canary") && !metric.contains('/'))
+        .then(|| metric.replace("~1", "/").replace("~0", "~"))
 }
