@@ -181,6 +181,36 @@ def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
+def gil_check(n: int = 1_000_000) -> tuple[float, float]:
+    """Seconds of one engine call (Mann-Whitney, 2 x `n` samples) and how
+    much pure-Python work another thread got done meanwhile, as a share of
+    what it does in the same time alone: near 1 (or, with one core free,
+    above) when the GIL is released during the work, near 0 when held."""
+    import threading
+
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(0, 1, n), rng.normal(0.01, 1, n)
+
+    def loops(seconds: float, stop: threading.Event | None = None) -> int:
+        count, end = 0, time.perf_counter() + seconds
+        while (stop is None and time.perf_counter() < end) or (stop is not None and not stop.is_set()):
+            sum(range(2000))  # pure Python: needs the GIL
+            count += 1
+        return count
+
+    stop = threading.Event()
+    counted: list[int] = []
+    spinner = threading.Thread(target=lambda: counted.append(loops(0, stop)))
+    t0 = time.perf_counter()
+    spinner.start()
+    rollgate.mann_whitney(x, y)
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    spinner.join()
+    alone = loops(elapsed)
+    return elapsed, counted[0] / max(alone, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--changes", type=int, default=1_000_000)
@@ -203,6 +233,10 @@ def main() -> int:
           f"{opts.canaries:,} canaries ({opts.samples} samples per side and metric) "
           f"in {len(job['canary_args'])} partitions; {opts.repeat} run(s) each")
 
+    seconds, share = gil_check()
+    print(f"GIL: during one Mann-Whitney call on 2 x 1,000,000 samples ({seconds:.2f} s) another "
+          f"Python thread did {share:.0%} of the pure-Python work it does alone in that time "
+          f"(near 0 would mean the GIL is held)")
     rows: list[dict[str, Any]] = []
     reference = measure("reference: 1 process, sequential", sequential, job)
     rows.append(reference)
