@@ -261,14 +261,16 @@ pub enum CalendarError {
 #[non_exhaustive]
 pub enum CanaryError {
     /// A metric sample is NaN or infinite (under `nan_policy: reject`), or
-    /// negative where only values `≥ 0` make sense (a canary watch's samples).
+    /// negative where only values `≥ 0` make sense (a canary watch's samples),
+    /// or is not a number at all.
     #[error("sample {index}{} is {value}", metric.as_ref().map(|m| format!(" of metric `{m}`")).unwrap_or_default())]
     InvalidSample {
         /// The metric the sample belongs to (absent for the kernels).
         metric: Option<String>,
         /// Position of the value in its sample.
         index: usize,
-        /// The value: `"NaN"`, `"inf"` or `"-inf"`.
+        /// The value: `"NaN"`, `"inf"` or `"-inf"`, or for a value that is
+        /// not a number, `not a number (string "2")` and the like.
         value: String,
     },
     /// An event count or trial count is negative, fractional, non-finite, or

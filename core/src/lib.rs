@@ -114,3 +114,9 @@ pub use window::{
     WindowSpec,
 };
 pub use wire::DurationSecs;
+
+/// The README's Rust blocks, run as doc tests (tests/readme/run.py runs the
+/// other languages' blocks).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

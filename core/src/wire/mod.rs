@@ -1,8 +1,8 @@
 //! The canonical wire format: reading any serde source with exact error paths,
 //! and the value types shared by every document: durations
 //! ([`DurationSecs`]), instants ([`time::Timestamp`], read by the one strict
-//! RFC 3339 reader [`time::parse_timestamp`]) and the nesting-depth limit
-//! ([`DepthLimited`]).
+//! RFC 3339 reader [`time::parse_timestamp`]), the nesting-depth limit
+//! ([`DepthLimited`]) and samples of observations ([`Samples`]).
 //!
 //! Bindings hand their host-language values to [`from_deserializer`] through a
 //! serde `Deserializer` over those values (the Python binding's own reader,
@@ -15,9 +15,12 @@ use crate::error::{pointer_token, Error, ErrorFamily, ErrorKind, InputError, Res
 
 mod depth;
 mod duration;
+mod sample;
 pub mod time;
 pub use depth::{DepthLimited, MAX_DEPTH};
 pub use duration::{DurationSecs, MAX_DURATION_SECS};
+pub(crate) use sample::read_seq as read_sample_seq;
+pub use sample::Samples;
 
 thread_local! {
     /// The structured form of the last value that failed to deserialise on
