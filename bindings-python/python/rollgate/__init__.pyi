@@ -17,3 +17,6 @@ from .errors import InvalidDeliveryError as InvalidDeliveryError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError
+
+# The installed package's version (from the Cargo workspace, via maturin).
+__version__: str
