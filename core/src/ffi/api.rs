@@ -247,11 +247,21 @@ functions! {
         a.finish(move || crate::judge_canary(&config, &data))
     };
     /// Starts watching a canary: the empty state to store and pass to `update_canary_watch`.
+    ///
+    /// config: the canary config of `judge_canary` ({"metrics": [...], "watch"?: {...}}).
+    /// returns: the watch state {"version", "fingerprint", "looks", "metrics": {...}} to store.
+    /// Raises InvalidCanaryError (invalid_config).
     start_canary_watch(config) |a| {
         let config: CanaryConfig = a.canary(0, "")?;
         a.finish(move || crate::start_canary_watch(&config))
     };
     /// Adds one batch of samples or counts per metric at time `at` and decides: `{state, verdict}`.
+    ///
+    /// config: the canary config the watch was started with; state: the stored watch state;
+    ///   batch: {metric: {"baseline": samples | counts, "canary": ...}} of this interval;
+    ///   at: RFC 3339 timestamp of the batch.
+    /// returns: {"state": the new state to store, "verdict": {"decision", "metrics", "reasons", ...}}.
+    /// Raises InvalidCanaryError (incompatible_state, invalid_config, invalid_sample).
     update_canary_watch(config, state, batch, at) |a| {
         let config: CanaryConfig = a.canary(0, "")?;
         let state: crate::WatchState = a.watch_state(1)?;
@@ -465,6 +475,11 @@ functions! {
         a.finish(move || Ok(verifier.finish()))
     };
     /// Parity of environments along a promotion path: drift, allowed differences, ahead, per pair.
+    ///
+    /// environments: [{"id", "tier", "services"?: {id: {"version", ...}}, "infrastructure"?, ...}];
+    ///   promotion_path: [environment id]; rules: {"allow"?: [{"path"}], "blocking"?: [...]}.
+    /// returns: {"pairs": [{"from", "to", "parity_score", "findings": [...], "blocking"}], ...}.
+    /// Raises InvalidEnvironmentError (unknown_environment), InvalidPlanError (duplicate_id).
     check_parity(environments, promotion_path, rules = null) |a| {
         let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
         let path: Vec<String> = a.arg(1)?;
@@ -472,6 +487,11 @@ functions! {
         a.finish(move || crate::check_parity(&environments, &path, &rules))
     };
     /// Whether an artifact may be promoted along the path, given where it has been deployed.
+    ///
+    /// promotion_path: [environment id]; deployments: [{"environment", "version", "artifact_digest", ...}];
+    ///   artifact: {"version", "digest"}; rules: per-stage gates and minimum soak.
+    /// returns: {"allowed", "stages": [...], "reasons": [...]}.
+    /// Raises InvalidEnvironmentError (unknown_environment).
     check_promotion(promotion_path, deployments, artifact, rules = null) |a| {
         let path: Vec<String> = a.doc(0)?;
         let deployments: Vec<crate::PromotionDeployment> = a.arg(1)?;
@@ -480,12 +500,22 @@ functions! {
         a.finish(move || crate::check_promotion(&path, &deployments, &artifact, &rules))
     };
     /// Migration state per environment (applied, pending, problems) and the order to apply them.
+    ///
+    /// migrations: [{"version", "checksum", "phase"?: "expand" | "contract"}];
+    ///   environments: [{"environment", "applied"?: [{"version", "checksum"}]}] along the path.
+    /// returns: {"environments": [...], "steps": [{"round", "environment", "version", "phase"}]}.
+    /// Raises InvalidPlanError (duplicate_id), invalid_input for a malformed version.
     plan_migrations(migrations, environments) |a| {
         let migrations: Vec<crate::MigrationScript> = a.doc(0)?;
         let environments: Vec<crate::MigrationHistory> = a.arg(1)?;
         a.finish(move || crate::plan_migrations(&migrations, &environments))
     };
     /// Grant, needs approval or deny an access request to an environment, with a record to log.
+    ///
+    /// request: {"requester", "environment", "duration", "ticket"?, "approver"?, "break_glass"?};
+    ///   policy: {"on_call"?: [str], "environments": {id: {...}}}; now: RFC 3339 timestamp.
+    /// returns: {"decision", "approvers", "expires_at"?, "reasons", "record"}.
+    /// Raises InvalidEnvironmentError (unknown_environment), InvalidCalendarError (invalid_timestamp).
     evaluate_access(request, policy, now) |a| {
         let request: crate::AccessRequest = a.doc(0)?;
         let policy: crate::AccessPolicy = a.arg(1)?;
@@ -493,6 +523,10 @@ functions! {
         a.finish(move || crate::evaluate_access(&request, &policy, now.into()))
     };
     /// Environments to tear down (never production or protected), with the cost saved.
+    ///
+    /// environments: environment specs; policy: {"max_idle"?, "budget"?, ...} or None; now: RFC 3339.
+    /// returns: {"candidates": [...], "kept": [...], "monthly_cost_saved"}.
+    /// Raises InvalidCalendarError (invalid_timestamp).
     teardown_candidates(environments, policy, now) |a| {
         let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
         let policy: crate::TeardownPolicy = a.opt(1)?.unwrap_or_default();
@@ -500,6 +534,10 @@ functions! {
         a.finish(move || crate::teardown_candidates(&environments, &policy, now.into()))
     };
     /// What to deploy, stub or share to test services in isolation, from the dependency graph.
+    ///
+    /// plan: a release plan; services: [service id] under test; options: {"shared"?: [str], ...}.
+    /// returns: {"deploy_order": [[str]], "dependencies": [...], "reasons": [...]}.
+    /// Raises InvalidPlanError (unknown_service, dependency_cycle, ...).
     isolation_plan(plan, services, options = null) |a| {
         let plan: Plan = a.doc(0)?;
         let services: Vec<String> = a.arg(1)?;
@@ -507,6 +545,12 @@ functions! {
         a.finish(move || crate::isolation_plan(&plan, &services, &options))
     };
     /// DORA delivery metrics (deployment frequency, lead time, change failure rate, time to restore) with tiers.
+    ///
+    /// deployments: [{"id", "service", "started_at", "finished_at", "status", "commits"?: [...]}];
+    ///   incidents: [{"id", "created_at", "resolved_at"?, "caused_by"?: [str]}];
+    ///   options: {"from"?, "to"?, "group_by"?, "series"?, "report_year"?}; plan: for team owners.
+    /// returns: {"totals": {...}, "groups"?: [...], "series"?: [...]}.
+    /// Raises InvalidDeliveryError (duplicate_record, unknown_deployment, unknown_report_year).
     dora_metrics(deployments, incidents, options = null, plan = null) |a| {
         let deployments: Vec<crate::Deployment> = a.doc(0)?;
         let incidents: Vec<crate::Incident> = a.arg(1)?;
@@ -515,12 +559,20 @@ functions! {
         a.finish(move || crate::dora_metrics(&deployments, &incidents, options.as_ref(), plan.as_ref()))
     };
     /// Maturity level 1-5 per practice area, with evidence and next practices.
+    ///
+    /// metrics: the `totals` of `dora_metrics` or None; practices: {practice id: bool}.
+    /// returns: {"areas": [{"area", "level", "evidence", "next_practices"}], ...}.
+    /// Raises InvalidDeliveryError (unknown_field for an unknown practice).
     assess_maturity(metrics, practices) |a| {
         let metrics: Option<crate::DeliveryMetrics> = a.doc(0)?;
         let practices: std::collections::BTreeMap<String, bool> = a.arg(1)?;
         a.finish(move || crate::assess_maturity(metrics.as_ref(), &practices))
     };
     /// A unit's bucket for a flag: Unleash 1-100, flagd 0-99.
+    ///
+    /// flag_key: str; unit_id: str; algorithm: "unleash" (default) or "flagd".
+    /// returns: int, the bucket.
+    /// Raises an error at `algorithm` for an unknown algorithm.
     flag_bucket(flag_key, unit_id, algorithm = null) |a| {
         let flag_key: String = a.arg(0)?;
         let unit_id: String = a.arg(1)?;
@@ -531,12 +583,20 @@ functions! {
         a.finish(move || Ok(crate::flag_bucket(&flag_key, &unit_id, algorithm)))
     };
     /// Whether a unit gets a flag and which variant, as Unleash or flagd decides.
+    ///
+    /// flag: {"key", "percentage"?, "algorithm"?, "variants"?: [{"name", "weight"}]}; unit_id: str.
+    /// returns: {"enabled", "variant"?, "bucket", "reasons"}.
+    /// Raises InvalidDeliveryError (invalid_percentage).
     flag_enabled(flag, unit_id) |a| {
         let flag: crate::Flag = a.doc(0)?;
         let unit_id: String = a.arg(1)?;
         a.finish(move || crate::flag_enabled(&flag, &unit_id))
     };
     /// Who a flag exposes in a population: counts and shares per variant against the rollout.
+    ///
+    /// flag: as for `flag_enabled`; population: [unit id] or {"count", "sample"?, "seed"?}.
+    /// returns: {"enabled": {"units", "share", ...}, "variants": [...]}.
+    /// Raises InvalidDeliveryError (invalid_percentage).
     flag_exposure(flag, population) |a| {
         let flag: crate::Flag = a.doc(0)?;
         let population: crate::Population = a.arg(1)?;
