@@ -16,6 +16,8 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
         "calendar" => "InvalidCalendarError",
         "canary" => "InvalidCanaryError",
         "change" => "InvalidChangeError",
+        "delivery" => "InvalidDeliveryError",
+        "environment" => "InvalidEnvironmentError",
         "internal" => "InternalError",
         _ => "RollgateError",
     }

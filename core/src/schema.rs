@@ -398,7 +398,8 @@ impl JsonSchema for ErrorDetails {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         use crate::error::{
-            CalendarError, CanaryError, ChangeError, InputError, InternalError, PlanError,
+            CalendarError, CanaryError, ChangeError, DeliveryError, EnvironmentError, InputError,
+            InternalError, PlanError,
         };
         let kinds = [
             generator.subschema_for::<InputError>(),
@@ -406,6 +407,8 @@ impl JsonSchema for ErrorDetails {
             generator.subschema_for::<CalendarError>(),
             generator.subschema_for::<CanaryError>(),
             generator.subschema_for::<ChangeError>(),
+            generator.subschema_for::<EnvironmentError>(),
+            generator.subschema_for::<DeliveryError>(),
             generator.subschema_for::<InternalError>(),
         ];
         schemars::json_schema!({

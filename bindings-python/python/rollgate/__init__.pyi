@@ -8,9 +8,16 @@ from ._rollout import *
 from ._window import *
 from ._verdict import *
 from ._risk import *
+from ._environments import *
+from ._delivery import *
 from .errors import InvalidCalendarError as InvalidCalendarError
 from .errors import InvalidCanaryError as InvalidCanaryError
 from .errors import InvalidChangeError as InvalidChangeError
+from .errors import InvalidEnvironmentError as InvalidEnvironmentError
+from .errors import InvalidDeliveryError as InvalidDeliveryError
 from .errors import InvalidPlanError as InvalidPlanError
 from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError
+
+# The installed package's version (from the Cargo workspace, via maturin).
+__version__: str

@@ -19,6 +19,9 @@
 use std::path::PathBuf;
 
 mod common;
+mod environments;
+
+mod delivery;
 mod graph;
 mod risk;
 mod rollout;
@@ -36,6 +39,8 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .or_else(|| rollout::call(function, input))
         .or_else(|| verdict::call(function, input))
         .or_else(|| risk::call(function, input))
+        .or_else(|| environments::call(function, input))
+        .or_else(|| delivery::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 
