@@ -6,7 +6,7 @@
 //! window is a *finding* inside a successful result, never an `Err`.
 //!
 //! Kinds are grouped by the family of input they are about ([`PlanError`],
-//! [`CalendarError`], [`CanaryError`], [`ChangeError`]), plus the
+//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`ReleaseError`]), plus the
 //! [`InputError`]s that any document can raise (wrong type, unknown field,
 //! bad duration) and the [`InternalError`] a binding reports when something
 //! that should not happen did. Each kind is a small enum whose variants hold
@@ -58,6 +58,9 @@ pub enum ErrorKind {
     /// A change, its history, a risk model, a policy or a change-log record.
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// A release being driven: its stored state, events, notification templates.
+    #[error(transparent)]
+    Release(#[from] ReleaseError),
     /// A failure of rollgate itself, reported instead of aborting the host.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -362,6 +365,39 @@ pub enum ChangeError {
     },
 }
 
+/// A release controller's input that cannot be evaluated: an event that does
+/// not fit the release, a stored state that cannot continue, a template
+/// placeholder without a value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReleaseError {
+    /// An event that cannot be applied: malformed, or impossible in the
+    /// release's state (finishing a step that never started, resuming a
+    /// release that is not paused).
+    #[error("invalid event `{event}`: {message}")]
+    InvalidEvent {
+        /// The event's `type` (`""` when it has none).
+        event: String,
+        /// Why it cannot be applied.
+        message: String,
+    },
+    /// A stored release state that cannot continue with the given plan:
+    /// another plan's fingerprint, another format version, or contents that
+    /// cannot be read.
+    #[error("incompatible release state: {message}")]
+    IncompatibleState {
+        /// Why the state cannot be used.
+        message: String,
+    },
+    /// A template names a placeholder that the context gives no value for.
+    #[error("no value for placeholder `{{{placeholder}}}`")]
+    UnknownPlaceholder {
+        /// The placeholder's name, without braces.
+        placeholder: String,
+    },
+}
+
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
@@ -402,6 +438,9 @@ pub enum ErrorFamily {
     /// A change, its outcome history, a risk model, a governance policy or a
     /// change-log record.
     Change,
+    /// A release being driven: a stored release state, an event, a
+    /// notification template.
+    Release,
     /// Not the input's fault: a failure inside rollgate.
     Internal,
 }
@@ -418,6 +457,7 @@ impl ErrorFamily {
             ErrorFamily::Calendar => "calendar",
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
+            ErrorFamily::Release => "release",
             ErrorFamily::Internal => "internal",
         }
     }
@@ -462,6 +502,11 @@ impl ErrorKind {
                 ChangeError::InsufficientHistory { .. } => "insufficient_history",
                 ChangeError::ChangeRecordTampered { .. } => "change_record_tampered",
             },
+            ErrorKind::Release(kind) => match kind {
+                ReleaseError::InvalidEvent { .. } => "invalid_event",
+                ReleaseError::IncompatibleState { .. } => "incompatible_state",
+                ReleaseError::UnknownPlaceholder { .. } => "unknown_placeholder",
+            },
             ErrorKind::Internal(InternalError::InternalError { .. }) => "internal_error",
         }
     }
@@ -475,6 +520,7 @@ impl ErrorKind {
             ErrorKind::Calendar(_) => ErrorFamily::Calendar,
             ErrorKind::Canary(_) => ErrorFamily::Canary,
             ErrorKind::Change(_) => ErrorFamily::Change,
+            ErrorKind::Release(_) => ErrorFamily::Release,
             ErrorKind::Internal(_) => ErrorFamily::Internal,
         }
     }
@@ -486,6 +532,7 @@ impl ErrorKind {
             ErrorKind::Calendar(kind) => serde_json::to_value(kind),
             ErrorKind::Canary(kind) => serde_json::to_value(kind),
             ErrorKind::Change(kind) => serde_json::to_value(kind),
+            ErrorKind::Release(kind) => serde_json::to_value(kind),
             ErrorKind::Internal(kind) => serde_json::to_value(kind),
         }
     }
@@ -771,6 +818,37 @@ mod tests {
                 Error::new("/h", ChangeError::UnknownRiskFactor { factor: "f".into() }),
                 "unknown_risk_factor",
                 ErrorFamily::Change,
+            ),
+            (
+                Error::new(
+                    "events/0",
+                    ReleaseError::InvalidEvent {
+                        event: "step_finished".into(),
+                        message: "never started".into(),
+                    },
+                ),
+                "invalid_event",
+                ErrorFamily::Release,
+            ),
+            (
+                Error::new(
+                    "state",
+                    ReleaseError::IncompatibleState {
+                        message: "m".into(),
+                    },
+                ),
+                "incompatible_state",
+                ErrorFamily::Release,
+            ),
+            (
+                Error::new(
+                    "template",
+                    ReleaseError::UnknownPlaceholder {
+                        placeholder: "x".into(),
+                    },
+                ),
+                "unknown_placeholder",
+                ErrorFamily::Release,
             ),
             (
                 Error::internal("boom"),
