@@ -35,3 +35,7 @@ module.exports.recommendStrategy = native.recommendStrategy
 module.exports.evaluateGovernance = native.evaluateGovernance
 module.exports.appendChangeRecord = native.appendChangeRecord
 module.exports.verifyChangeLog = native.verifyChangeLog
+module.exports.startRelease = native.startRelease
+module.exports.advanceRelease = native.advanceRelease
+module.exports.renderNotification = native.renderNotification
+module.exports.evaluateReleaseReadiness = native.evaluateReleaseReadiness

@@ -169,6 +169,7 @@ FAMILY = {
     "InvalidCalendarError": "calendar",
     "InvalidCanaryError": "canary",
     "InvalidChangeError": "change",
+    "InvalidReleaseError": "release",
     "InternalError": "internal",
 }
 

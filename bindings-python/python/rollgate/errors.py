@@ -22,6 +22,7 @@ __all__ = [
     "InvalidCalendarError",
     "InvalidCanaryError",
     "InvalidChangeError",
+    "InvalidReleaseError",
     "InternalError",
 ]
 
@@ -79,6 +80,18 @@ class InvalidChangeError(RollgateError, ValueError):
     record cannot be evaluated (negative size, approval before creation,
     unknown compliance tag, unknown risk factor, too little history, tampered
     log tail, ...)."""
+
+
+class InvalidReleaseError(RollgateError, ValueError):
+    """A release being driven cannot take this input: an event that does not
+    fit the release (``invalid_event``), a stored state of another plan or
+    version (``incompatible_state``), a template placeholder without a value
+    (``unknown_placeholder``, with ``placeholder``)."""
+
+    event: str | None = None
+    """For ``invalid_event``: the event's ``type``."""
+    placeholder: str | None = None
+    """For ``unknown_placeholder``: the placeholder's name."""
 
 
 class InternalError(RollgateError):

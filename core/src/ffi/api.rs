@@ -272,6 +272,40 @@ functions! {
         let record: ChangeRecordInput = a.arg(1)?;
         a.finish(move || crate::append_change_record(tail.as_ref(), &record))
     };
+    /// Starts a release: the stored state (schedule, per-step status, watches, policy) to pass to `advance_release`.
+    start_release(plan, start, options = null) |a| {
+        let plan: Plan = a.doc(0)?;
+        let start = a.time(1)?;
+        let options: Option<crate::release::ReleaseOptions> = a.opt(2)?;
+        a.finish(move || crate::start_release(&plan, start, options.as_ref()))
+    };
+    /// Applies the events since the last call and decides at `now`: `{state, status, actions, reasons, record}`.
+    advance_release(plan, state, events, now) |a| {
+        let plan: Plan = a.doc(0)?;
+        let state: serde_json::Value = a.arg(1)?;
+        let events: serde_json::Value = a.arg(2)?;
+        let now = a.time(3)?;
+        a.finish(move || {
+            let state = crate::release::parse_state(state)?;
+            let events = crate::release::parse_events(events)?;
+            crate::advance_release(&plan, &state, &events, now)
+        })
+    };
+    /// Fills a `{placeholder}` template (`"incident"`, `"downtime"` or a template text) from a context object.
+    render_notification(template, context) |a| {
+        let template: String = a.arg(0)?;
+        let context: serde_json::Value = a.arg(1)?;
+        a.finish(move || crate::render_notification(&template, &context))
+    };
+    /// Go, go with conditions or no go before a release: risk, governance, calendar and strategy.
+    evaluate_release_readiness(plan, change, context = null) |a| {
+        let plan: Plan = a.doc(0)?;
+        let change: Change = a.arg(1)?;
+        let context: Option<crate::release::ReadinessContext> = a.opt(2)?;
+        a.finish(move || {
+            crate::evaluate_release_readiness(&plan, &change, &context.unwrap_or_default())
+        })
+    };
     /// Verifies a change log (against a trusted checkpoint when given) and names the first record whose chain breaks.
     verify_change_log(records, checkpoint = null) |a| {
         // A list is verified one record at a time: memory stays flat for any length.

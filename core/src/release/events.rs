@@ -313,7 +313,9 @@ pub enum Action {
         evidence: Vec<Reason>,
         /// Whom to notify.
         notify: Vec<String>,
-        /// Whether the release rolls back without a person.
+        /// Whether the release rolls back without a person (the rule asks
+        /// for it, the watch decided `rollback`, or the release halts with
+        /// `auto_rollback` on).
         auto_rollback: bool,
         /// The steps to undo (`service@region`), when the release rolls back.
         rollback_steps: Vec<String>,

@@ -191,12 +191,15 @@ impl Run {
         s: &Situation<'_>,
         rollback: &RollbackPlan,
     ) -> bool {
-        let _ = ctx;
         let policy = self.s.escalation.clone();
         let fired = escalation::fire(&policy, s, &mut self.s.escalated);
         let mut auto = false;
+        let verdict_rollback = s.decision == Some(crate::verdict::Decision::Rollback);
         for f in fired {
             auto |= f.rule.auto_rollback;
+            let rolls_back = f.rule.auto_rollback
+                || verdict_rollback
+                || (s.halting && self.s.auto_rollback);
             let regions: Vec<String> = s.region.map(str::to_string).into_iter().collect();
             let mut services: Vec<String> = self
                 .s
@@ -208,7 +211,7 @@ impl Run {
                 .collect();
             services.sort();
             services.dedup();
-            let rollback_steps = if f.rule.auto_rollback || s.halting {
+            let rollback_steps = if rolls_back {
                 rollback
                     .undo
                     .iter()
@@ -238,7 +241,7 @@ impl Run {
                 services,
                 evidence: f.evidence,
                 notify: policy.notify_for(&f.rule.severity),
-                auto_rollback: f.rule.auto_rollback,
+                auto_rollback: rolls_back,
                 rollback_steps,
             });
         }
