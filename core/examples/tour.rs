@@ -220,24 +220,38 @@ fn release_section() -> rollgate::Result<()> {
     let mut log: Vec<rollgate::ChangeRecord> = Vec::new();
     let calls = [
         ("2026-11-24T09:00:00Z", serde_json::json!([])),
-        ("2026-11-24T09:04:00Z", serde_json::json!([
+        (
+            "2026-11-24T09:04:00Z",
+            serde_json::json!([
             {"type": "step_started", "region": "canary-eu", "service": "payments", "at": "2026-11-24T09:00:05Z"},
-            {"type": "step_finished", "region": "canary-eu", "service": "payments", "outcome": "succeeded", "at": "2026-11-24T09:04:00Z"}])),
-        ("2026-11-24T09:10:00Z", serde_json::json!([
+            {"type": "step_finished", "region": "canary-eu", "service": "payments", "outcome": "succeeded", "at": "2026-11-24T09:04:00Z"}]),
+        ),
+        (
+            "2026-11-24T09:10:00Z",
+            serde_json::json!([
             {"type": "step_started", "region": "canary-eu", "service": "storefront", "at": "2026-11-24T09:04:05Z"},
             {"type": "step_finished", "region": "canary-eu", "service": "storefront", "outcome": "succeeded", "at": "2026-11-24T09:07:00Z"},
             {"type": "metrics", "region": "canary-eu", "at": "2026-11-24T09:10:00Z",
-             "batch": {"errors": {"baseline": {"events": 12}, "canary": {"events": 61}}}}])),
+             "batch": {"errors": {"baseline": {"events": 12}, "canary": {"events": 61}}}}]),
+        ),
     ];
     println!("\nRelease `{}` driven by advance_release:", plan.name);
     for (now, events) in calls {
         let update = advance_release(&plan, &state, &parse_events(events)?, t(now)?)?;
         let kinds: Vec<&str> = update.actions.iter().map(Action::kind).collect();
-        println!("  {now}  {:<12} actions: {}", update.status.as_str(), kinds.join(", "));
+        println!(
+            "  {now}  {:<12} actions: {}",
+            update.status.as_str(),
+            kinds.join(", ")
+        );
         for action in &update.actions {
             match action {
                 Action::RollBack { plan, .. } => {
-                    let undo: Vec<String> = plan.undo.iter().map(|u| format!("{}@{}", u.service, u.region)).collect();
+                    let undo: Vec<String> = plan
+                        .undo
+                        .iter()
+                        .map(|u| format!("{}@{}", u.service, u.region))
+                        .collect();
                     println!("    roll back: {}", undo.join(" then "));
                 }
                 Action::Escalate { .. } => {
@@ -252,7 +266,11 @@ fn release_section() -> rollgate::Result<()> {
         state = update.state;
     }
     let verification = rollgate::verify_change_log(&log, None)?;
-    println!("  change log: {} records, valid: {}", log.len(), verification.valid);
+    println!(
+        "  change log: {} records, valid: {}",
+        log.len(),
+        verification.valid
+    );
     Ok(())
 }
 

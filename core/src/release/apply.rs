@@ -547,6 +547,6 @@ impl Run {
             // A person confirms the rollback of a halted release.
             self.s.status = Status::Paused;
         }
-        self.halt(ctx, at, vec![reason], true)
+        self.stop(ctx, at, vec![reason], false, true)
     }
 }

@@ -91,8 +91,9 @@ impl Run {
             }
             _ => {}
         }
-        // Each pass either stops or passes a wave, so waves + 1 passes suffice.
-        for _ in 0..=self.s.waves.len() {
+        // Each pass either stops or moves a wave one status on (pending,
+        // deploying, baking, passed), so 3 passes per wave and one more suffice.
+        for _ in 0..=3 * self.s.waves.len() {
             let Some(w) = self.s.current_wave() else {
                 self.s.status = Status::Completed;
                 self.note(ctx.now, "completed", Vec::new());
@@ -370,14 +371,6 @@ impl Run {
             .filter(|c| !(watched && c.as_str() == "canary_verdict"))
             .cloned()
             .collect();
-        let mut actions = Vec::new();
-        if !wave.checks_requested && !asked.is_empty() {
-            actions.push(Action::RunChecks {
-                wave: wave.number,
-                checks: asked.clone(),
-                regions: wave.regions.clone(),
-            });
-        }
         let deployed = wave.deployed_at.unwrap_or(ctx.now);
         let until = at_plus(deployed, wave.bake_seconds);
         let mut pending = Vec::new();
@@ -417,6 +410,14 @@ impl Run {
             })
             .cloned()
             .collect();
+        let mut actions = Vec::new();
+        if !wave.checks_requested && !missing.is_empty() {
+            actions.push(Action::RunChecks {
+                wave: wave.number,
+                checks: missing.clone(),
+                regions: wave.regions.clone(),
+            });
+        }
         if !missing.is_empty() {
             let why = Reason::new(
                 "checks_pending",

@@ -140,6 +140,19 @@ impl Run {
         reasons: Vec<Reason>,
         force: bool,
     ) -> Result<()> {
+        self.stop(ctx, at, reasons, force, false)
+    }
+
+    /// Stops the release at `at`; with `ordered` (a person's abort) it rolls
+    /// back, not automatically.
+    pub(crate) fn stop(
+        &mut self,
+        ctx: &Ctx,
+        at: Timestamp,
+        reasons: Vec<Reason>,
+        force: bool,
+        ordered: bool,
+    ) -> Result<()> {
         if !self.active() {
             return Ok(());
         }
@@ -155,8 +168,8 @@ impl Run {
             },
             &rollback,
         );
-        let automatic = force || escalations || self.s.auto_rollback;
-        self.s.status = if automatic {
+        let automatic = !ordered && (force || escalations || self.s.auto_rollback);
+        self.s.status = if automatic || ordered {
             Status::RollingBack
         } else {
             Status::Halted
@@ -168,9 +181,9 @@ impl Run {
             reasons.iter().map(|r| r.code.clone()).collect(),
         );
         self.reasons.extend(reasons.iter().cloned());
-        if automatic {
+        if automatic || ordered {
             self.actions.push(Action::RollBack {
-                automatic: true,
+                automatic,
                 plan: rollback.clone(),
             });
         }
@@ -197,9 +210,8 @@ impl Run {
         let verdict_rollback = s.decision == Some(crate::verdict::Decision::Rollback);
         for f in fired {
             auto |= f.rule.auto_rollback;
-            let rolls_back = f.rule.auto_rollback
-                || verdict_rollback
-                || (s.halting && self.s.auto_rollback);
+            let rolls_back =
+                f.rule.auto_rollback || verdict_rollback || (s.halting && self.s.auto_rollback);
             let regions: Vec<String> = s.region.map(str::to_string).into_iter().collect();
             let mut services: Vec<String> = self
                 .s
@@ -281,10 +293,12 @@ impl Run {
                         let began = secs(st.started_at.or(st.requested_at));
                         let (a, b) = match (st.status, began, secs(st.finished_at)) {
                             (StepStatus::Succeeded, Some(a), Some(b)) => (a, b.max(a)),
-                            (StepStatus::Failed, Some(a), Some(b)) => (a, b.max(a)),
-                            (StepStatus::Running | StepStatus::Requested, Some(a), _) => {
-                                (a.min(h), h + 1 + st.duration_seconds)
-                            }
+                            // A failed step may be half deployed: it is in flight.
+                            (
+                                StepStatus::Running | StepStatus::Requested | StepStatus::Failed,
+                                Some(a),
+                                _,
+                            ) => (a.min(h), h + 1 + st.duration_seconds),
                             _ => (h + 1, h + 1 + st.duration_seconds),
                         };
                         Step {

@@ -361,6 +361,20 @@ impl ReleaseState {
             .iter()
             .position(|w| w.status != WaveStatus::Passed)
     }
+
+    /// The number of the current wave (the first that has not passed its
+    /// gate); `None` once every wave has passed.
+    ///
+    /// ```
+    /// let plan = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "a"}], "regions": [{"id": "eu"}]}"#)?;
+    /// let start = rollgate::window::parse_timestamp("start", "2026-11-24T09:00:00Z")?;
+    /// let state = rollgate::start_release(&plan, start, None)?;
+    /// assert_eq!(state.current_wave_number(), Some(1));
+    /// # Ok::<(), rollgate::Error>(())
+    /// ```
+    pub fn current_wave_number(&self) -> Option<usize> {
+        self.current_wave().map(|w| w + 1)
+    }
 }
 
 /// The fingerprint of a plan: hex of the first 8 bytes of the SHA-256 of
