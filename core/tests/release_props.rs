@@ -174,7 +174,7 @@ fn check_deploys(plan: &Plan, before: &ReleaseState, after: &ReleaseState, actio
 
 /// Drives a release with random outcomes; returns the final state, the
 /// number of deploys and failures per step, and whether any call halted.
-fn drive(plan_json: &Value, seed: &[u8]) -> Status {
+fn drive(plan_json: &Value, seed: &[u8], trouble: bool) -> Status {
     let plan: Plan = rollgate::wire::from_value(plan_json.clone()).unwrap();
     let t0 = 1_795_510_800; // 2026-11-24T09:00:00Z
     let mut state = start_release(&plan, at(t0, 0), None).unwrap();
@@ -184,7 +184,9 @@ fn drive(plan_json: &Value, seed: &[u8]) -> Status {
     let mut minute = 0i64;
     let mut events: Vec<Event> = Vec::new();
     for call in 0..400 {
-        let b = seed[call % seed.len()] as i64 ^ (call as i64 * 37);
+        // Without trouble every roll is 1: steps start and succeed, checks
+        // pass, nobody pauses or aborts.
+        let b = if trouble { seed[call % seed.len()] as i64 ^ (call as i64 * 37) } else { 1 };
         let update = advance_release(&plan, &state, &events, at(t0, minute)).unwrap();
         // A state survives JSON.
         let text = serde_json::to_string(&update.state).unwrap();
@@ -216,7 +218,7 @@ fn drive(plan_json: &Value, seed: &[u8]) -> Status {
         minute += 1 + (b & 7);
         let now = at(t0, minute);
         for (k, st) in state.waves.iter().flat_map(|w| &w.steps).enumerate() {
-            let roll = (b + k as i64 * 13) & 15;
+            let roll = if trouble { (b + k as i64 * 13) & 15 } else { 1 };
             match st.status {
                 StepStatus::Requested
                     if roll < 12
@@ -330,9 +332,7 @@ fn a_release_without_trouble_completes() {
         "regions": [{"id": "r0", "tier": "canary", "traffic_share": 0.1}, {"id": "r1", "traffic_share": 0.4, "pair": "r2"},
                     {"id": "r2", "traffic_share": 0.5, "pair": "r1"}],
         "rollout": {"bake_time": "5m", "one_box": {"bake_time": "2m"}}});
-    // Seed bytes whose rolls start every step, finish it successfully and
-    // never fail a check, pause or abort.
-    assert_eq!(drive(&plan, &[2]), Status::Completed);
+    assert_eq!(drive(&plan, &[0], false), Status::Completed);
 }
 
 proptest! {
@@ -340,6 +340,6 @@ proptest! {
 
     #[test]
     fn deploys_respect_order_pairs_and_caps(plan in plan_strategy(), seed in proptest::collection::vec(any::<u8>(), 1..32)) {
-        drive(&plan, &seed);
+        drive(&plan, &seed, true);
     }
 }

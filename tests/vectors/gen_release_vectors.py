@@ -222,7 +222,7 @@ SINGLE: list[dict[str, Any]] = [
     {"name": "readiness: a small change at an open window is go", "function": "evaluate_release_readiness",
      "input": [TWO_REGIONS, {"id": "CHG-1", "author": "ana", "services": ["api"], "lines_added": 20},
                {"start": "2026-11-24T10:00:00Z"}]},
-    {"name": "readiness: closed window and missing approvals are conditions, a violation blocks", "function": "evaluate_release_readiness",
+    {"name": "readiness: a closed window at the start is a condition, a governance violation blocks", "function": "evaluate_release_readiness",
      "input": [WINDOWED,
                {"id": "CHG-2", "author": "ana", "deployer": "bo", "services": ["api"], "lines_added": 20,
                 "approvals": [{"by": "bo", "role": "peer", "at": "2026-11-20T10:00:00Z"}]},
