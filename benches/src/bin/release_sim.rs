@@ -1,6 +1,7 @@
 //! Simulated releases of a 12-region plan, driven once by `advance_release`
-//! (anytime-valid canary watches in every region, the canary wave gated on
-//! `promote`) and once by a fixed-bake policy (Argo Rollouts style: every
+//! (an anytime-valid canary watch in every deployed region, `watch_all_waves`;
+//! a `rollback` verdict anywhere halts; waves pass after their 30-minute
+//! bake, the smallest region first) and once by a fixed-bake policy (Argo Rollouts style: every
 //! 5 minutes a fixed-horizon `judge_canary` on the cumulative data of the
 //! current wave's regions, `failureLimit` 0, the wave passes after its bake).
 //! Seeded: the same command prints the same table.
@@ -96,8 +97,7 @@ fn plan(kind: Kind) -> Plan {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let tier = if i == 0 { "canary" } else { "standard" };
-            json!({"id": format!("r{i:02}"), "traffic_share": s, "tier": tier})
+            json!({"id": format!("r{i:02}"), "traffic_share": s})
         })
         .collect();
     let mut p = json!({"name": "sim", "services": [{"id": "app", "deploy_duration": "10m"}], "regions": regions,
