@@ -91,7 +91,6 @@ fn plan(regions: usize, services: usize) -> rollgate::Plan {
     .expect("bench plan is valid")
 }
 
-
 /// The release a few calls in: the first wave deploying, its first batch
 /// requested; and the events of the next call (those steps start and finish).
 fn mid_release(plan: &rollgate::Plan) -> (ReleaseState, Vec<rollgate::release::Event>, String) {

@@ -186,7 +186,11 @@ fn drive(plan_json: &Value, seed: &[u8], trouble: bool) -> Status {
     for call in 0..400 {
         // Without trouble every roll is 1: steps start and succeed, checks
         // pass, nobody pauses or aborts.
-        let b = if trouble { seed[call % seed.len()] as i64 ^ (call as i64 * 37) } else { 1 };
+        let b = if trouble {
+            seed[call % seed.len()] as i64 ^ (call as i64 * 37)
+        } else {
+            1
+        };
         let update = advance_release(&plan, &state, &events, at(t0, minute)).unwrap();
         // A state survives JSON.
         let text = serde_json::to_string(&update.state).unwrap();

@@ -27,7 +27,9 @@
 
 use std::collections::BTreeMap;
 
-use rollgate::release::{advance_release, parse_events, start_release, Action, ReleaseOptions, Status};
+use rollgate::release::{
+    advance_release, parse_events, start_release, Action, ReleaseOptions, Status,
+};
 use rollgate::verdict::{judge_canary, CanaryConfig, CanaryData, Decision};
 use rollgate::Plan;
 use serde_json::{json, Value};
@@ -76,7 +78,14 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [Kind::Good, Kind::BadErrors, Kind::BadLatency, Kind::RegionFault, Kind::Flaky, Kind::Window];
+    const ALL: [Kind; 6] = [
+        Kind::Good,
+        Kind::BadErrors,
+        Kind::BadLatency,
+        Kind::RegionFault,
+        Kind::Flaky,
+        Kind::Window,
+    ];
     fn bad(self) -> bool {
         matches!(self, Kind::BadErrors | Kind::BadLatency | Kind::RegionFault)
     }
@@ -89,16 +98,16 @@ fn shares() -> Vec<f64> {
     // A 2 % canary, then eleven regions of growing size (sum 1).
     let w: Vec<f64> = (1..=11).map(|i| i as f64).collect();
     let total: f64 = w.iter().sum();
-    std::iter::once(0.02).chain(w.iter().map(|x| (0.98 * x / total * 1e6).floor() / 1e6)).collect()
+    std::iter::once(0.02)
+        .chain(w.iter().map(|x| (0.98 * x / total * 1e6).floor() / 1e6))
+        .collect()
 }
 
 fn plan(kind: Kind) -> Plan {
     let regions: Vec<Value> = shares()
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            json!({"id": format!("r{i:02}"), "traffic_share": s})
-        })
+        .map(|(i, s)| json!({"id": format!("r{i:02}"), "traffic_share": s}))
         .collect();
     let mut p = json!({"name": "sim", "services": [{"id": "app", "deploy_duration": "10m"}], "regions": regions,
         "rollout": {"bake_time": "30m", "max_failed_steps": 2, "timeout": "30m"}});
@@ -120,10 +129,15 @@ fn analysis() -> CanaryConfig {
 /// One region-minute of metrics for the two arms.
 fn batch(rng: &mut Rng, kind: Kind, region: &str, share: f64) -> Value {
     let n = (300.0 + 60_000.0 * share) as u64;
-    let bad_errors = kind == Kind::BadErrors || (kind == Kind::RegionFault && region == FAULT_REGION);
+    let bad_errors =
+        kind == Kind::BadErrors || (kind == Kind::RegionFault && region == FAULT_REGION);
     let p_canary = if bad_errors { 0.010 } else { 0.005 };
     let scale = if kind == Kind::BadLatency { 1.25 } else { 1.0 };
-    let mut lat = |s: f64| -> Vec<f64> { (0..50).map(|_| s * (3.0 + 0.5 * rng.normal()).exp()).collect() };
+    let mut lat = |s: f64| -> Vec<f64> {
+        (0..50)
+            .map(|_| s * (3.0 + 0.5 * rng.normal()).exp())
+            .collect()
+    };
     let (lb, lc) = (lat(1.0), lat(scale));
     json!({
         "errors": {"baseline": {"events": rng.binomial(n, 0.005), "trials": n}, "canary": {"events": rng.binomial(n, p_canary), "trials": n}},
@@ -138,7 +152,12 @@ struct Outcome {
 }
 
 /// Share-weighted minutes on the bad build up to `minute`.
-fn exposure(kind: Kind, first_start: &BTreeMap<String, i64>, shares: &BTreeMap<String, f64>, minute: i64) -> f64 {
+fn exposure(
+    kind: Kind,
+    first_start: &BTreeMap<String, i64>,
+    shares: &BTreeMap<String, f64>,
+    minute: i64,
+) -> f64 {
     if !kind.bad() {
         return 0.0;
     }
@@ -157,8 +176,16 @@ fn at(minute: i64) -> String {
 /// The controller: one `advance_release` call per minute.
 fn run_controller(kind: Kind, seed: u64) -> Outcome {
     let plan = plan(kind);
-    let shares: BTreeMap<String, f64> = plan.regions.iter().map(|r| (r.id.clone(), r.traffic_share)).collect();
-    let options = ReleaseOptions { analysis: Some(analysis()), watch_all_waves: true, ..Default::default() };
+    let shares: BTreeMap<String, f64> = plan
+        .regions
+        .iter()
+        .map(|r| (r.id.clone(), r.traffic_share))
+        .collect();
+    let options = ReleaseOptions {
+        analysis: Some(analysis()),
+        watch_all_waves: true,
+        ..Default::default()
+    };
     let start = chrono::DateTime::parse_from_rfc3339(START).unwrap();
     let mut state = start_release(&plan, start, Some(&options)).unwrap();
     let mut rng = Rng(seed);
@@ -168,12 +195,28 @@ fn run_controller(kind: Kind, seed: u64) -> Outcome {
     let mut first_start: BTreeMap<String, i64> = BTreeMap::new();
     let mut events: Vec<Value> = Vec::new();
     for minute in 0..(14 * 24 * 60) {
-        let update = advance_release(&plan, &state, &parse_events(Value::Array(std::mem::take(&mut events))).unwrap(), chrono::DateTime::parse_from_rfc3339(&at(minute)).unwrap()).unwrap();
+        let update = advance_release(
+            &plan,
+            &state,
+            &parse_events(Value::Array(std::mem::take(&mut events))).unwrap(),
+            chrono::DateTime::parse_from_rfc3339(&at(minute)).unwrap(),
+        )
+        .unwrap();
         state = update.state;
         match update.status {
-            Status::Completed => return Outcome { halted: false, completed_minutes: Some(minute), exposure: 0.0 },
+            Status::Completed => {
+                return Outcome {
+                    halted: false,
+                    completed_minutes: Some(minute),
+                    exposure: 0.0,
+                }
+            }
             Status::RollingBack | Status::Halted | Status::Aborted | Status::Paused => {
-                return Outcome { halted: true, completed_minutes: None, exposure: exposure(kind, &first_start, &shares, minute) }
+                return Outcome {
+                    halted: true,
+                    completed_minutes: None,
+                    exposure: exposure(kind, &first_start, &shares, minute),
+                }
             }
             _ => {}
         }
@@ -191,14 +234,20 @@ fn run_controller(kind: Kind, seed: u64) -> Outcome {
                 }
                 Action::RunChecks { checks, .. } => {
                     for c in checks {
-                        events.push(json!({"type": "check", "check": c, "passed": true, "at": at(minute)}));
+                        events.push(
+                            json!({"type": "check", "check": c, "passed": true, "at": at(minute)}),
+                        );
                     }
                 }
                 _ => {}
             }
         }
         let next = minute + 1;
-        let done: Vec<String> = running.iter().filter(|(_, (_, end, _))| *end <= next).map(|(r, _)| r.clone()).collect();
+        let done: Vec<String> = running
+            .iter()
+            .filter(|(_, (_, end, _))| *end <= next)
+            .map(|(r, _)| r.clone())
+            .collect();
         for r in done {
             let (_, _, fails) = running.remove(&r).unwrap();
             if fails {
@@ -211,7 +260,11 @@ fn run_controller(kind: Kind, seed: u64) -> Outcome {
             events.push(json!({"type": "metrics", "region": r, "at": at(next), "batch": batch(&mut rng, kind, r, shares[r])}));
         }
     }
-    Outcome { halted: false, completed_minutes: None, exposure: 0.0 }
+    Outcome {
+        halted: false,
+        completed_minutes: None,
+        exposure: 0.0,
+    }
 }
 
 fn flaky_regions(kind: Kind, rng: &mut Rng) -> Vec<String> {
@@ -229,15 +282,23 @@ fn flaky_regions(kind: Kind, rng: &mut Rng) -> Vec<String> {
 /// any `rollback` halts (failureLimit 0).
 fn run_fixed(kind: Kind, seed: u64) -> Outcome {
     let plan = plan(kind);
-    let shares: BTreeMap<String, f64> = plan.regions.iter().map(|r| (r.id.clone(), r.traffic_share)).collect();
+    let shares: BTreeMap<String, f64> = plan
+        .regions
+        .iter()
+        .map(|r| (r.id.clone(), r.traffic_share))
+        .collect();
     let start = chrono::DateTime::parse_from_rfc3339(START).unwrap();
     let schedule = rollgate::schedule_rollout(&plan, start).unwrap();
-    let calendar = plan.calendars.get("office").map(|c| rollgate::Calendar::new(c).unwrap());
+    let calendar = plan
+        .calendars
+        .get("office")
+        .map(|c| rollgate::Calendar::new(c).unwrap());
     let config = analysis();
     let mut rng = Rng(seed);
     let flaky = flaky_regions(kind, &mut rng);
     let mut first_start: BTreeMap<String, i64> = BTreeMap::new();
-    let mut cumulative: BTreeMap<String, (u64, u64, u64, u64, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut cumulative: BTreeMap<String, Cumulative> =
+        BTreeMap::new();
     let mut minute = 0i64;
     for wave in &schedule.waves {
         // Wait for the window, then deploy every region of the wave.
@@ -267,8 +328,20 @@ fn run_fixed(kind: Kind, seed: u64) -> Outcome {
                 c.1 += b["errors"]["baseline"]["trials"].as_u64().unwrap();
                 c.2 += b["errors"]["canary"]["events"].as_u64().unwrap();
                 c.3 += b["errors"]["canary"]["trials"].as_u64().unwrap();
-                c.4.extend(b["p99_latency"]["baseline"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()));
-                c.5.extend(b["p99_latency"]["canary"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()));
+                c.4.extend(
+                    b["p99_latency"]["baseline"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_f64().unwrap()),
+                );
+                c.5.extend(
+                    b["p99_latency"]["canary"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_f64().unwrap()),
+                );
             }
             if (t - minute) % 5 == 0 {
                 for r in &wave.regions {
@@ -277,15 +350,28 @@ fn run_fixed(kind: Kind, seed: u64) -> Outcome {
                         "errors": {"baseline": {"events": c.0, "trials": c.1}, "canary": {"events": c.2, "trials": c.3}},
                         "p99_latency": {"baseline": c.4, "canary": c.5}})).unwrap();
                     if judge_canary(&config, &data).unwrap().decision == Decision::Rollback {
-                        return Outcome { halted: true, completed_minutes: None, exposure: exposure(kind, &first_start, &shares, t) };
+                        return Outcome {
+                            halted: true,
+                            completed_minutes: None,
+                            exposure: exposure(kind, &first_start, &shares, t),
+                        };
                     }
                 }
             }
         }
         minute = bake_end;
     }
-    Outcome { halted: false, completed_minutes: Some(minute), exposure: 0.0 }
+    Outcome {
+        halted: false,
+        completed_minutes: Some(minute),
+        exposure: 0.0,
+    }
 }
+
+/// A region's cumulative data: baseline errors and requests, canary errors
+/// and requests, baseline and canary latency samples.
+#[derive(Default)]
+struct Cumulative(u64, u64, u64, u64, Vec<f64>, Vec<f64>);
 
 fn median(mut v: Vec<i64>) -> f64 {
     if v.is_empty() {
@@ -293,17 +379,36 @@ fn median(mut v: Vec<i64>) -> f64 {
     }
     v.sort_unstable();
     let n = v.len();
-    if n % 2 == 1 { v[n / 2] as f64 } else { (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    }
 }
 
 fn report(name: &str, outcomes: &[(Kind, Outcome)]) {
-    let bad: Vec<&Outcome> = outcomes.iter().filter(|(k, _)| k.bad()).map(|(_, o)| o).collect();
+    let bad: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|(k, _)| k.bad())
+        .map(|(_, o)| o)
+        .collect();
     let good: Vec<&(Kind, Outcome)> = outcomes.iter().filter(|(k, _)| !k.bad()).collect();
     let halted_bad = bad.iter().filter(|o| o.halted).count();
-    let exposures: Vec<i64> = bad.iter().filter(|o| o.halted).map(|o| (o.exposure * 1000.0).round() as i64).collect();
+    let exposures: Vec<i64> = bad
+        .iter()
+        .filter(|o| o.halted)
+        .map(|o| (o.exposure * 1000.0).round() as i64)
+        .collect();
     let wrong = good.iter().filter(|(_, o)| o.halted).count();
-    let times: Vec<i64> = good.iter().filter_map(|(_, o)| o.completed_minutes).collect();
-    let times_no_window: Vec<i64> = good.iter().filter(|(k, _)| *k != Kind::Window).filter_map(|(_, o)| o.completed_minutes).collect();
+    let times: Vec<i64> = good
+        .iter()
+        .filter_map(|(_, o)| o.completed_minutes)
+        .collect();
+    let times_no_window: Vec<i64> = good
+        .iter()
+        .filter(|(k, _)| *k != Kind::Window)
+        .filter_map(|(_, o)| o.completed_minutes)
+        .collect();
     println!(
         "| {name} | {:.1} % ({halted_bad}/{}) | {:.2} | {:.1} % ({wrong}/{}) | {:.0} | {:.0} |",
         100.0 * halted_bad as f64 / bad.len() as f64,
@@ -315,7 +420,11 @@ fn report(name: &str, outcomes: &[(Kind, Outcome)]) {
         median(times_no_window),
     );
     for kind in Kind::ALL {
-        let of: Vec<&Outcome> = outcomes.iter().filter(|(k, _)| *k == kind).map(|(_, o)| o).collect();
+        let of: Vec<&Outcome> = outcomes
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, o)| o)
+            .collect();
         let halted = of.iter().filter(|o| o.halted).count();
         eprintln!("  {name} {kind:?}: halted {halted}/{}", of.len());
     }
@@ -334,9 +443,16 @@ fn main() {
             fixed.push((kind, run_fixed(kind, seed)));
         }
     }
-    println!("{} releases per policy ({per_kind} of each of 6 kinds), 12 regions, seeded; {:.0} s\n", controller.len(), started.elapsed().as_secs_f64());
+    println!(
+        "{} releases per policy ({per_kind} of each of 6 kinds), 12 regions, seeded; {:.0} s\n",
+        controller.len(),
+        started.elapsed().as_secs_f64()
+    );
     println!("| policy | bad releases halted | median exposure at the halt (share × minutes) | good releases wrongly halted | median minutes to complete a good release | same, without the window kind |");
     println!("|---|---|---|---|---|---|");
     report("advance_release (anytime-valid watches)", &controller);
-    report("fixed bake, judge_canary every 5 min (failureLimit 0)", &fixed);
+    report(
+        "fixed bake, judge_canary every 5 min (failureLimit 0)",
+        &fixed,
+    );
 }
