@@ -16,8 +16,8 @@
 //! per arm (log-normal, median 20 ms). Kinds of release, in equal shares:
 //! good; errors 0.5 % → 1.0 % everywhere; latency × 1.25 (p99 +25 %)
 //! everywhere; errors doubled in one non-canary region only; good with two
-//! flaky steps that fail once; good with a release window (09:00–13:00 UTC
-//! on weekdays) that closes mid-rollout.
+//! flaky steps that fail once; good with a release window (09:00–12:00 UTC
+//! on weekdays, from a 10:00 start) that closes mid-rollout.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -112,7 +112,7 @@ fn plan(kind: Kind) -> Plan {
     let mut p = json!({"name": "sim", "services": [{"id": "app", "deploy_duration": "10m"}], "regions": regions,
         "rollout": {"bake_time": "30m", "max_failed_steps": 2, "timeout": "30m"}});
     if kind == Kind::Window {
-        p["calendars"] = json!({"office": {"time_zone": "UTC", "allow": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "13:00"}]}});
+        p["calendars"] = json!({"office": {"time_zone": "UTC", "allow": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "12:00"}]}});
         p["calendar"] = json!("office");
     }
     rollgate::wire::from_value(p).unwrap()
