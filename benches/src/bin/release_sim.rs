@@ -297,8 +297,7 @@ fn run_fixed(kind: Kind, seed: u64) -> Outcome {
     let mut rng = Rng(seed);
     let flaky = flaky_regions(kind, &mut rng);
     let mut first_start: BTreeMap<String, i64> = BTreeMap::new();
-    let mut cumulative: BTreeMap<String, Cumulative> =
-        BTreeMap::new();
+    let mut cumulative: BTreeMap<String, Cumulative> = BTreeMap::new();
     let mut minute = 0i64;
     for wave in &schedule.waves {
         // Wait for the window, then deploy every region of the wave.

@@ -122,6 +122,12 @@ impl Run {
             } => self.check(ctx, i, e, check, region.as_deref(), *passed, at),
             Event::Approval { by, wave, .. } => self.approval(i, e, by, *wave, at),
             Event::Pause { by, why, .. } => {
+                if matches!(self.s.status, Status::Halted | Status::RollingBack) {
+                    // Already stopped (perhaps by an earlier event of this
+                    // call): nothing more to hold.
+                    self.note(at, "pause", vec![by.clone()]);
+                    return Ok(());
+                }
                 if !self.active() {
                     return Err(invalid(
                         i,
@@ -159,7 +165,7 @@ impl Run {
                 );
                 Ok(())
             }
-            Event::Abort { by, why, .. } => self.abort(ctx, i, e, by, why, at),
+            Event::Abort { by, why, .. } => self.abort(ctx, by, why, at),
             Event::RollbackFinished { .. } => {
                 if self.s.status != Status::RollingBack {
                     return Err(invalid(i, e, "no rollback is in progress"));
@@ -516,17 +522,12 @@ impl Run {
         Ok(())
     }
 
-    fn abort(
-        &mut self,
-        ctx: &Ctx,
-        i: usize,
-        e: &Event,
-        by: &str,
-        why: &str,
-        at: Timestamp,
-    ) -> Result<()> {
+    fn abort(&mut self, ctx: &Ctx, by: &str, why: &str, at: Timestamp) -> Result<()> {
         if self.s.status == Status::RollingBack {
-            return Err(invalid(i, e, "the release is already rolling back"));
+            // Already rolling back (perhaps since an earlier event of this
+            // call): the abort asks for nothing more.
+            self.note(at, "abort", vec![by.to_string()]);
+            return Ok(());
         }
         let reason = Reason::new("aborted", format!("aborted by {by}: {why}"))
             .with_subjects([by.to_string()]);

@@ -26,7 +26,9 @@
 //!    has its own canary watch; a `rollback` verdict halts; an
 //!    `inconclusive` one pauses the release for a person, whose `resume`
 //!    accepts the wave), `check`, `approval`, `pause` / `resume`, `abort`
-//!    (rolls back what was deployed), `rollback_finished`.
+//!    (rolls back what was deployed), `rollback_finished`. A pause or abort
+//!    of a release that is already halted or rolling back changes nothing
+//!    (an earlier event of the same call may have stopped it).
 //! 3. **Timeouts**: a step not finished by its start (or its request) plus
 //!    the plan's `timeout` has failed at `now`.
 //! 4. **Failures**: every failed attempt (step failure, timeout, failed
