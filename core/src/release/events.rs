@@ -196,7 +196,7 @@ impl Event {
 ///
 /// ```
 /// let err = rollgate::release::parse_events(serde_json::json!([{"type": "teleport"}])).unwrap_err();
-/// assert_eq!((err.code(), err.path()), ("invalid_event", "events/0"));
+/// assert_eq!((err.code(), err.path()), ("invalid_event", "events/0/type"));
 /// ```
 pub fn parse_events(value: serde_json::Value) -> Result<Vec<Event>> {
     let serde_json::Value::Array(items) = value else {
