@@ -1,11 +1,11 @@
 'use strict'
-// The native addon (native.js loads it) exports every function of
-// rollgate::ffi::FUNCTIONS, registered when it loads. They are named here too
+// The native addon (addon.js loads it) exports every function of
+// rollgate::ffi::FUNCTIONS, registered when it loads. They are named here
 // so that ESM `import { orderServices } from 'rollgate'` finds them (Node's
 // cjs-module-lexer reads these assignments); __test__/exports.test.js
-// checks that this list and the addon's agree.
-const native = require('./native.js')
-module.exports = native
+// checks that this list and the addon's agree. Only these functions are
+// exported (tests/package/node_smoke.js checks the installed package's names).
+const native = require('./addon.js')
 module.exports.orderServices = native.orderServices
 module.exports.blastRadius = native.blastRadius
 module.exports.scheduleServices = native.scheduleServices
@@ -39,3 +39,14 @@ module.exports.startRelease = native.startRelease
 module.exports.advanceRelease = native.advanceRelease
 module.exports.renderNotification = native.renderNotification
 module.exports.evaluateReleaseReadiness = native.evaluateReleaseReadiness
+module.exports.checkParity = native.checkParity
+module.exports.checkPromotion = native.checkPromotion
+module.exports.planMigrations = native.planMigrations
+module.exports.evaluateAccess = native.evaluateAccess
+module.exports.teardownCandidates = native.teardownCandidates
+module.exports.isolationPlan = native.isolationPlan
+module.exports.doraMetrics = native.doraMetrics
+module.exports.assessMaturity = native.assessMaturity
+module.exports.flagBucket = native.flagBucket
+module.exports.flagEnabled = native.flagEnabled
+module.exports.flagExposure = native.flagExposure

@@ -133,3 +133,89 @@ pub mod risk {
             .collect()
     }
 }
+
+/// Synthetic deployment history for the delivery benchmarks, identical to
+/// `benches/delivery_peer.py` (same counter-based generator, vectorised
+/// there with numpy).
+///
+/// Generating model: `r(k) = splitmix64 output k` of the seed (the state
+/// after `k + 1` increments of the golden gamma, finalised). Deployment `i`
+/// draws `r0..r3 = r(4i..4i+3)`: service `svc{r0 mod 200}`; finish
+/// `T0 + 30 i + (r0 >> 32) mod 20` seconds, started 300 s earlier; status by
+/// `r1 mod 100`: below 85 succeeded, below 95 failed, else rolled back;
+/// commit `j` of 3: sha `(r2 >> 20j) & 0xFFFFF` in hex (so commits recur
+/// within a service), lead `(r3 >> 20j) mod 604800` s; an incident caused by
+/// it when `(r1 >> 32) mod 50 = 0`, created 600 s after its finish and
+/// resolved `60 + (r1 >> 40) mod 14400` s later; it remediates an incident
+/// when `(r0 >> 52) mod 100 = 0`.
+pub mod delivery {
+    use chrono::DateTime;
+    use rollgate::{Commit, Deployment, DeploymentStatus, Incident, Timestamp};
+
+    /// 2026-01-05T00:00:00Z.
+    pub const T0: i64 = 1_767_571_200;
+    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    /// The `k`-th output of splitmix64 seeded with `seed`.
+    pub fn r(seed: u64, k: u64) -> u64 {
+        let mut z = seed.wrapping_add(k.wrapping_add(1).wrapping_mul(GAMMA));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp(
+            DateTime::from_timestamp(seconds, 0)
+                .unwrap_or_default()
+                .fixed_offset(),
+        )
+    }
+
+    /// `n` production deployments with 3 commits each, and their incidents.
+    pub fn history(n: usize, seed: u64) -> (Vec<Deployment>, Vec<Incident>) {
+        let mut deployments = Vec::with_capacity(n);
+        let mut incidents = Vec::new();
+        for i in 0..n as u64 {
+            let [r0, r1, r2, r3] = [0, 1, 2, 3].map(|j| r(seed, 4 * i + j));
+            let finish = T0 + 30 * i as i64 + ((r0 >> 32) % 20) as i64;
+            let status = match r1 % 100 {
+                0..=84 => DeploymentStatus::Succeeded,
+                85..=94 => DeploymentStatus::Failed,
+                _ => DeploymentStatus::RolledBack,
+            };
+            let commits = (0..3)
+                .map(|j| Commit {
+                    sha: format!("{:05x}", (r2 >> (20 * j)) & 0xF_FFFF),
+                    committed_at: at(finish - ((r3 >> (20 * j)) % 604_800) as i64),
+                })
+                .collect();
+            let id = format!("d{i}");
+            if (r1 >> 32) % 50 == 0 {
+                let created = finish + 600;
+                incidents.push(Incident {
+                    id: format!("inc{i}"),
+                    created_at: at(created),
+                    resolved_at: Some(at(created + 60 + ((r1 >> 40) % 14_400) as i64)),
+                    caused_by: vec![id.clone()],
+                    severity: None,
+                });
+            }
+            deployments.push(Deployment {
+                id,
+                service: format!("svc{}", r0 % 200),
+                environment: "production".into(),
+                started_at: at(finish - 300),
+                finished_at: at(finish),
+                status,
+                commits,
+                remediates: if (r0 >> 52) % 100 == 0 {
+                    vec![format!("inc{}", i.saturating_sub(1))]
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        (deployments, incidents)
+    }
+}

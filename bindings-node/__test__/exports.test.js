@@ -8,8 +8,9 @@ const path = require('node:path')
 const rollgate = require('..')
 
 const root = path.join(__dirname, '..')
-const exported = Object.keys(require('../native.js'))
-  .filter((k) => typeof rollgate[k] === 'function' && !k.startsWith('_'))
+const native = require('../addon.js')
+const exported = Object.keys(native)
+  .filter((k) => typeof native[k] === 'function' && !k.startsWith('_'))
   .sort()
 
 test('index.js names every function of the addon, and only those', () => {
@@ -25,4 +26,8 @@ test('the typings declare every exported function', () => {
     .join('\n')
   const declared = [...typings.matchAll(/export declare function (\w+)\(/g)].map((m) => m[1]).sort()
   assert.deepEqual(declared, exported)
+})
+
+test('the package exports those functions and nothing else (no __napiBindingTarget)', () => {
+  assert.deepEqual(Object.keys(rollgate).sort(), exported)
 })

@@ -2,6 +2,7 @@
 import * as rollgate from '..'
 import type { Calendar, Plan, RollgateError } from '..'
 import type { CanaryConfig, CanaryVerdict, MetricData, MannWhitneyResult, WatchState, WatchUpdate } from '..'
+import type { AccessDecision, EnvironmentSpec } from '..'
 
 const plan: Plan = {
   name: 'shop',
@@ -154,3 +155,39 @@ void watchUpper
 void canaryEvents
 void watchedQuantile
 void stateSizes
+
+const estate: EnvironmentSpec[] = [
+  { id: 'staging', tier: 'staging', infrastructure: { engine: '15.6' } },
+  { id: 'prod', tier: 'production', infrastructure: { engine: '16.4' } },
+]
+const parityScore: number = rollgate.checkParity(estate, ['staging', 'prod']).pairs[0].parity_score
+const accessDecision: AccessDecision = rollgate.evaluateAccess({ requester: 'bo', environment: 'prod', duration: '1h' },
+  { environments: { prod: {} } }, '2026-03-02T09:00:00Z')
+rollgate.appendChangeRecord(null, accessDecision.record)
+const rounds: number[] = rollgate.planMigrations([{ version: '1', checksum: 'a' }], [{ environment: 'prod' }]).steps.map((s) => s.round)
+const saved: number = rollgate.teardownCandidates(estate, null, '2026-03-02T09:00:00Z').monthly_cost_saved
+const isolatedOrder: string[][] = rollgate.isolationPlan({ name: 'p', services: [{ id: 'a' }] }, ['a']).deploy_order
+void parityScore
+void rounds
+void saved
+void isolatedOrder
+
+// Delivery performance, maturity and feature flags.
+import type { Deployment, DoraReport, Flag, FlagExposure } from '..'
+const deployments: Deployment[] = [
+  { id: 'd1', service: 'api', started_at: '2026-03-02T09:00:00Z', finished_at: '2026-03-02T09:20:00Z', status: 'succeeded',
+    commits: [{ sha: 'a1', committed_at: '2026-03-01T15:00:00Z' }] },
+]
+const dora: DoraReport = rollgate.doraMetrics(deployments, [], { from: '2026-03-02T00:00:00Z', to: '2026-03-09T00:00:00Z', series: 'week' })
+const leadMedian: number | null = dora.totals.lead_time.median_seconds
+const maturity = rollgate.assessMaturity(dora.totals, { release_checklist: true })
+const firstNext: string[] = maturity.areas[0].next_practices[0].supported_by
+const flag: Flag = { key: 'new-checkout', percentage: 25 }
+const bucket: number = rollgate.flagBucket('new-checkout', 'user-1', 'unleash')
+const exposure: FlagExposure = rollgate.flagExposure(flag, { count: 100000, sample: 1000, seed: 1 })
+const enabled: boolean = rollgate.flagEnabled(flag, 'user-1').enabled
+void leadMedian
+void firstNext
+void bucket
+void exposure.enabled.interval
+void enabled

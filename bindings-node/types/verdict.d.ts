@@ -1,3 +1,5 @@
+import type { Reason } from './explain'
+
 /**
  * Canary analysis: `judgeCanary` and the statistical kernels.
  *
@@ -125,18 +127,6 @@ export interface WatchConfig {
 
 export type Classification = 'pass' | 'high' | 'low' | 'continue' | 'no_data' | 'no_data_fail'
 export type Decision = 'promote' | 'continue' | 'rollback' | 'inconclusive'
-
-/** Why a decision came out as it did (the one reason shape of rollgate). */
-export interface Reason {
-  /** Stable machine code, e.g. `metric_failed`. */
-  code: string
-  /** A sentence for the person who must act on it. */
-  message: string
-  /** The metrics the reason is about, sorted. */
-  subjects: string[]
-  /** The numbers behind the sentence, by name. */
-  evidence?: Record<string, unknown>
-}
 
 /** The evidence behind one metric's classification. */
 export interface MetricResult {

@@ -17,6 +17,8 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
         "canary" => "InvalidCanaryError",
         "change" => "InvalidChangeError",
         "release" => "InvalidReleaseError",
+        "delivery" => "InvalidDeliveryError",
+        "environment" => "InvalidEnvironmentError",
         "internal" => "InternalError",
         _ => "RollgateError",
     }

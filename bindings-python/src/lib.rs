@@ -92,7 +92,7 @@ fn doc(f: &Function) -> String {
             None => p.name.to_string(),
         })
         .collect();
-    format!("{}({})\n--\n\n{}", f.name, params.join(", "), f.doc)
+    format!("{}({})\n--\n\n{}", f.name, params.join(", "), f.help())
 }
 
 /// The native module; the public API is re-exported by the `rollgate` package.

@@ -69,6 +69,13 @@ def test_errors_inside_a_calendar_are_calendar_errors() -> None:
     with pytest.raises(rollgate.InvalidCalendarError) as info:
         rollgate.check_window({"allow": [{"start": "09:00", "end": "10:00", "colour": "red"}]}, "2026-01-01T00:00:00Z", 0)
     assert (info.value.code, info.value.path) == ("unknown_field", "/allow/0/colour")
+    # The same calendar inside a plan: still a calendar error, at its path in the plan.
+    plan = {"name": "p", "services": [{"id": "a", "deploy_duration": "1m"}],
+            "regions": [{"id": "r", "traffic_share": 1, "calendar": "c"}],
+            "calendars": {"c": {"allow": [{"days": ["someday"], "start": "09:00", "end": "10:00"}]}}}
+    with pytest.raises(rollgate.InvalidCalendarError) as info:
+        rollgate.schedule_rollout(plan, "2026-01-01T00:00:00Z")
+    assert (info.value.code, info.value.path) == ("invalid_input", "/calendars/c/allow/0/days/0")
 
 
 def test_an_allow_range_in_the_past_is_no_window_within_the_horizon() -> None:

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
         ChangeOutcome,
         ChangeRecord,
         Checkpoint,
+
+        Deployment,
+        DoraOptions,
+        Flag,
+        Incident,
         GovernancePolicy,
         MetricData,
         Plan,
@@ -53,6 +58,7 @@ def main() -> None:
     calendar_example()
     rollout_example()
     risk_tour(plan)
+    delivery_tour()
 
 
 def canary() -> CanaryVerdict:
@@ -205,6 +211,67 @@ def risk_tour(plan: Plan) -> None:
         raise
     except rollgate.RollgateError as err:
         print(err.code, err.path)
+
+    environments()
+
+
+def environments() -> None:
+    estate: list[rollgate.EnvironmentSpec] = [
+        {"id": "staging", "tier": "staging", "infrastructure": {"engine": "15.6"}},
+        {"id": "prod", "tier": "production", "infrastructure": {"engine": "16.4"}},
+    ]
+    pair = rollgate.check_parity(estate, ["staging", "prod"])["pairs"][0]
+    print(pair["from"], pair["parity_score"], [f["class"] for f in pair["findings"]])
+    steps = rollgate.plan_migrations([{"version": "1", "checksum": "a"}], [{"environment": "prod"}])["steps"]
+    print([(s["round"], s["environment"]) for s in steps])
+    access = rollgate.evaluate_access(
+        {"requester": "bo", "environment": "prod", "duration": "1h"},
+        {"environments": {"prod": {}}}, "2026-03-02T09:00:00Z")
+    rollgate.append_change_record(None, access["record"])
+    print(rollgate.teardown_candidates(estate, None, "2026-03-02T09:00:00Z")["monthly_cost_saved"])
+    iso = rollgate.isolation_plan({"name": "p", "services": [{"id": "a"}]}, ["a"])
+    print(iso["deploy_order"])
+    try:
+        rollgate.check_parity(estate, ["qa"])
+    except rollgate.InvalidEnvironmentError as err:
+        print(err.code, err.environment)
+
+
+def delivery_tour() -> None:
+    deployments: list[Deployment] = [
+        {
+            "id": "d1",
+            "service": "api",
+            "started_at": "2026-03-02T09:00:00Z",
+            "finished_at": "2026-03-02T09:20:00Z",
+            "status": "succeeded",
+            "commits": [{"sha": "a1", "committed_at": "2026-03-01T15:00:00Z"}],
+        },
+        {
+            "id": "d2",
+            "service": "api",
+            "started_at": "2026-03-03T09:00:00Z",
+            "finished_at": "2026-03-03T09:20:00Z",
+            "status": "rolled_back",
+        },
+    ]
+    incidents: list[Incident] = [{"id": "i1", "created_at": "2026-03-03T10:00:00Z", "caused_by": ["d2"]}]
+    options: DoraOptions = {"from": "2026-03-02T00:00:00Z", "to": "2026-03-09T00:00:00Z", "series": "week"}
+    report = rollgate.dora_metrics(deployments, incidents, options)
+    median: float | None = report["totals"]["lead_time"]["median_seconds"]
+    rating = report["totals"]["tiers"]["lead_time"]
+    print(median, rating["tier"] if rating else None, [r["code"] for r in report["totals"]["reasons"]])
+    assessment = rollgate.assess_maturity(report["totals"], {"release_checklist": True})
+    for area in assessment["areas"]:
+        print(area["area"], area["level"], [p["supported_by"] for p in area["next_practices"]])
+    flag: Flag = {"key": "new-checkout", "percentage": 25}
+    print(rollgate.flag_bucket("new-checkout", "user-1", "unleash"), rollgate.flag_enabled(flag, "user-1")["enabled"])
+    exposure = rollgate.flag_exposure(flag, {"count": 100000, "sample": 1000, "seed": 1})
+    print(exposure["enabled"]["units"], exposure["enabled"]["interval"])
+    try:
+        rollgate.dora_metrics(deployments, [{"id": "i", "created_at": "2026-03-03T10:00:00Z", "caused_by": ["zz"]}])
+    except rollgate.InvalidDeliveryError as err:
+        print(err.code, err.path, err.deployment)
 
 
 if __name__ == "__main__":

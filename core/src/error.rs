@@ -6,7 +6,8 @@
 //! window is a *finding* inside a successful result, never an `Err`.
 //!
 //! Kinds are grouped by the family of input they are about ([`PlanError`],
-//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`ReleaseError`]), plus the
+//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`ReleaseError`],
+//! [`EnvironmentError`], [`DeliveryError`]), plus the
 //! [`InputError`]s that any document can raise (wrong type, unknown field,
 //! bad duration) and the [`InternalError`] a binding reports when something
 //! that should not happen did. Each kind is a small enum whose variants hold
@@ -61,6 +62,14 @@ pub enum ErrorKind {
     /// A release being driven: its stored state, events, notification templates.
     #[error(transparent)]
     Release(#[from] ReleaseError),
+    /// Environment specs, promotion paths, migrations, access and teardown.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+
+    /// Deployment and incident records, delivery-performance options, feature
+    /// flags and their populations.
+    #[error(transparent)]
+    Delivery(#[from] DeliveryError),
     /// A failure of rollgate itself, reported instead of aborting the host.
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -255,14 +264,16 @@ pub enum CalendarError {
 #[non_exhaustive]
 pub enum CanaryError {
     /// A metric sample is NaN or infinite (under `nan_policy: reject`), or
-    /// negative where only values `≥ 0` make sense (a canary watch's samples).
+    /// negative where only values `≥ 0` make sense (a canary watch's samples),
+    /// or is not a number at all.
     #[error("sample {index}{} is {value}", metric.as_ref().map(|m| format!(" of metric `{m}`")).unwrap_or_default())]
     InvalidSample {
         /// The metric the sample belongs to (absent for the kernels).
         metric: Option<String>,
         /// Position of the value in its sample.
         index: usize,
-        /// The value: `"NaN"`, `"inf"` or `"-inf"`.
+        /// The value: `"NaN"`, `"inf"` or `"-inf"`, or for a value that is
+        /// not a number, `not a number (string "2")` and the like.
         value: String,
     },
     /// An event count or trial count is negative, fractional, non-finite, or
@@ -398,6 +409,68 @@ pub enum ReleaseError {
     },
 }
 
+/// Environment specs, a promotion path or a rule that cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EnvironmentError {
+    /// A promotion path, rule, request or history names an environment that
+    /// is not defined.
+    #[error("unknown environment `{environment}`")]
+    UnknownEnvironment {
+        /// The id that does not exist.
+        environment: String,
+    },
+}
+
+/// Deployment or incident records, delivery-performance options or a feature
+/// flag that cannot be evaluated. Timestamps out of order (an incident
+/// resolved before it was created, a deployment finishing before it
+/// started, `to` before `from`) are
+/// [`CalendarError::InvalidTimestamp`], like every other timestamp at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeliveryError {
+    /// Two deployments (or two incidents) share an id.
+    #[error("duplicate record id `{id}` (already used at {first_path})")]
+    DuplicateRecord {
+        /// The repeated id.
+        id: String,
+        /// JSON pointer to the first occurrence's id.
+        first_path: String,
+    },
+    /// An incident's `caused_by` names a deployment that is not in the
+    /// deployments given.
+    #[error("unknown deployment `{deployment}`")]
+    UnknownDeployment {
+        /// The id that does not exist.
+        deployment: String,
+    },
+    /// A report year for which rollgate has no tier table.
+    #[error("no DORA tier table for report year {year}{}", expected_years(known))]
+    UnknownReportYear {
+        /// The year as given.
+        year: i64,
+        /// The years rollgate has tables for, ascending.
+        known: Vec<u16>,
+    },
+    /// A rollout percentage outside 0–100, not a whole number, or not
+    /// increasing from one stage to the next.
+    #[error("invalid percentage {value}: {message}")]
+    InvalidPercentage {
+        /// The percentage as given.
+        value: f64,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+fn expected_years(known: &[u16]) -> String {
+    let years: Vec<String> = known.iter().map(u16::to_string).collect();
+    format!(" (known: {})", years.join(", "))
+}
+
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
@@ -441,6 +514,12 @@ pub enum ErrorFamily {
     /// A release being driven: a stored release state, an event, a
     /// notification template.
     Release,
+    /// Environment specs, promotion paths, migrations, access requests and
+    /// teardown policies.
+    Environment,
+    /// Deployment and incident records, delivery-performance options, feature
+    /// flags and their populations.
+    Delivery,
     /// Not the input's fault: a failure inside rollgate.
     Internal,
 }
@@ -458,6 +537,8 @@ impl ErrorFamily {
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
             ErrorFamily::Release => "release",
+            ErrorFamily::Environment => "environment",
+            ErrorFamily::Delivery => "delivery",
             ErrorFamily::Internal => "internal",
         }
     }
@@ -507,6 +588,16 @@ impl ErrorKind {
                 ReleaseError::IncompatibleState { .. } => "incompatible_state",
                 ReleaseError::UnknownPlaceholder { .. } => "unknown_placeholder",
             },
+            ErrorKind::Environment(EnvironmentError::UnknownEnvironment { .. }) => {
+                "unknown_environment"
+            }
+
+            ErrorKind::Delivery(kind) => match kind {
+                DeliveryError::DuplicateRecord { .. } => "duplicate_record",
+                DeliveryError::UnknownDeployment { .. } => "unknown_deployment",
+                DeliveryError::UnknownReportYear { .. } => "unknown_report_year",
+                DeliveryError::InvalidPercentage { .. } => "invalid_percentage",
+            },
             ErrorKind::Internal(InternalError::InternalError { .. }) => "internal_error",
         }
     }
@@ -521,6 +612,8 @@ impl ErrorKind {
             ErrorKind::Canary(_) => ErrorFamily::Canary,
             ErrorKind::Change(_) => ErrorFamily::Change,
             ErrorKind::Release(_) => ErrorFamily::Release,
+            ErrorKind::Environment(_) => ErrorFamily::Environment,
+            ErrorKind::Delivery(_) => ErrorFamily::Delivery,
             ErrorKind::Internal(_) => ErrorFamily::Internal,
         }
     }
@@ -533,6 +626,8 @@ impl ErrorKind {
             ErrorKind::Canary(kind) => serde_json::to_value(kind),
             ErrorKind::Change(kind) => serde_json::to_value(kind),
             ErrorKind::Release(kind) => serde_json::to_value(kind),
+            ErrorKind::Environment(kind) => serde_json::to_value(kind),
+            ErrorKind::Delivery(kind) => serde_json::to_value(kind),
             ErrorKind::Internal(kind) => serde_json::to_value(kind),
         }
     }
@@ -849,6 +944,27 @@ mod tests {
                 ),
                 "unknown_placeholder",
                 ErrorFamily::Release,
+            ),
+            (
+                Error::new(
+                    "promotion_path/1",
+                    EnvironmentError::UnknownEnvironment {
+                        environment: "qa".into(),
+                    },
+                ),
+                "unknown_environment",
+                ErrorFamily::Environment,
+            ),
+            (
+                Error::new(
+                    "options/report_year",
+                    DeliveryError::UnknownReportYear {
+                        year: 2019,
+                        known: vec![2022, 2023, 2024],
+                    },
+                ),
+                "unknown_report_year",
+                ErrorFamily::Delivery,
             ),
             (
                 Error::internal("boom"),

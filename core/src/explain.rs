@@ -119,6 +119,41 @@
 //! | readiness | `window_closed_at_start`, `window_open_at_start` | calendar reason codes, region | whether the first wave may start at the planned start; evidence `until` |
 //! | readiness | `governance_allowed`, `no_governance_policy` | | governance's answer (its violations block, its missing requirements are conditions, with their own codes) |
 //! | readiness | `recommended_strategy`, `strategy_differs`, `feature_flag_recommended` | the service | the strategy check; evidence `recommended` |
+//! | environments (parity) | `allowed_by_rule` | environments, service | a difference an `allow` rule expects |
+//! | environments (parity) | `data_volume_within_ratio`, `data_volume_below_ratio` | environments | the earlier store holds at least (less than) the declared share of the later one |
+//! | environments (parity) | `promotion_pending` | environments, service | the earlier environment runs a newer version not promoted yet |
+//! | environments (parity) | `service_ahead`, `version_ahead`, `artifact_rebuilt` | environments, service | the later environment runs what the earlier never ran |
+//! | environments (parity) | `service_missing`, `version_differs`, `key_missing`, `value_differs` | environments, service | drift: an unexpected difference |
+//! | environments (parity) | `parity_blocking`, `parity_drift`, `parity_clear` | environments | a pair's verdict |
+//! | environments (promotion) | `artifact_rebuilt`, `stage_skipped`, `gate_not_passed`, `soak_too_short` | environment, gate | a promotion rule broken |
+//! | environments (promotion) | `gate_pending`, `soak_pending` | environment, gate | what the next promotion waits for |
+//! | environments (migrations) | `checksum_mismatch`, `missing_script`, `gap`, `not_applied_upstream`, `contract_before_expand` | environment, version | a migration problem |
+//! | environments (access) | `approved`, `no_approval_required`, `approval_required`, `approver_not_eligible`, `self_approval_ignored` | person or environment | the approval rule |
+//! | environments (access) | `scope_not_allowed`, `ticket_required`, `no_eligible_approver`, `break_glass_not_on_call` | scopes, person, environment | why access is denied |
+//! | environments (access) | `break_glass_on_call`, `duration_capped`, `review_required` | person | break-glass and duration limits |
+//! | environments (teardown) | `expired`, `idle`, `over_budget`, `orphaned` | environment | why an environment should go |
+//! | environments (teardown) | `production`, `protected_label`, `tier_not_eligible` | environment | why it is kept anyway |
+//! | environments (isolation) | `bring_dependency`, `bring_stateful` | dependency, services under test | deploy it into the isolated environment |
+//! | environments (isolation) | `shared_in_place`, `shared_read_only`, `stub_shared_stateful` | dependency, services under test | use a shared dependency in place, or stub it |
+//! | delivery | `dora_tier` | metric | the metric's DORA tier in a report year, with the next tier up, its target and the gap |
+//! | delivery | `dora_overall_tier` | | the best tier that a majority of the rated metrics reach |
+//! | delivery | `dora_no_data` | metric | nothing in the window to rate the metric on |
+//! | delivery | `recovery_from_deployments` | `recovery_time` | no incident was resolved: recovery is rated on failed deployments restored |
+//! | delivery | `failure_unrestored` | `recovery_time` | failure episodes never followed by a successful deployment of their service |
+//! | delivery | `window_from_records` | | an open end of the window was set from the records' first and last days |
+//! | delivery | `unowned_services` | services | services without an owner in the plan, grouped as `(no owner)` |
+//! | delivery | `maturity_level_met` | practices | a maturity level reached, with the practices that reach it |
+//! | delivery | `practice_missing` | practices | the practices the next level needs |
+//! | delivery | `metric_met` | metric | a level's metric gate holds |
+//! | delivery | `metric_below` | metric | a level's metric gate does not hold |
+//! | delivery | `metric_missing` | metric | a level's metric gate has no measurement |
+//! | delivery | `practice_ahead` | practices | practices adopted above the level reached |
+//! | delivery | `maturity_without_metrics` | | no delivery metrics given: gated levels stay unreached |
+//! | delivery | `flag_rollout_in` | flag key | the unit's bucket is within the flag's rollout |
+//! | delivery | `flag_rollout_out` | flag key | the unit's bucket is outside the flag's rollout |
+//! | delivery | `flag_variant` | variant | the variant served and the weights it holds |
+//! | delivery | `exposure_counted` | flag key | exposure counted over the unit ids given |
+//! | delivery | `exposure_sampled` | flag key | exposure estimated from a seeded sample of a unit count |
 //!
 //! Modules add their rows here as they adopt the shape.
 

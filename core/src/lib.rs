@@ -42,6 +42,9 @@
 
 pub mod change;
 pub mod changelog;
+pub mod environments;
+
+pub mod delivery;
 pub mod error;
 pub mod explain;
 pub mod governance;
@@ -67,6 +70,19 @@ pub use change::{
 pub use changelog::{
     append_change_record, verify_change_log, ChangeLogVerification, ChangeRecord,
     ChangeRecordInput, Checkpoint,
+};
+pub use delivery::{
+    assess_maturity, dora_metrics, flag_bucket, flag_enabled, flag_exposure, Commit,
+    DeliveryMetrics, Deployment, DeploymentStatus, DoraOptions, DoraReport, DoraTier, Flag,
+    FlagAlgorithm, FlagDecision, FlagExposure, GroupBy, Incident, MaturityAssessment, Population,
+    SeriesPeriod,
+};
+pub use environments::{
+    check_parity, check_promotion, evaluate_access, isolation_plan, plan_migrations,
+    teardown_candidates, AccessDecision, AccessOutcome, AccessPolicy, AccessRequest, Artifact,
+    EnvironmentSpec, EnvironmentTier, IsolationOptions, IsolationPlan, MigrationHistory,
+    MigrationPlan, MigrationScript, ParityReport, ParityRules, PromotionCheck, PromotionDeployment,
+    PromotionRules, TeardownPlan, TeardownPolicy,
 };
 pub use error::{Error, ErrorFamily, ErrorKind, Result};
 pub use governance::{evaluate_governance, GovernanceDecision, GovernancePolicy};
@@ -103,3 +119,9 @@ pub use window::{
     WindowSpec,
 };
 pub use wire::DurationSecs;
+
+/// The README's Rust blocks, run as doc tests (tests/readme/run.py runs the
+/// other languages' blocks).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -3,7 +3,7 @@
 kernels, computed with scipy (and, where scipy has no equivalent, with a
 direct brute-force transcription of R's algorithm) — never with rollgate.
 
-    python -m venv /tmp/v && /tmp/v/bin/pip install numpy scipy
+    python -m venv /tmp/v && /tmp/v/bin/pip install numpy scipy mpmath
     /tmp/v/bin/python tests/vectors/generate_stats.py
 
 Sources per function:
@@ -18,9 +18,12 @@ Sources per function:
   differences by bisection — the limit of R's uniroot(tol = 1e-4).
 - compare_proportions: scipy.stats.fisher_exact / chi2_contingency(correction
   = False) / the pooled z test; ratio interval from
-  scipy.stats.contingency.relative_risk(...).confidence_interval (Katz).
+  scipy.stats.contingency.relative_risk(...).confidence_interval (Katz);
+  at 10^7..10^15 events the score z from exact rationals (exact_score_p).
 - compare_rates: scipy.stats.binomtest (p-value, exact Clopper-Pearson
-  interval mapped to the rate ratio as R's poisson.test).
+  interval mapped to the rate ratio as R's poisson.test); at 10^7..10^15
+  events mpmath at 40 digits instead (huge_rate_case: scipy's Boost ibeta
+  is off by up to 2e-9 there, and its lower end is 0 for 10 in 10^13).
 - welch_t_test: scipy.stats.ttest_ind(equal_var = False) and its
   confidence_interval.
 - ks_test: scipy.stats.ks_2samp(method = "exact"); for n*m above 1e6,
@@ -223,6 +226,9 @@ cases += [
     {"name": "mann_whitney rejects NaN (null) with its index", "function": "mann_whitney",
      "input": [[1.0, None, 3.0], [1.0, 2.0]], "error_code": "invalid_sample", "error_path": "x/1",
      "error_fields": {"index": 1, "value": "NaN"}},
+    {"name": "mann_whitney rejects a value that is not a number with its index", "function": "mann_whitney",
+     "input": [[1.0, 2.0], [1.0, True]], "error_code": "invalid_sample", "error_path": "y/1",
+     "error_fields": {"index": 1, "value": "not a number (boolean `true`)"}},
     {"name": "mann_whitney rejects confidence 1", "function": "mann_whitney",
      "input": [[1.0, 2.0], [1.0, 2.0], "two-sided", 1.0], "error_code": "invalid_config", "error_path": "confidence"},
     {"name": "mann_whitney rejects an unknown alternative", "function": "mann_whitney",
@@ -235,7 +241,24 @@ cases += [
 
 
 # ---------------------------------------------------------------- proportions
-def prop_case(name, a, n1, c, n2, alternative="two-sided", confidence=0.95):
+def exact_score_p(a, n1, c, n2, alternative):
+    """The pooled score test's p-value with z from exact rationals and the
+    normal tail at 40 digits (mpmath): in doubles `a/n1 - c/n2` keeps only 7
+    digits at 10^15 events, and scipy's chi2_contingency / the float z
+    carry that (2.7e-9 in the p-value)."""
+    from fractions import Fraction
+    import mpmath as mp
+    mp.mp.dps = 40
+    pooled = Fraction(a + c, n1 + n2)
+    diff = Fraction(a, n1) - Fraction(c, n2)
+    z2 = diff * diff / (pooled * (1 - pooled) * (Fraction(1, n1) + Fraction(1, n2)))
+    z = mp.sqrt(mp.mpf(z2.numerator) / z2.denominator) * (1 if diff >= 0 else -1)
+    tail = {"two-sided": mp.erfc(abs(z) / mp.sqrt(2)), "greater": mp.erfc(z / mp.sqrt(2)) / 2,
+            "less": mp.erfc(-z / mp.sqrt(2)) / 2}[alternative]
+    return float(min(tail, 1))
+
+
+def prop_case(name, a, n1, c, n2, alternative="two-sided", confidence=0.95, exact=False):
     table = [[a, n1 - a], [c, n2 - c]]
     total = n1 + n2
     ev = a + c
@@ -243,6 +266,9 @@ def prop_case(name, a, n1, c, n2, alternative="two-sided", confidence=0.95):
     if min(expected) < 5:
         method = "fisher_exact"
         p = stats.fisher_exact(table, alternative=alternative).pvalue
+    elif exact:
+        method = "score"
+        p = exact_score_p(a, n1, c, n2, alternative)
     else:
         method = "score"
         if alternative == "two-sided":
@@ -317,6 +343,14 @@ cases.append({"name": "extreme: fisher with 10^12 trials per arm", "function": "
               "input": [3, T, 0, T, "two-sided", 0.95],
               "expected": prop_expected(3, T, 0, T, fisher_exact_int(3, T, 0, T), "fisher_exact", "two-sided", 0.95)})
 
+# Huge counts: the score test (exact rational z, see exact_score_p); one in
+# eight trials an event, about one standard deviation apart.
+for events in [10**7, 10**9, 10**12, 10**15]:
+    d = int(1.5 * math.isqrt(events))
+    for alt in ["greater", "two-sided"]:
+        cases.append(prop_case(f"extreme: score test at {events:.0e} events per arm, {alt}",
+                               events + d, 8 * events, events, 8 * events, alt, exact=True))
+
 
 def rate_case(name, ex, tx, ey, ty, alternative="two-sided", confidence=0.95):
     n = ex + ey
@@ -346,6 +380,146 @@ cases += [
     rate_case("extreme: exposures of 1e-300", 4, 1e-300, 9, 3e-300, "less", 0.9),
     {"name": "extreme: a rate beyond the double range", "function": "compare_rates",
      "input": [5, 5e-324, 1, 1], "error_code": "invalid_count", "error_path": "exposure_x"},
+]
+
+
+# Huge counts (issue 9): 10^7 to 10^15 events. scipy's binomtest and
+# beta.ppf rest on Boost's ibeta, which is not accurate here (its continued
+# fraction is cut short near the mean: at a = b = 1e12, 1e-3 relative; at
+# 1e15, 0.25), so these references are computed with mpmath at 40 digits:
+# the binomial tails as the integral of the beta density (Gauss-Legendre
+# pieces of half a standard deviation over 40 standard deviations), R's
+# two-sided rule with the pmf from mpmath's loggamma, and the Clopper-Pearson
+# ends by Newton's method on that integral. scipy's own values are printed
+# beside them (`--compare-scipy`).
+import sys  # noqa: E402
+
+import mpmath as mp  # noqa: E402
+
+mp.mp.dps = 40
+
+
+def mp_beta_tails(a, b, x):
+    """(I_x(a, b), 1 - I_x(a, b)) for an exact x (an mpf)."""
+    a, b = mp.mpf(a), mp.mpf(b)
+    n = a + b
+    mean, sd = a / n, mp.sqrt(a * b / (n * n * (n + 1)))
+    log_norm = mp.loggamma(a) + mp.loggamma(b) - mp.loggamma(n)
+
+    def density(t):
+        return mp.exp((a - 1) * mp.log(t) + (b - 1) * mp.log1p(-t) - log_norm)
+
+    def pieces(lo, hi):
+        pts, step = [lo], sd / 2
+        while pts[-1] + step < hi:
+            pts.append(pts[-1] + step)
+        return pts + [hi]
+
+    if x <= mean:
+        low = mp.quad(density, pieces(max(mp.mpf(0), x - 40 * sd), x))
+        return low, 1 - low
+    high = mp.quad(density, pieces(x, min(mp.mpf(1), x + 40 * sd)))
+    return 1 - high, high
+
+
+def mp_pbinom_upper(k, n, p):
+    """P(X >= k), X ~ Binomial(n, p) = I_p(k, n - k + 1)."""
+    return mp.mpf(1) if k <= 0 else mp_beta_tails(k, n - k + 1, p)[0]
+
+
+def mp_pbinom(k, n, p):
+    """P(X <= k) = 1 - I_p(k + 1, n - k)."""
+    return mp.mpf(1) if k >= n else mp_beta_tails(k + 1, n - k, p)[1]
+
+
+def mp_ln_pmf(j, n, p):
+    return (mp.loggamma(n + 1) - mp.loggamma(j + 1) - mp.loggamma(n - j + 1)
+            + j * mp.log(p) + (n - j) * mp.log1p(-p))
+
+
+def mp_binom_test(k, n, p, alternative):
+    """R's binom.test p-value (relErr 1 + 1e-7 for the two-sided rule)."""
+    if alternative == "greater":
+        return mp_pbinom_upper(k, n, p)
+    if alternative == "less":
+        return mp_pbinom(k, n, p)
+    mean = n * p
+    if k == mean:
+        return mp.mpf(1)
+    threshold = mp_ln_pmf(k, n, p) + mp.log(1 + mp.mpf(10) ** -7)
+    if k < mean:
+        lo, hi = int(mp.ceil(mean)), n  # first j >= lo with pmf(j) <= d
+        if mp_ln_pmf(hi, n, p) > threshold:
+            return mp_pbinom(k, n, p)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if mp_ln_pmf(mid, n, p) <= threshold else (mid + 1, hi)
+        return min(mp.mpf(1), mp_pbinom(k, n, p) + mp_pbinom_upper(lo, n, p))
+    lo, hi = 0, int(mp.floor(mean))  # last j <= hi with pmf(j) <= d
+    if mp_ln_pmf(0, n, p) > threshold:
+        return mp_pbinom_upper(k, n, p)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if mp_ln_pmf(mid, n, p) <= threshold else (lo, mid - 1)
+    return min(mp.mpf(1), mp_pbinom(lo, n, p) + mp_pbinom_upper(k, n, p))
+
+
+def mp_beta_ppf(q, a, b, start):
+    """The q quantile of Beta(a, b) by Newton's method on mp_beta_tails."""
+    a_, b_ = mp.mpf(a), mp.mpf(b)
+    log_norm = mp.loggamma(a_) + mp.loggamma(b_) - mp.loggamma(a_ + b_)
+    x = mp.mpf(start)
+    for _ in range(30):
+        density = mp.exp((a_ - 1) * mp.log(x) + (b_ - 1) * mp.log1p(-x) - log_norm)
+        step = (mp_beta_tails(a, b, x)[0] - q) / density
+        x = x - step if x - step > 0 else x / 4  # never below 0 (skewed Beta)
+        if abs(step) < x * mp.mpf(10) ** -25:
+            return x
+    raise RuntimeError("Newton did not converge")
+
+
+def huge_rate_case(name, ex, tx, ey, ty, alternative="two-sided", confidence=0.95):
+    n = ex + ey
+    pi = tx / (tx + ty)  # the double rollgate computes; exact from here on
+    p = mp.mpf(pi)
+    alpha = 1 - confidence
+    pv = mp_binom_test(ex, n, p, alternative)
+    q_lo, q_hi = {"two-sided": (alpha / 2, alpha / 2), "greater": (alpha, 0),
+                  "less": (0, alpha)}[alternative]
+    sci = stats.binomtest(ex, n, pi, alternative=alternative)
+    sci_ci = sci.proportion_ci(confidence_level=confidence, method="exact")
+    # scipy's ends start Newton (its lower end is 0 for 10 events in 10^13).
+    lo_start = sci_ci.low if sci_ci.low > 0 else ex / n / 2
+    lo = mp_beta_ppf(q_lo, ex, n - ex + 1, lo_start) if q_lo > 0 and ex > 0 else mp.mpf(0)
+    hi = mp_beta_ppf(1 - q_hi, ex + 1, n - ex, sci_ci.high) if q_hi > 0 and ex < n else mp.mpf(1)
+
+    def to_ratio(v):
+        return None if v >= 1 else float(v / (1 - v) * mp.mpf(ty) / mp.mpf(tx))
+
+    if "--compare-scipy" in sys.argv:
+        for what, ours, theirs in [("p", pv, sci.pvalue), ("lo", lo, sci_ci.low), ("hi", hi, sci_ci.high)]:
+            rel = abs(float(ours) - theirs) / max(float(ours), 1e-300)
+            print(f"{name}: {what} mpmath {mp.nstr(ours, 17)} scipy {theirs!r} (relative {rel:.1e})")
+    exp = {"p_value": float(pv), "ratio": (ex / tx) / (ey / ty) if ey > 0 else None,
+           "ci": [to_ratio(lo), to_ratio(hi)], "rate_x": ex / tx, "rate_y": ey / ty,
+           "method": "conditional_binomial", "alternative": alternative, "confidence": confidence}
+    return {"name": name, "function": "compare_rates", "input": [ex, tx, ey, ty, alternative, confidence],
+            "expected": exp, "tolerance": 1e-12}
+
+
+for events in [10**7, 10**9, 10**12, 10**15]:
+    # About one standard deviation above an even split.
+    d = int(1.5 * math.isqrt(events))
+    for alt in ["greater", "two-sided"]:
+        cases.append(huge_rate_case(f"extreme: {events:.0e} events per arm, {alt}",
+                                    events + d, 1.0, events, 1.0, alt))
+cases += [
+    # The property test's seed: p = 1/2 + pmf(n/2)/2 at the mean.
+    huge_rate_case("extreme: 10^12 events on each side, greater", 10**12, 1.0, 10**12, 1.0, "greater"),
+    huge_rate_case("extreme: 10^12 events, exposure 1 : 3, less", 10**12, 1.0, 3 * 10**12 + 2 * 10**6, 3.0,
+                   "less", 0.9),
+    huge_rate_case("extreme: 10 events against 10^13 at exposure 1 : 10^12", 10, 1.0, 10**13, 1e12,
+                   "greater"),
 ]
 
 
@@ -544,7 +718,7 @@ cases += [
 # i64: 1e-300 becomes 0 and 1e300 saturates to 2^63 - 1. Cases with such an
 # input are marked, and the Node runner skips them with this reason; set
 # NODE_READS_DOUBLES once the binding's reader is fixed and regenerate.
-NODE_READS_DOUBLES = False
+NODE_READS_DOUBLES = True
 
 
 def node_corrupts(value) -> bool:

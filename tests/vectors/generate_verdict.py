@@ -362,6 +362,10 @@ case("NaN under nan_policy reject names metric and index", cfg,
      {"latency": {"baseline": ok, "canary": [1, 2, None]}},
      error_code="invalid_sample", error_path="data/latency/canary/2",
      error_fields={"metric": "latency", "index": 2, "value": "NaN"})
+case("a value that is not a number is an invalid sample naming metric and index", cfg,
+     {"latency": {"baseline": ok, "canary": [1, "2", 3]}},
+     error_code="invalid_sample", error_path="data/latency/canary/1",
+     error_fields={"metric": "latency", "index": 1, "value": 'not a number (string "2")'})
 case("negative count", cfg, {"errors": {"baseline": {"events": -1, "trials": 10}, "canary": {"events": 0, "trials": 10}}},
      error_code="invalid_count", error_path="data/errors/baseline/events")
 case("events above trials", cfg, {"errors": {"baseline": {"events": 1, "trials": 10}, "canary": {"events": 11, "trials": 10}}},

@@ -11,11 +11,17 @@ with ``.code`` and ``.path``.
 [['db'], ['api']]
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: it would bind `annotations`
+# as a public name of the package (tests/test_package.py checks the names).
+from importlib import metadata as _metadata
 
 from . import _native
 from . import errors as _errors
 from ._native import *  # noqa: F401,F403  (every public function lives in the native module)
 from .errors import *  # noqa: F401,F403
+
+#: The installed package's version. maturin takes it from the Cargo workspace
+#: (`version` in the top-level Cargo.toml), the one place it is written.
+__version__: str = _metadata.version("rollgate")
 
 __all__ = [name for name in dir(_native) if not name.startswith("_")] + list(_errors.__all__)

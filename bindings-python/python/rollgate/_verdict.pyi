@@ -2,6 +2,8 @@
 from collections.abc import Buffer, Mapping, Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ._explain import Reason
+
 __all__ = [
     "Samples",
     "Alternative",
@@ -11,7 +13,6 @@ __all__ = [
     "MetricConfig",
     "Thresholds",
     "CanaryConfig",
-    "Reason",
     "MetricResult",
     "GroupScore",
     "CanaryVerdict",
@@ -125,14 +126,6 @@ class CanaryConfig(TypedDict):
     thresholds: NotRequired[Thresholds]
     correction: NotRequired[Literal["none", "holm", "bh"]]
     watch: NotRequired[WatchConfig | None]
-
-class Reason(TypedDict):
-    """Why a decision came out as it did (the one reason shape of rollgate)."""
-
-    code: str
-    message: str
-    subjects: list[str]
-    evidence: NotRequired[dict[str, Any]]
 
 class MetricResult(TypedDict):
     classification: Literal["pass", "high", "low", "continue", "no_data", "no_data_fail"]

@@ -23,6 +23,8 @@ __all__ = [
     "InvalidCanaryError",
     "InvalidChangeError",
     "InvalidReleaseError",
+    "InvalidEnvironmentError",
+    "InvalidDeliveryError",
     "InternalError",
 ]
 
@@ -92,6 +94,34 @@ class InvalidReleaseError(RollgateError, ValueError):
     """For ``invalid_event``: the event's ``type``."""
     placeholder: str | None = None
     """For ``unknown_placeholder``: the placeholder's name."""
+
+
+class InvalidEnvironmentError(RollgateError, ValueError):
+    """Environment specs, a promotion path, migration histories, an access
+    request or a teardown policy name an environment that is not defined
+    (``unknown_environment``, with ``environment``)."""
+
+    environment: str | None = None
+    """For ``unknown_environment``: the id that does not exist."""
+
+
+class InvalidDeliveryError(RollgateError, ValueError):
+    """Deployment or incident records, delivery-metrics options, a maturity
+    checklist or a feature flag cannot be evaluated: a repeated record id
+    (``duplicate_record``, with ``id`` and ``first_path``), an incident caused
+    by an unknown deployment (``unknown_deployment``, with ``deployment``), a
+    report year without a tier table (``unknown_report_year``, with ``year``
+    and ``known``), a rollout percentage that is not a whole number from 0 to
+    100 (``invalid_percentage``), or an unknown practice (``unknown_field``).
+    Timestamps out of order are :class:`InvalidCalendarError`
+    (``invalid_timestamp``)."""
+
+    deployment: str | None = None
+    """For ``unknown_deployment``: the id that does not exist."""
+    year: int | None = None
+    """For ``unknown_report_year``: the year as given."""
+    known: list[int] | None = None
+    """For ``unknown_report_year``: the years with a tier table."""
 
 
 class InternalError(RollgateError):

@@ -217,11 +217,8 @@ impl<'a, H: Host> Args<'a, H> {
     /// A sample argument: numbers, `None`/`null` for missing values (NaN),
     /// or a numeric buffer.
     pub fn samples(&self, i: usize) -> Result<Vec<f64>, Failure<H::Cause, H::Error>> {
-        let list: Vec<Option<Number>> = self.canary(i, self.name(i))?;
-        Ok(list
-            .into_iter()
-            .map(|v| v.map_or(f64::NAN, |n| n.0))
-            .collect())
+        let crate::wire::Samples(list) = self.canary(i, self.name(i))?;
+        Ok(list)
     }
 
     /// The optional `(alternative, confidence)` of a test at `i` and `i + 1`,

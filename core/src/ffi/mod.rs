@@ -46,7 +46,7 @@ pub use ser::{to_host, Error as BuildError};
 /// let x = serde_json::json!([1, 2, "three"]);
 /// let y = serde_json::json!([4, 5]);
 /// let Err(Failure::Error(err, _)) = call(&JsonHost::new(), function("mann_whitney").unwrap(), &[&x, &y]) else { panic!() };
-/// assert_eq!((err.code(), err.path()), ("invalid_config", "x/2"));
+/// assert_eq!((err.code(), err.path()), ("invalid_sample", "x/2"));
 /// ```
 pub fn call<H: Host>(host: &H, function: &Function, values: &[H::Value]) -> Outcome<H> {
     guard(|| api::run(host, function, values)).unwrap_or_else(|err| Err(Failure::from(err)))

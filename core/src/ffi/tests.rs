@@ -325,3 +325,33 @@ fn the_number_rule() {
     assert!(f64::deserialize(N::new(-0.0)).unwrap().is_sign_negative());
     assert_eq!(Option::<f64>::deserialize(N::new(2.5)).unwrap(), Some(2.5));
 }
+
+#[test]
+fn every_function_documents_its_inputs_and_result() {
+    // Python's help() shows this text (issue 13: it was one line).
+    for f in FUNCTIONS {
+        let help = f.help();
+        assert!(help.lines().count() > 1, "{}: one line only", f.name);
+        assert!(
+            !help
+                .lines()
+                .any(|l| l.starts_with(' ') && !l.starts_with("  ")),
+            "{}",
+            f.name
+        );
+        for p in f.params {
+            assert!(
+                help.contains(p.name),
+                "{}: parameter {} not described",
+                f.name,
+                p.name
+            );
+        }
+        assert!(
+            help.contains("returns:"),
+            "{}: result not described",
+            f.name
+        );
+        assert_eq!(f.summary(), help.lines().next().unwrap(), "{}", f.name);
+    }
+}

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::DEFAULT_GROUP;
-use crate::error::{pointer_token, Error, ErrorKind, Result};
+use crate::error::{pointer_token, CanaryError, Error, ErrorKind, Result};
 use crate::stats::{self, Correction};
 
 /// The canary analysis configuration.
@@ -360,9 +360,27 @@ pub fn parse_config(value: serde_json::Value) -> Result<CanaryConfig> {
 /// Turns a generic wire error (unknown field, wrong type) met while reading
 /// canary input into the canary family's `invalid_config`, keeping its path
 /// and message; `prefix` is the argument name for secondary arguments.
+///
+/// A value of a sample that is not a number is `invalid_sample`; inside canary
+/// data (`/<metric>/baseline/<index>`) it names its metric.
 pub fn as_canary_error(err: Error, prefix: &str) -> Error {
     let err = match err.kind() {
         ErrorKind::Input(_) => Error::invalid_config(err.path(), err.message()),
+        ErrorKind::Canary(CanaryError::InvalidSample {
+            metric: None,
+            index,
+            value,
+        }) if prefix == "data" => match sample_metric(err.path()) {
+            Some(metric) => Error::new(
+                err.path(),
+                CanaryError::InvalidSample {
+                    metric: Some(metric),
+                    index: *index,
+                    value: value.clone(),
+                },
+            ),
+            None => err,
+        },
         _ => err,
     };
     if prefix.is_empty() {
@@ -370,6 +388,14 @@ pub fn as_canary_error(err: Error, prefix: &str) -> Error {
     } else {
         err.with_path_prefix(prefix)
     }
+}
+
+/// The metric of a path `/<metric>/baseline|canary/<index>` into canary data.
+fn sample_metric(path: &str) -> Option<String> {
+    let mut tokens = path.strip_prefix('/')?.rsplitn(3, '/');
+    let (_index, side, metric) = (tokens.next()?, tokens.next()?, tokens.next()?);
+    ((side == "baseline" || side == "canary") && !metric.contains('/'))
+        .then(|| metric.replace("~1", "/").replace("~0", "~"))
 }
 
 #[cfg(test)]

@@ -55,15 +55,8 @@ impl<'de> Deserialize<'de> for Sample {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of numbers (null for missing) or {\"events\", \"trials\"}")
             }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Sample, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(v) = seq.next_element::<Option<f64>>()? {
-                    out.push(v.unwrap_or(f64::NAN));
-                }
-                Ok(Sample::Values(out))
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Sample, A::Error> {
+                crate::wire::read_sample_seq(seq).map(Sample::Values)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Sample, A::Error> {
                 Counts::deserialize(de::value::MapAccessDeserializer::new(map)).map(Sample::Counts)

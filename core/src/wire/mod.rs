@@ -1,8 +1,8 @@
 //! The canonical wire format: reading any serde source with exact error paths,
 //! and the value types shared by every document: durations
 //! ([`DurationSecs`]), instants ([`time::Timestamp`], read by the one strict
-//! RFC 3339 reader [`time::parse_timestamp`]) and the nesting-depth limit
-//! ([`DepthLimited`]).
+//! RFC 3339 reader [`time::parse_timestamp`]), the nesting-depth limit
+//! ([`DepthLimited`]) and samples of observations ([`Samples`]).
 //!
 //! Bindings hand their host-language values to [`from_deserializer`] through a
 //! serde `Deserializer` over those values (the Python binding's own reader,
@@ -15,9 +15,12 @@ use crate::error::{pointer_token, Error, ErrorFamily, ErrorKind, InputError, Res
 
 mod depth;
 mod duration;
+mod sample;
 pub mod time;
 pub use depth::{DepthLimited, MAX_DEPTH};
 pub use duration::{DurationSecs, MAX_DURATION_SECS};
+pub(crate) use sample::read_seq as read_sample_seq;
+pub use sample::Samples;
 
 thread_local! {
     /// The structured form of the last value that failed to deserialise on
@@ -136,6 +139,8 @@ pub fn from_json<'de, T: Deserialize<'de>>(json: &'de str) -> Result<T> {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_str(json);
+    // DepthLimited bounds the nesting (at MAX_DEPTH, as for host values).
+    de.disable_recursion_limit();
     let value = from_deserializer(&mut de)?;
     de.end().map_err(|e| {
         Error::invalid_input(
@@ -193,7 +198,12 @@ fn classify(path: String, message: String) -> Error {
     const UNKNOWN: &str = "unknown field `";
     if let Some(at) = message.find(UNKNOWN) {
         let rest = message.get(at + UNKNOWN.len()..).unwrap_or("");
-        if let Some((field, tail)) = rest.split_once('`') {
+        // The field may hold backticks itself: it ends where serde goes on.
+        let end = ["`, expected ", "`, there are no fields"]
+            .iter()
+            .find_map(|s| rest.rfind(s))
+            .or_else(|| rest.find('`'));
+        if let Some((field, tail)) = end.and_then(|i| Some((rest.get(..i)?, rest.get(i + 1..)?))) {
             let expected = tail
                 .split('`')
                 .enumerate()

@@ -22,6 +22,8 @@
 use std::path::PathBuf;
 
 mod common;
+mod delivery;
+mod environments;
 mod graph;
 mod release;
 mod risk;
@@ -41,6 +43,8 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .or_else(|| verdict::call(function, input))
         .or_else(|| risk::call(function, input))
         .or_else(|| release::call(function, input))
+        .or_else(|| environments::call(function, input))
+        .or_else(|| delivery::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
 }
 

@@ -10,9 +10,9 @@ use crate::common::out;
 /// A sample argument: numbers, `null` for NaN (as the bindings read them).
 fn sample(input: &[Value], i: usize, name: &str) -> rollgate::Result<Vec<f64>> {
     let value = input.get(i).cloned().unwrap_or(Value::Null);
-    let list: Vec<Option<f64>> =
+    let rollgate::wire::Samples(list) =
         rollgate::wire::from_value(value).map_err(|e| rollgate::ffi::as_canary_error(e, name))?;
-    Ok(list.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    Ok(list)
 }
 
 fn number(input: &[Value], i: usize, default: f64) -> f64 {

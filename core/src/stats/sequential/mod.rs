@@ -137,7 +137,9 @@ pub fn sequential_count_test(
         }
         previous = counts;
         let (c, b) = (counts[0] as f64, counts[1] as f64);
-        let bayes_factor = mixture.ln_bayes_factor(c, b, 1.0).exp();
+        // Saturates at f64::MAX: the evidence is overwhelming long before,
+        // and an infinity would be written as JSON `null`.
+        let bayes_factor = mixture.ln_bayes_factor(c, b, 1.0).exp().min(f64::MAX);
         p_value = p_value.min(mixture.p_above(c, b, 1.0));
         if first_rejection.is_none() && p_value <= alpha {
             first_rejection = Some(i);

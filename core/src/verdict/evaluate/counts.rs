@@ -29,6 +29,24 @@ impl CheckedCounts {
     }
 }
 
+/// A kernel's error about one of its arguments (`exposure_x`, `trials_y`,
+/// ...) named at that value in the canary data instead (`x` is the canary,
+/// `y` the baseline): e.g. an exposure so small that the rate overflows.
+fn at_data(err: Error, metric: &str) -> Error {
+    let Some((field, side)) = err.path().rsplit_once('_') else {
+        return err;
+    };
+    let side = match side {
+        "x" => "canary",
+        "y" => "baseline",
+        _ => return err,
+    };
+    Error::new(
+        format!("{}/{field}", data_path(metric, side)),
+        err.kind().clone(),
+    )
+}
+
 /// Checks one side's counts; `base` is the error path of the side.
 pub(crate) fn check_counts(c: &Counts, base: &str) -> Result<CheckedCounts> {
     let events =
@@ -115,8 +133,10 @@ pub(super) fn evaluate_counts(
     let check_bounds = tolerated_sides(metric).contains(&true);
     let bounds = match (b.trials, c.trials, b.exposure, c.exposure) {
         (Some(bt), Some(ct), _, _) => {
-            let test =
-                |alt| stats::compare_proportions(c.events, ct, b.events, bt, alt, confidence);
+            let test = |alt| {
+                stats::compare_proportions(c.events, ct, b.events, bt, alt, confidence)
+                    .map_err(|e| at_data(e, &metric.name))
+            };
             let r = test(alternative)?;
             eval.test = r.method;
             eval.p_value = Some(r.p_value);
@@ -136,7 +156,10 @@ pub(super) fn evaluate_counts(
                 .map(|r| r.ci)
         }
         (_, _, Some(bx), Some(cx)) => {
-            let test = |alt| stats::compare_rates(c.events, cx, b.events, bx, alt, confidence);
+            let test = |alt| {
+                stats::compare_rates(c.events, cx, b.events, bx, alt, confidence)
+                    .map_err(|e| at_data(e, &metric.name))
+            };
             let r = test(alternative)?;
             eval.test = r.method;
             eval.p_value = Some(r.p_value);
