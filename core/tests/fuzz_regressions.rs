@@ -180,3 +180,39 @@ fn json_text_and_values_share_one_depth_limit() {
         .unwrap();
     assert_eq!(err.code(), "invalid_input");
 }
+
+/// json_text (CI smoke run, 2026-11-30): in the years before standard time a
+/// zone's offset has seconds (New York: −04:56:02). The slot was written as
+/// `1013-03-08T09:00:00-04:56`, which names an instant two seconds away, and
+/// that instant was not allowed. Such instants are now written in UTC.
+#[test]
+fn slots_in_local_mean_time_read_back_as_the_same_instant() {
+    let calendar: rollgate::CalendarSpec = wire::from_json(
+        r#"{"time_zone": "America/New_York",
+            "allow": [{"days": ["mon","tue","wed","thu","fri","sat","sun"], "start": "09:00", "end": "10:00"}]}"#,
+    )
+    .unwrap();
+    let after = rollgate::window::parse_timestamp("after", "1013-03-08T00:00:00Z").unwrap();
+    let duration = rollgate::DurationSecs(600);
+    let slot = rollgate::next_window(
+        &calendar,
+        after,
+        duration,
+        rollgate::window::DEFAULT_HORIZON,
+    )
+    .unwrap();
+    assert_eq!(slot.start, "1013-03-08T13:56:02Z");
+    let start = rollgate::window::parse_timestamp("start", &slot.start).unwrap();
+    assert!(
+        rollgate::check_window(&calendar, start, duration)
+            .unwrap()
+            .allowed
+    );
+
+    let at = rollgate::window::parse_timestamp("at", "1013-03-08T12:00:00Z").unwrap();
+    let check = rollgate::check_window(&calendar, at, duration).unwrap();
+    assert_eq!(
+        check.next_allowed_start.as_deref(),
+        Some("1013-03-08T13:56:02Z")
+    );
+}

@@ -143,50 +143,40 @@ const STRINGS: &[&str] = &[
     "\u{10ffff}",
 ];
 
-/// Where a value sits: object key or array index, from the root.
-#[derive(Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// Every node of `root`, each as its path, in document order.
-fn paths(root: &Value) -> Vec<Vec<Step>> {
-    let mut out = Vec::new();
-    let mut stack = vec![(root, Vec::new())];
-    while let Some((value, path)) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let mut p = path.clone();
-                    p.push(Step::Key(k.clone()));
-                    stack.push((v, p));
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    let mut p = path.clone();
-                    p.push(Step::Index(i));
-                    stack.push((v, p));
-                }
-            }
-            _ => {}
-        }
-        out.push(path);
+/// Number of nodes of `value`, itself included.
+fn count(value: &Value) -> usize {
+    1 + match value {
+        Value::Object(map) => map.values().map(count).sum(),
+        Value::Array(items) => items.iter().map(count).sum(),
+        _ => 0,
     }
-    out
 }
 
-fn at<'a>(root: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
-    let mut here = root;
-    for step in path {
-        here = match (here, step) {
-            (Value::Object(map), Step::Key(k)) => map.get_mut(k)?,
-            (Value::Array(items), Step::Index(i)) => items.get_mut(*i)?,
+/// The `n`th node of `root` in document order (`root` itself is 0). Found by
+/// walking down with counts rather than by listing every node's path: a
+/// list of paths costs nodes × depth, and deep nesting made that 1 GiB.
+fn nth_mut(mut here: &mut Value, mut n: usize) -> Option<&mut Value> {
+    loop {
+        if n == 0 {
+            return Some(here);
+        }
+        n -= 1;
+        let children: Vec<&mut Value> = match here {
+            Value::Object(map) => map.values_mut().collect(),
+            Value::Array(items) => items.iter_mut().collect(),
             _ => return None,
         };
+        let mut next = None;
+        for child in children {
+            let size = count(child);
+            if n < size {
+                next = Some(child);
+                break;
+            }
+            n -= size;
+        }
+        here = next?;
     }
-    Some(here)
 }
 
 /// Strings (values and keys) of the documents, for reuse as ids and keys.
@@ -262,7 +252,14 @@ impl Pool {
     }
 }
 
-/// Applies up to eight edits to `root` (the list of positional arguments).
+/// Most nodes a mutated document may have before edits stop. Copies
+/// compound (eight edits of 65 copies each), and a document of millions of
+/// nodes measures the harness, not rollgate: its limits are tested by the
+/// targeted tests of `wire` and the bindings (10,000,000 items, 128 levels).
+const MAX_NODES: usize = 20_000;
+
+/// Applies up to eight edits to `root` (the list of positional arguments),
+/// while it has at most [`MAX_NODES`] nodes.
 pub fn mutate(u: &mut Unstructured, root: &mut Value, pool: &Pool) -> Result<()> {
     let edits = u.int_in_range(1..=8)?;
     let own = Pool::new(std::iter::once(&*root));
@@ -270,9 +267,11 @@ pub fn mutate(u: &mut Unstructured, root: &mut Value, pool: &Pool) -> Result<()>
         if u.is_empty() {
             break;
         }
-        let all = paths(root);
-        let path = u.choose(&all)?.clone();
-        let Some(node) = at(root, &path) else {
+        let nodes = count(root);
+        if nodes > MAX_NODES {
+            break;
+        }
+        let Some(node) = nth_mut(root, u.choose_index(nodes)?) else {
             continue;
         };
         edit(u, node, pool, &own)?;
@@ -302,7 +301,8 @@ fn edit(u: &mut Unstructured, node: &mut Value, pool: &Pool, own: &Pool) -> Resu
         6 => match node {
             Value::Array(items) if !items.is_empty() => {
                 let copy = u.choose(items)?.clone();
-                let times = u.int_in_range(1..=64)?;
+                let most = (MAX_NODES / count(&copy)).clamp(1, 64);
+                let times = u.int_in_range(1..=most)?;
                 items.extend(std::iter::repeat_n(copy, times));
             }
             Value::Object(map) => {

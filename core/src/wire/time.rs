@@ -93,14 +93,26 @@ fn has_rfc3339_shape(b: &[u8]) -> bool {
 
 /// Formats an instant (seconds since the epoch) as RFC 3339 in a zone's
 /// offset, to the second; the number itself if it is out of chrono's range.
+///
+/// RFC 3339 offsets are whole minutes. Before standard time, zones used local
+/// mean time with offsets in seconds (New York was −04:56:02 until 1883);
+/// chrono would write those as `-04:56`, naming an instant two seconds off.
+/// Such instants are written in UTC (`Z`) instead, so that reading the text
+/// back always gives the same instant.
 pub(crate) fn format_in<Tz: TimeZone>(tz: &Tz, t: i64) -> String
 where
     Tz::Offset: fmt::Display,
 {
+    use chrono::Offset;
     match DateTime::<Utc>::from_timestamp(t, 0) {
-        Some(utc) => utc
-            .with_timezone(tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, false),
+        Some(utc) => {
+            let local = utc.with_timezone(tz);
+            if local.offset().fix().local_minus_utc() % 60 == 0 {
+                local.to_rfc3339_opts(SecondsFormat::Secs, false)
+            } else {
+                utc.to_rfc3339_opts(SecondsFormat::Secs, true)
+            }
+        }
         None => t.to_string(),
     }
 }
@@ -257,5 +269,22 @@ mod tests {
             serde_json::to_string(&t).unwrap(),
             r#""2026-11-24T09:00:00.500-05:00""#
         );
+    }
+
+    #[test]
+    fn zone_offsets_in_seconds_are_written_in_utc() {
+        let lmt: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        // Before 1883: local mean time, −04:56:02.
+        let t = parse_timestamp("", "1013-03-08T13:56:02Z")
+            .unwrap()
+            .timestamp();
+        let text = format_in(&lmt, t);
+        assert_eq!(text, "1013-03-08T13:56:02Z");
+        assert_eq!(parse_timestamp("", &text).unwrap().timestamp(), t);
+        // Standard time keeps its local offset.
+        let t = parse_timestamp("", "2026-03-02T14:00:00Z")
+            .unwrap()
+            .timestamp();
+        assert_eq!(format_in(&lmt, t), "2026-03-02T09:00:00-05:00");
     }
 }
