@@ -432,15 +432,45 @@ fn report(name: &str, outcomes: &[(Kind, Outcome)]) {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let per_kind = if quick { 20 } else { 200 };
+    let started = std::time::Instant::now();
+    let jobs: Vec<(Kind, u64)> = Kind::ALL
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, kind)| {
+            (0..per_kind).map(move |i| (kind, 0x5EED_0000 + (k * 100_000 + i) as u64))
+        })
+        .collect();
+    // Each release is seeded on its own, so the releases are spread over
+    // the cores (job j on worker j mod n) and put back in job order: the
+    // table is the same whatever the number of cores.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut results: Vec<(usize, Outcome, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|(j, &(kind, seed))| {
+                            (j, run_controller(kind, seed), run_fixed(kind, seed))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a simulation worker panicked"))
+            .collect()
+    });
+    results.sort_by_key(|r| r.0);
     let mut controller = Vec::new();
     let mut fixed = Vec::new();
-    let started = std::time::Instant::now();
-    for (k, kind) in Kind::ALL.into_iter().enumerate() {
-        for i in 0..per_kind {
-            let seed = 0x5EED_0000 + (k * 100_000 + i) as u64;
-            controller.push((kind, run_controller(kind, seed)));
-            fixed.push((kind, run_fixed(kind, seed)));
-        }
+    for (j, c, f) in results {
+        controller.push((jobs[j].0, c));
+        fixed.push((jobs[j].0, f));
     }
     println!(
         "{} releases per policy ({per_kind} of each of 6 kinds), 12 regions, seeded; {:.0} s\n",
