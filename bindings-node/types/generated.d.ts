@@ -1000,10 +1000,14 @@ export interface RollbackPlan {
 
 /** How a rollout proceeds across regions. */
 export interface RolloutPolicy {
+  /** The canary-watch configuration (the shape `start_canary_watch` takes) a release controller watches each canary-gated wave with; read and checked by `start_release` (errors under `/rollout/analysis`). */
+  analysis?: unknown
   /** How long each wave bakes before the next may start. */
   bake_time?: Duration
   /** Time to drain an instance group of a stateful service before it is deployed (default 0). */
   drain_time?: Duration
+  /** The escalation policy of a release controller (rules, severities, notify lists; see `EscalationPolicy`); read and checked by `start_release` (errors under `/rollout/escalation`). */
+  escalation?: unknown
   /** Region ids of the first wave (default: the canary-tier regions, or if none the region with the smallest traffic share). */
   first_wave?: string[] | null
   /** Growth of the target wave size after the first wave: 1, g, g², … (default 2; at least 1). */

@@ -399,7 +399,7 @@ impl JsonSchema for ErrorDetails {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         use crate::error::{
             CalendarError, CanaryError, ChangeError, DeliveryError, EnvironmentError, InputError,
-            InternalError, PlanError,
+            InternalError, PlanError, ReleaseError,
         };
         let kinds = [
             generator.subschema_for::<InputError>(),
@@ -407,6 +407,7 @@ impl JsonSchema for ErrorDetails {
             generator.subschema_for::<CalendarError>(),
             generator.subschema_for::<CanaryError>(),
             generator.subschema_for::<ChangeError>(),
+            generator.subschema_for::<ReleaseError>(),
             generator.subschema_for::<EnvironmentError>(),
             generator.subschema_for::<DeliveryError>(),
             generator.subschema_for::<InternalError>(),

@@ -8,6 +8,7 @@ from ._rollout import *
 from ._window import *
 from ._verdict import *
 from ._risk import *
+from ._release import *
 from ._environments import *
 from ._delivery import *
 from .errors import InvalidCalendarError as InvalidCalendarError
@@ -16,6 +17,7 @@ from .errors import InvalidChangeError as InvalidChangeError
 from .errors import InvalidEnvironmentError as InvalidEnvironmentError
 from .errors import InvalidDeliveryError as InvalidDeliveryError
 from .errors import InvalidPlanError as InvalidPlanError
+from .errors import InvalidReleaseError as InvalidReleaseError
 from .errors import InternalError as InternalError
 from .errors import RollgateError as RollgateError
 

@@ -1130,10 +1130,14 @@ class RollbackPlan(TypedDict):
 class RolloutPolicy(TypedDict):
     """How a rollout proceeds across regions."""
 
+    analysis: NotRequired[Any]
+    """The canary-watch configuration (the shape `start_canary_watch` takes) a release controller watches each canary-gated wave with; read and checked by `start_release` (errors under `/rollout/analysis`)."""
     bake_time: NotRequired[Duration]
     """How long each wave bakes before the next may start."""
     drain_time: NotRequired[Duration]
     """Time to drain an instance group of a stateful service before it is deployed (default 0)."""
+    escalation: NotRequired[Any]
+    """The escalation policy of a release controller (rules, severities, notify lists; see `EscalationPolicy`); read and checked by `start_release` (errors under `/rollout/escalation`)."""
     first_wave: NotRequired[list[str] | None]
     """Region ids of the first wave (default: the canary-tier regions, or if none the region with the smallest traffic share)."""
     growth_factor: NotRequired[float]

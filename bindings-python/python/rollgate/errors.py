@@ -22,10 +22,10 @@ __all__ = [
     "InvalidCalendarError",
     "InvalidCanaryError",
     "InvalidChangeError",
+    "InvalidReleaseError",
     "InvalidEnvironmentError",
-    "InternalError",
-
     "InvalidDeliveryError",
+    "InternalError",
 ]
 
 
@@ -84,6 +84,18 @@ class InvalidChangeError(RollgateError, ValueError):
     log tail, ...)."""
 
 
+class InvalidReleaseError(RollgateError, ValueError):
+    """A release being driven cannot take this input: an event that does not
+    fit the release (``invalid_event``), a stored state of another plan or
+    version (``incompatible_state``), a template placeholder without a value
+    (``unknown_placeholder``, with ``placeholder``)."""
+
+    event: str | None = None
+    """For ``invalid_event``: the event's ``type``."""
+    placeholder: str | None = None
+    """For ``unknown_placeholder``: the placeholder's name."""
+
+
 class InvalidEnvironmentError(RollgateError, ValueError):
     """Environment specs, a promotion path, migration histories, an access
     request or a teardown policy name an environment that is not defined
@@ -92,13 +104,6 @@ class InvalidEnvironmentError(RollgateError, ValueError):
     environment: str | None = None
     """For ``unknown_environment``: the id that does not exist."""
 
-
-class InternalError(RollgateError):
-    """rollgate failed on input it should have handled (code ``internal_error``).
-
-    A bug in rollgate, caught at the boundary: the process keeps running and
-    this exception can be caught like any other. Please report it with the
-    input that caused it."""
 
 class InvalidDeliveryError(RollgateError, ValueError):
     """Deployment or incident records, delivery-metrics options, a maturity
@@ -117,3 +122,11 @@ class InvalidDeliveryError(RollgateError, ValueError):
     """For ``unknown_report_year``: the year as given."""
     known: list[int] | None = None
     """For ``unknown_report_year``: the years with a tier table."""
+
+
+class InternalError(RollgateError):
+    """rollgate failed on input it should have handled (code ``internal_error``).
+
+    A bug in rollgate, caught at the boundary: the process keeps running and
+    this exception can be caught like any other. Please report it with the
+    input that caused it."""
