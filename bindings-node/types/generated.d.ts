@@ -5,8 +5,71 @@
 /** Samples: a list of numbers (`None`/`null` or NaN for a missing value) or, from Python, any float64 buffer (numpy array, `array('d')`); from Node, a `Float64Array`. */
 export type Samples = Float64Array | ReadonlyArray<number | null>
 
+/** An access decision with its reasons and the record to log. */
+export interface AccessDecision {
+  /** Who may approve, sorted (`needs_approval` only). */
+  approvers: string[]
+  /** Whether this is a break-glass grant. */
+  break_glass: boolean
+  /** Grant, needs approval, or deny. */
+  decision: AccessOutcome
+  /** Seconds granted, or to be granted once approved (0 when denied). */
+  duration_seconds: number
+  /** When a grant ends. */
+  expires_at: Timestamp | null
+  /** Why, rule by rule. */
+  reasons: Reason[]
+  /** The decision as a change-log entry for `append_change_record`. */
+  record: ChangeRecordInput
+  /** When that review is due. */
+  review_due_at: Timestamp | null
+  /** Whether the grant must be reviewed afterwards. */
+  review_required: boolean
+}
+
+/** The decision on an access request. */
+export type AccessOutcome = "grant" | "needs_approval" | "deny"
+
+/** Who may access which environment, how and for how long. */
+export interface AccessPolicy {
+  /** Rules per environment; a request for any other is an error. */
+  environments?: Record<string, EnvironmentAccess>
+  /** Who is on call now (may use break-glass). */
+  on_call?: string[]
+}
+
+/** A request for access to an environment. */
+export interface AccessRequest {
+  /** Who approved it, if anyone yet. */
+  approver?: string | null
+  /** An emergency request that bypasses approval. */
+  break_glass?: boolean
+  /** For how long (at least 1 s). */
+  duration: Duration
+  /** Which environment. */
+  environment: string
+  /** The request's id, if the caller has one. */
+  id?: string | null
+  /** Who asks. */
+  requester: string
+  /** What they want to do (`read`, `db-write`, ...). */
+  scope?: string[]
+  /** The ticket justifying it. */
+  ticket?: string | null
+}
+
 /** The alternative hypothesis of a test, about `x` relative to `y`. */
 export type Alternative = "two-sided" | "greater" | "less"
+
+/** One migration applied in an environment. */
+export interface AppliedMigration {
+  /** When it ran. */
+  applied_at?: Timestamp | null
+  /** The checksum of the script when it ran. */
+  checksum: string
+  /** Its version. */
+  version: string
+}
 
 /** One approval of a change. */
 export interface Approval {
@@ -36,6 +99,20 @@ export interface ApprovalRule {
   test_depth?: TestDepth
 }
 
+/** The maturity of one practice area. */
+export interface AreaMaturity {
+  /** The area. */
+  area: MaturityArea
+  /** Why: each level met, what blocks the next one, practices adopted ahead. */
+  evidence: Reason[]
+  /** Its level, 1–5. */
+  level: number
+  /** The level's name: Initial, Managed, Defined, Measured, Optimizing. */
+  name: string
+  /** The practices to adopt next (none at level 5). */
+  next_practices: NextPractice[]
+}
+
 /** One arm of a metric so far. */
 export interface ArmSummary {
   /** The arm's estimate: rate (counts with trials or exposure), mean, or quantile (the middle of its histogram bin). */
@@ -44,6 +121,14 @@ export interface ArmSummary {
   events: number | null
   /** Samples seen (for counts: trials or exposure, 0 if not given). */
   samples: number
+}
+
+/** The artifact being promoted. */
+export interface Artifact {
+  /** Its digest (`sha256:...`). */
+  digest: string
+  /** Its version, to recognise rebuilds (same version, other digest). */
+  version?: string | null
 }
 
 /** Beta prior of a service's change-failure rate. */
@@ -86,6 +171,20 @@ export interface CanaryConfig {
   thresholds?: Thresholds
   /** How a canary watch tests and decides (`start_canary_watch`); ignored by `judge_canary`. Defaults when absent. */
   watch?: WatchConfig | null
+}
+
+/** The canary analysis configuration. */
+export interface CanaryConfigOutput {
+  /** Multiple-comparison correction across the metrics' p-values (for `judge_canary`; the watch always holds the run's false-rollback rate at its `alpha`). */
+  correction: Correction
+  /** Weights of metric groups in percent. Groups without a weight share the rest of 100 equally; weights that do not add up to 100 are scaled. */
+  groups: Record<string, number>
+  /** The metrics to compare; names must be unique. */
+  metrics: MetricConfigOutput[]
+  /** Score thresholds. */
+  thresholds: ThresholdsOutput
+  /** How a canary watch tests and decides (`start_canary_watch`); ignored by `judge_canary`. Defaults when absent. */
+  watch: WatchConfigOutput | null
 }
 
 export type CanaryData = Record<string, MetricData>
@@ -184,6 +283,16 @@ export interface Change {
   title?: string
 }
 
+/** Change fail rate: never above 1, however incidents are linked. */
+export interface ChangeFailRate {
+  /** Deployments in the window. */
+  deployments: number
+  /** Those that failed, were rolled back or caused an incident (each once). */
+  failures: number
+  /** `failures / deployments` (none without deployments). */
+  rate: number | null
+}
+
 export type ChangeHistory = ChangeOutcome[]
 
 /** What a change does. */
@@ -250,6 +359,14 @@ export interface ChangeRecordInput {
 /** ITIL change type. */
 export type ChangeType = "standard" | "normal" | "emergency"
 
+/** A gate check seen for a region. */
+export interface CheckResult {
+  /** When it was reported. */
+  at: Timestamp
+  /** Whether it passed. */
+  passed: boolean
+}
+
 /**
  * What a verifier trusted of a log before: its length and the hash of its last record, as in a Certificate Transparency checkpoint (tree size and root hash). Keep it somewhere the log's writer cannot change.
  * The checkpoint of a log is `{length: last.sequence + 1, head_hash: last.hash}` of its last record (`Checkpoint::of`); every successful verification returns the next one to keep.
@@ -263,6 +380,14 @@ export interface Checkpoint {
 
 /** Classification of one metric. */
 export type Classification = "pass" | "high" | "low" | "continue" | "no_data" | "no_data_fail"
+
+/** A commit shipped by a deployment. */
+export interface Commit {
+  /** When it was committed; not after the deployment finished. */
+  committed_at: Timestamp
+  /** The commit's id. */
+  sha: string
+}
 
 /** What a continuous comparison looks at. */
 export type Compare = "location" | "distribution"
@@ -312,17 +437,296 @@ export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun" | "monda
 /** The decision about a canary. */
 export type Decision = "promote" | "continue" | "rollback" | "inconclusive"
 
+/** Delivery performance of one group (or bucket) over one window. */
+export interface DeliveryMetrics {
+  /** Deployments that failed, were rolled back or caused an incident. */
+  change_fail_rate: ChangeFailRate
+  /** How often deployments succeeded. */
+  deployment_frequency: DeploymentFrequency
+  /** How many deployments finished in the window, by outcome. */
+  deployments: DeploymentCounts
+  /** Deploy finish − commit time over every commit first shipped in the window. */
+  lead_time: LeadTime
+  /** Why: each tier, and each metric that could not be measured. */
+  reasons: Reason[]
+  /** How fast incidents were resolved and failed deployments restored. */
+  recovery: Recovery
+  /** Deployments that remediate incidents. */
+  rework: Rework
+  /** Each metric's tier and the overall tier. */
+  tiers: DoraTiers
+}
+
+/** One deployment of one service to one environment. */
+export interface Deployment {
+  /** The commits it shipped; a commit's lead time counts once per service, at the first successful deployment that shipped it. */
+  commits?: Commit[]
+  /** The environment deployed to (default `production`). */
+  environment?: string
+  /** When it finished (succeeded, failed or was rolled back); not before `started_at`. */
+  finished_at: Timestamp
+  /** Unique id of the deployment. */
+  id: string
+  /** Ids of the incidents this deployment remediates (rework). They need not be among the incidents given. */
+  remediates?: string[]
+  /** The service deployed (a plan's service id when grouping by team). */
+  service: string
+  /** When the deployment started. */
+  started_at: Timestamp
+  /** How it ended. */
+  status: DeploymentStatus
+}
+
+/** Deployments that finished in the window, by outcome. */
+export interface DeploymentCounts {
+  /** Status `failed`. */
+  failed: number
+  /** Status `rolled_back`. */
+  rolled_back: number
+  /** Status `succeeded`. */
+  succeeded: number
+  /** All of them. */
+  total: number
+}
+
+/** Deployment frequency. */
+export interface DeploymentFrequency {
+  /** The fourkeys dashboard's bucket (none for an empty window). */
+  bucket: FrequencyBucket | null
+  /** Length of the window in days. */
+  days: number
+  /** Successful deployments in the window. */
+  deployments: number
+  /** Successful deployments per day (none for an empty window). */
+  per_day: number | null
+  /** Successful deployments per week. */
+  per_week: number | null
+}
+
+/** How a deployment ended. */
+export type DeploymentStatus = "succeeded" | "failed" | "rolled_back"
+
+export type Deployments = Deployment[]
+
 /** Which change of a metric is harmful. */
 export type Direction = "increase" | "decrease" | "either"
+
+/** One of the four metrics the DORA clusters are defined on. */
+export type DoraMetric = "lead_time" | "deployment_frequency" | "change_fail_rate" | "recovery_time"
+
+/** Options of `dora_metrics`. */
+export interface DoraOptions {
+  /** The environment measured (default `production`). */
+  environment?: string
+  /** Start of the measured window (inclusive). Default: 00:00 UTC of the day of the earliest record. */
+  from?: Timestamp | null
+  /** Groups besides the totals (default none). */
+  group_by?: GroupBy
+  /** The DORA report whose tier table rates the metrics (2022, 2023 or 2024; default the latest). */
+  report_year?: number | null
+  /** A series per week or month, for the totals and each group. */
+  series?: SeriesPeriod | null
+  /** End of the measured window (exclusive); not before `from`. Default: 00:00 UTC of the day after the latest record. */
+  to?: Timestamp | null
+}
+
+/** Delivery performance of one environment over one window. */
+export interface DoraReport {
+  /** The environment measured. */
+  environment: string
+  /** Start of the window (inclusive); none when there are no records and no `from`. */
+  from: Timestamp | null
+  /** How the groups were formed. */
+  group_by: GroupBy
+  /** One entry per group, sorted by name (empty for `group_by: none`). */
+  groups: GroupMetrics[]
+  /** Why the window and groups are what they are. */
+  reasons: Reason[]
+  /** The totals per week or month (empty unless `series` was asked for). */
+  series: SeriesBucket[]
+  /** End of the window (exclusive). */
+  to: Timestamp | null
+  /** All records of the environment. */
+  totals: DeliveryMetrics
+}
+
+/** A DORA performance cluster, best first. */
+export type DoraTier = "elite" | "high" | "medium" | "low"
+
+/** The tier of each DORA metric in one report year, and overall. */
+export interface DoraTiers {
+  /** Change fail rate's tier. */
+  change_fail_rate: TierRating | null
+  /** Successful deployments per day's tier. */
+  deployment_frequency: TierRating | null
+  /** Median lead time's tier. */
+  lead_time: TierRating | null
+  /** The best tier that a majority of the rated metrics reach. */
+  overall: DoraTier | null
+  /** Recovery time's tier: the incidents' median, or the failed deployments' median when no incident was resolved. */
+  recovery_time: TierRating | null
+  /** The report whose clusters rate the metrics. */
+  report_year: number
+}
 
 /** A duration: a whole number of seconds (`90`, `90.0`), or a string of one or more `<number><unit>` parts with units `d`, `h`, `m`, `s` (`"90s"`, `"1h30m"`, `"1.5h"`, `"2d"`); a bare numeric string (`"90"`) is seconds. The total must be a whole number of seconds (`"1.5s"` is rejected) and at most 3162240000 (100 years). */
 export type Duration = number | string
 
+/** A duration in whole seconds. */
+export type DurationOutput = number
+
+/** The access rules of one environment. */
+export interface EnvironmentAccess {
+  /** Who may approve (empty: no approval needed). */
+  approvers?: string[]
+  /** Longest break-glass grant (default 1 h). */
+  break_glass_max_duration?: Duration
+  /** Longest grant (default 8 h). */
+  max_duration?: Duration
+  /** Whether a ticket is required. */
+  requires_ticket?: boolean
+  /** How soon a break-glass grant must be reviewed (default 24 h). */
+  review_within?: Duration
+  /** Scopes that may be requested (empty: any). */
+  scopes?: string[]
+}
+
+/** The state and problems of one environment. */
+export interface EnvironmentMigrations {
+  /** Versions applied, in version order. */
+  applied: string[]
+  /** The environment. */
+  environment: string
+  /** Versions to apply, in version order. */
+  pending: string[]
+  /** What is wrong (see the module docs). */
+  problems: Reason[]
+}
+
+/** One environment: its tier, owner, lifetime, the services it runs and the infrastructure they run on. */
+export interface EnvironmentSpec {
+  /** When it was created. */
+  created_at?: Timestamp | null
+  /** Size of each data store (rows or bytes; the same unit in every environment), finite and at least 0. */
+  data_volume?: Record<string, number>
+  /** When it is due to expire (must not be before `created_at`). */
+  expires_at?: Timestamp | null
+  /** Unique, non-empty id (`dev`, `staging`, `prod`, `pr-1234`). */
+  id: string
+  /** Flat facts about the infrastructure: instance types, engine versions, network topology (`"postgres.engine_version": "16.4"`). */
+  infrastructure?: Record<string, Scalar>
+  /** Free-form labels (`protected`, `team`, ...). */
+  labels?: Record<string, string>
+  /** When something was last deployed to it. */
+  last_deployed_at?: Timestamp | null
+  /** What the environment costs per month, finite and at least 0. */
+  monthly_cost?: number
+  /** The owning team or person (none: no owner on record). */
+  owner?: string | null
+  /** The services deployed, by id. */
+  services?: Record<string, ServiceDeployment>
+  /** What the environment is for. */
+  tier: EnvironmentTier
+}
+
+/** What an environment is for. */
+export type EnvironmentTier = "development" | "test" | "staging" | "production" | "ephemeral"
+
+export type Environments = EnvironmentSpec[]
+
+/** An escalation policy: rules, and whom to notify per severity. */
+export interface EscalationPolicy {
+  /** Whom to notify per severity. */
+  notify?: Record<string, string[]>
+  /** The rules, each checked after every call's events. */
+  rules?: EscalationRule[]
+}
+
+/** An escalation policy: rules, and whom to notify per severity. */
+export interface EscalationPolicyOutput {
+  /** Whom to notify per severity. */
+  notify: Record<string, string[]>
+  /** The rules, each checked after every call's events. */
+  rules: EscalationRuleOutput[]
+}
+
+/** One rule: it fires when all of its conditions hold (a rule needs at least one of `verdict`, `metric`, `on_halt`). */
+export interface EscalationRule {
+  /** Threshold for `metric` (strictly above). */
+  above?: number | null
+  /** Whether firing rolls back at once (the release halts and rolls back without a person). */
+  auto_rollback?: boolean
+  /** Threshold for `metric` (strictly below). */
+  below?: number | null
+  /** Only when the release deploys a customer-facing service. */
+  customer_facing?: boolean
+  /** Fires when this metric's canary estimate in a region (rate, mean or quantile, from its watch) is above `above` or below `below`. */
+  metric?: string | null
+  /** The rule's name (unique), carried by the `escalate` action. */
+  name: string
+  /** Fires when the release halts (for any reason). */
+  on_halt?: boolean
+  /** Severity, e.g. `sev1`; looks up the notify list. */
+  severity: string
+  /** Fires when a region's watch decides this (`rollback` or `inconclusive`). */
+  verdict?: Decision | null
+}
+
+/** One rule: it fires when all of its conditions hold (a rule needs at least one of `verdict`, `metric`, `on_halt`). */
+export interface EscalationRuleOutput {
+  /** Threshold for `metric` (strictly above). */
+  above?: number | null
+  /** Whether firing rolls back at once (the release halts and rolls back without a person). */
+  auto_rollback: boolean
+  /** Threshold for `metric` (strictly below). */
+  below?: number | null
+  /** Only when the release deploys a customer-facing service. */
+  customer_facing: boolean
+  /** Fires when this metric's canary estimate in a region (rate, mean or quantile, from its watch) is above `above` or below `below`. */
+  metric?: string | null
+  /** The rule's name (unique), carried by the `escalate` action. */
+  name: string
+  /** Fires when the release halts (for any reason). */
+  on_halt: boolean
+  /** Severity, e.g. `sev1`; looks up the notify list. */
+  severity: string
+  /** Fires when a region's watch decides this (`rollback` or `inconclusive`). */
+  verdict?: Decision | null
+}
+
 /** A kind of evidence a regulated change must carry. */
 export type Evidence = "ticket_link" | "approvals" | "security_scan_passed" | "artifact_promoted" | "runbook_reviewed" | "downtime_notice" | "test_evidence"
 
+/** How many units (would) see one outcome. */
+export interface Exposure {
+  /** Share for uniformly distributed hashes, exactly, from the weights and the modulo arithmetic of the algorithm. */
+  expected_share: number
+  /** 95 % Wilson interval of the share, when estimated from a sample. */
+  interval: [number, number] | null
+  /** Share of the units hashed. */
+  share: number
+  /** The ids, in input order, for a list population (empty for a count). */
+  unit_ids: string[]
+  /** Units: counted, or estimated as `share · population` rounded. */
+  units: number
+}
+
 /** The weight of one factor. */
 export interface FactorWeight {
+  /** Typical feature value; contributions are measured from it. */
+  center?: number
+  /** Factor code (see the module docs). */
+  code: string
+  /** Precision (inverse variance) of the weight, used as the prior by `update_risk_model`; 0 means unknown. */
+  precision?: number
+  /** Where the weight comes from (`fitted: ...`, `prior: ...`). */
+  provenance?: string
+  /** Change in log-odds per unit of the factor's feature. */
+  weight: number
+}
+
+/** The weight of one factor. */
+export interface FactorWeightOutput {
   /** Typical feature value; contributions are measured from it. */
   center: number
   /** Factor code (see the module docs). */
@@ -351,6 +755,75 @@ export interface FitOptions {
   source?: string
 }
 
+/** A feature flag's rollout, as Unleash or flagd would evaluate it. */
+export interface Flag {
+  /** Whose bucketing (default `unleash`). */
+  algorithm?: FlagAlgorithm
+  /** Unleash's `groupId` (default: the key). Not for flagd. */
+  group_id?: string | null
+  /** The flag's key (Unleash: its name; flagd: its flag key). */
+  key: string
+  /** Share of units that get the flag, a whole number 0–100 (default 100). Unleash: the gradual rollout's `rollout`; flagd: on/off weights. */
+  percentage?: number | null
+  /** Variants and weights. Unleash: served to units that get the flag; flagd: the fractional distribution (instead of a percentage). */
+  variants?: FlagVariant[]
+}
+
+/** Whose bucketing to reproduce. */
+export type FlagAlgorithm = "unleash" | "flagd"
+
+/** Whether one unit gets a flag, which variant, and why. */
+export interface FlagDecision {
+  /** The unit's rollout bucket (Unleash 1–100; flagd 0 to total − 1). */
+  bucket: number
+  /** Whether the unit gets the flag. */
+  enabled: boolean
+  /** The flag's key. */
+  flag: string
+  /** Why: the bucket against the rollout, and the variant's range. */
+  reasons: Reason[]
+  /** The unit evaluated (user, session, tenant, ...). */
+  unit_id: string
+  /** The variant served (flagd percentages: `on` / `off`), if any. */
+  variant: string | null
+}
+
+/** How many units of a population get a flag and each of its variants. */
+export interface FlagExposure {
+  /** Whose bucketing. */
+  algorithm: FlagAlgorithm
+  /** Units that do not. */
+  disabled: Exposure
+  /** Units that get the flag. */
+  enabled: Exposure
+  /** Whether the counts are exact (a list) or estimated (a count). */
+  exact: boolean
+  /** The flag's key. */
+  flag: string
+  /** Units in the population. */
+  population: number
+  /** Why: what was counted and how. */
+  reasons: Reason[]
+  /** Units hashed (all of a list; the sample of a count). */
+  sampled: number
+  /** Units per variant served, in the flag's order (empty without variants for Unleash). */
+  variants: VariantExposure[]
+}
+
+/** A variant of a flag and its weight. */
+export interface FlagVariant {
+  /** The variant's name; unique within the flag. */
+  name: string
+  /** Its weight (default 1, as flagd); Unleash weights usually add up to 1000. */
+  weight?: number
+}
+
+/**
+ * How often a team deploys, as the fourkeys dashboard buckets it.
+ * Over the UTC days of the window, grouped into weeks: **daily** when the median week has deployments on at least 3 days; else **weekly** when most weeks (the median week) have a deployment; else **monthly** when the median over weeks of "weeks with a deployment in this week's month" is at least 1; else **yearly**. Only successful deployments count.
+ */
+export type FrequencyBucket = "daily" | "weekly" | "monthly" | "yearly"
+
 /** What must pass before the next wave starts. */
 export interface Gate {
   /** Bake time after the wave's last step. */
@@ -377,6 +850,16 @@ export interface GatePoint {
   gated_share: number
   /** `caught_share / gated_share`: how much better than gating at random. */
   lift: number
+}
+
+/** The outcome of one gate (tests, scan, approval, ...). */
+export interface GateResult {
+  /** When it finished. */
+  at?: Timestamp | null
+  /** The gate's name. */
+  name: string
+  /** Whether it passed. */
+  passed: boolean
 }
 
 /** The governance decision for a change. */
@@ -423,6 +906,21 @@ export interface GovernancePolicy {
   rules?: ApprovalRule[]
 }
 
+/** How to group the measured records. */
+export type GroupBy = "none" | "service" | "team"
+
+/** The metrics of one group. */
+export interface GroupMetrics {
+  /** The service, or the team (`"(no owner)"` for services without one). */
+  group: string
+  /** Its metrics; incidents count in each group whose deployment caused them. */
+  metrics: DeliveryMetrics
+  /** Its series (empty unless asked for). */
+  series: SeriesBucket[]
+  /** The services in the group, sorted. */
+  services: string[]
+}
+
 /** Score of one group. */
 export interface GroupScore {
   /** Metrics classified `high`, `low` or `no_data_fail`. */
@@ -437,6 +935,18 @@ export interface GroupScore {
   undecided: number
   /** Effective weight in percent. */
   weight: number
+}
+
+/** Why and how a release stopped. */
+export interface Halt {
+  /** When. */
+  at: Timestamp
+  /** Whether the rollback was started without a person. */
+  automatic: boolean
+  /** Why (the reasons of the call that halted it). */
+  reasons: Reason[]
+  /** What to undo, computed from the actual position at the halt. */
+  rollback: RollbackPlan
 }
 
 /** When a rollout must halt. */
@@ -468,12 +978,80 @@ export interface Histogram {
   n: number
 }
 
+/** One entry of the history: an event applied or a decision taken. */
+export interface HistoryEntry {
+  /** When. */
+  at: Timestamp
+  /** What it was about (steps, regions, people). */
+  subjects?: string[]
+  /** The event's type, or the decision (`wave_started`, `gate_passed`, `halted`, `completed`, ...). */
+  what: string
+}
+
 /** A range of local hours `[start_hour, end_hour)`; wraps past midnight when `start_hour > end_hour`. */
 export interface HourRange {
   /** First hour after (0–24). */
   end_hour: number
   /** First hour inside (0–23). */
   start_hour: number
+}
+
+/** An incident in production, optionally caused by deployments. */
+export interface Incident {
+  /** Ids of the deployments that caused it; each must be among the deployments given. */
+  caused_by?: string[]
+  /** When it was opened. */
+  created_at: Timestamp
+  /** Unique id of the incident. */
+  id: string
+  /** When it was resolved (absent: still open); not before `created_at`. */
+  resolved_at?: Timestamp | null
+  /** Free-form severity, e.g. `sev1`. */
+  severity?: string | null
+}
+
+export type Incidents = Incident[]
+
+/** A dependency of the services under test and what to do with it. */
+export interface IsolatedDependency {
+  /** The dependency. */
+  id: string
+  /** Why it is brought, used in place or stubbed. */
+  reason: Reason
+  /** The services under test that need it, sorted. */
+  required_by: string[]
+}
+
+/** How to treat shared dependencies. */
+export interface IsolationOptions {
+  /** Shared stateful services the tests only read: used in place. */
+  read_only?: string[]
+  /** More services to treat as shared. */
+  shared?: string[]
+  /** The tag that marks a shared service (default `shared`). */
+  shared_tag?: string
+}
+
+/** What an isolated environment for some services needs. */
+export interface IsolationPlan {
+  /** Dependencies to deploy alongside them (`bring_dependency`, `bring_stateful`), by id. */
+  bring: IsolatedDependency[]
+  /** Deployment waves of the services under test and those brought along. */
+  deploy_order: string[][]
+  /** The services under test, sorted. */
+  services: string[]
+  /** Shared stateful dependencies to stub (`stub_shared_stateful`), by id. */
+  stub: IsolatedDependency[]
+  /** Shared dependencies to use where they run (`shared_in_place`, `shared_read_only`), by id. */
+  use_shared: IsolatedDependency[]
+}
+
+/** An environment that met a criterion but is kept. */
+export interface KeptEnvironment {
+  /** The environment. */
+  environment: string
+  /** The criteria it met, then why it is kept (`production`, `protected_label`, `tier_not_eligible`). */
+  reasons: Reason[]
 }
 
 /** Result of `ks_test`. */
@@ -492,6 +1070,16 @@ export interface KsTest {
   signed_statistic: number
   /** D = sup |F_x − F_y|, the largest distance between the empirical distribution functions. */
   statistic: number
+}
+
+/** Change lead time. */
+export interface LeadTime {
+  /** Commits first shipped (per service) by a successful deployment in the window. */
+  commits: number
+  /** Median lead time in seconds (none without commits). */
+  median_seconds: number | null
+  /** 90th percentile (linear interpolation, R type 7) in seconds. */
+  p90_seconds: number | null
 }
 
 /** Probability thresholds of the risk levels: a change is `medium` from `medium` on, and so on. Must satisfy `0 < medium < high < critical < 1`. */
@@ -534,6 +1122,17 @@ export interface MannWhitney {
   statistic: number
   /** Standardised statistic of the normal approximation (absent for the exact method). */
   z: number | null
+}
+
+/** A practice area of the model. */
+export type MaturityArea = "release_strategy" | "pipeline" | "environments" | "deployment_automation" | "observability" | "governance" | "incident_response" | "continuous_improvement"
+
+/** The maturity of every area. */
+export interface MaturityAssessment {
+  /** One entry per area, in the model's order. */
+  areas: AreaMaturity[]
+  /** About the assessment as a whole (e.g. no metrics given). */
+  reasons: Reason[]
 }
 
 /** One metric's configuration. */
@@ -580,6 +1179,52 @@ export interface MetricConfig {
   outliers?: Outliers
   /** Quantile level for `kind: quantile` (default 0.99). */
   quantile?: number | null
+}
+
+/** One metric's configuration. */
+export interface MetricConfigOutput {
+  /** Smallest harmless ratio canary/baseline for a decrease (default 1.0). */
+  allowed_decrease: number | null
+  /** Largest harmless ratio canary/baseline for an increase (default 1.0: any significant increase fails). */
+  allowed_increase: number | null
+  /** Location or distribution comparison (default `location`). */
+  compare: Compare
+  /** Confidence level of this metric's test and interval (default 0.95). */
+  confidence: number | null
+  /** A failure of this metric forces the score to 0. */
+  critical: boolean
+  /** A significant decrease below this ratio is a critical failure. */
+  critical_decrease: number | null
+  /** A significant increase beyond this ratio is a critical failure. */
+  critical_increase: number | null
+  /** Harmful direction (default `either`). */
+  direction: Direction
+  /** Evaluate and report the metric with its own classification, but never let it decide: no weight in the score, the correction or the decision (for trying a new metric before trusting it). */
+  dry_run: boolean
+  /** SLO failures tolerated before the metric fails (Argo `failureLimit`, default 0). */
+  failure_limit: number | null
+  /** Group for weighted scoring (default `"default"`). */
+  group: string | null
+  /** Kind of data (default `continuous`). */
+  kind: MetricKind
+  /** Absolute upper bound on the canary (SLO): each canary sample (or the canary's rate for counts) above it is a failure. */
+  max: number | null
+  /** Absolute lower bound on the canary. */
+  min: number | null
+  /** Fewest samples per side before the metric is tested at all; fewer is `continue` with the number still needed (none at all is `no_data`). Defaults: 30 for `continuous` metrics, `⌈10 / (1 − q)⌉` for a quantile `q` (1,000 for a p99, the size below which high percentiles are known to be brittle), 1 trial for counts (the exact tests are valid at any size, and a metric whose test cannot reach its level yet is `continue` anyway). In a watch: the fewest samples per arm before the metric's test may decide (default 30 for means, none otherwise). */
+  min_samples: number | null
+  /** Missing data is a failure (`no_data_fail`) rather than `no_data`. */
+  must_have_data: boolean
+  /** Unique name; keys the data. */
+  name: string
+  /** NaN handling (default `reject`). */
+  nan_policy: NanPolicy
+  /** IQR factor for `outliers: iqr` (default 3.0). */
+  outlier_factor: number | null
+  /** Outlier handling (default `keep`). */
+  outliers: Outliers
+  /** Quantile level for `kind: quantile` (default 0.99). */
+  quantile: number | null
 }
 
 /** One metric's data. */
@@ -693,8 +1338,58 @@ export interface Migration {
   reversible?: boolean
 }
 
+export type MigrationHistories = MigrationHistory[]
+
+/** What one environment has applied, in the order it ran them. */
+export interface MigrationHistory {
+  /** Migrations applied there. */
+  applied?: AppliedMigration[]
+  /** The environment. */
+  environment: string
+}
+
 /** Phase of an expand/contract migration. */
 export type MigrationPhase = "expand" | "contract"
+
+/** Migration state along the path and the order to apply. */
+export interface MigrationPlan {
+  /** One entry per environment, in path order. */
+  environments: EnvironmentMigrations[]
+  /** Every pending migration, in the order to run them. */
+  steps: MigrationStep[]
+  /** Whether no environment has a problem. */
+  valid: boolean
+}
+
+/** One migration script as it is defined now. */
+export interface MigrationScript {
+  /** Checksum of the script's content. */
+  checksum: string
+  /** What it does. */
+  description?: string
+  /** `expand` (default) or `contract`. */
+  phase?: MigrationPhase
+  /** Whether it can be undone. */
+  reversible?: boolean
+  /** Flyway-style version: whole numbers separated by `.` or `_`, an optional leading `V` (`1`, `1.1`, `V2_1`); `1.0` is the same as `1`. */
+  version: string
+}
+
+export type MigrationScripts = MigrationScript[]
+
+/** One migration to run in one environment. */
+export interface MigrationStep {
+  /** Where to run it. */
+  environment: string
+  /** Its phase. */
+  phase: MigrationPhase
+  /** Whether it can be undone. */
+  reversible: boolean
+  /** The round, from 1: a round starts when the previous one has finished in every environment. */
+  round: number
+  /** The version. */
+  version: string
+}
 
 /** Count, mean and sum of squared deviations (M2) of a sample, updated with Welford's recurrence and merged as Chan, Golub & LeVeque: never the raw samples, and no cancellation in the variance. */
 export interface Moments {
@@ -709,6 +1404,18 @@ export interface Moments {
 /** What to do with NaN or infinite samples (JSON `null` counts as NaN). */
 export type NanPolicy = "reject" | "remove"
 
+/** A practice to adopt next. */
+export interface NextPractice {
+  /** What to do. */
+  description: string
+  /** The level it belongs to. */
+  level: number
+  /** The practice's id (a key of the checklist). */
+  practice: string
+  /** The rollgate functions that support it (empty where none does). */
+  supported_by: string[]
+}
+
 /** The one-box stage of each region: a small slice deployed and baked before the rest of the region. */
 export interface OneBox {
   /** How long the one box bakes before the rest of the region. */
@@ -718,6 +1425,32 @@ export interface OneBox {
 /** Outlier handling. */
 export type Outliers = "keep" | "iqr"
 
+/** Parity of one step of the promotion path. */
+export interface PairParity {
+  /** Differences classified as ahead. */
+  ahead: number
+  /** Differences allowed. */
+  allowed: number
+  /** Whether any finding blocks. */
+  blocking: boolean
+  /** Values compared. */
+  compared: number
+  /** Differences classified as drift. */
+  drift: number
+  /** Every difference, in path order. */
+  findings: ParityFinding[]
+  /** The earlier environment. */
+  from: string
+  /** Values equal in both. */
+  identical: number
+  /** (identical + allowed) / compared; 1 when nothing was compared. */
+  parity_score: number
+  /** The pair's verdict in one sentence (`parity_blocking`, `parity_drift`, `parity_clear`). */
+  reason: Reason
+  /** The later environment. */
+  to: string
+}
+
 /** A schedule with a bound on how many deployments run at once. */
 export interface ParallelSchedule {
   /** Time until the last deployment finishes, in seconds. */
@@ -726,6 +1459,67 @@ export interface ParallelSchedule {
   max_parallel: number
   /** Every service with its start and finish, ordered by start, then id. */
   services: ScheduledService[]
+}
+
+/** How a difference between two environments is classified. */
+export type ParityClass = "allowed" | "drift" | "ahead"
+
+/** One difference between a pair of environments. */
+export interface ParityFinding {
+  /** Whether it blocks the promotion, by the rules. */
+  blocking: boolean
+  /** How it is classified. */
+  class: ParityClass
+  /** JSON pointer into the `environments` argument, earlier environment. */
+  from_path: string
+  /** The earlier environment's value (`null`: absent). */
+  from_value: unknown
+  /** JSON pointer inside a spec (`/services/payments/version`). */
+  path: string
+  /** Why it is classified so. */
+  reason: Reason
+  /** JSON pointer into the `environments` argument, later environment. */
+  to_path: string
+  /** The later environment's value (`null`: absent). */
+  to_value: unknown
+}
+
+/** Parity along a whole promotion path. */
+export interface ParityReport {
+  /** Whether any pair blocks. */
+  blocking: boolean
+  /** One entry per consecutive pair of the path. */
+  pairs: PairParity[]
+}
+
+/** What `check_parity` may accept and what blocks a promotion. */
+export interface ParityRules {
+  /** Differences at these paths are expected (`replicas`, secrets, ...). */
+  allow?: PathRule[]
+  /** Whether every `ahead` finding blocks (default true). */
+  block_ahead?: boolean
+  /** Drift or ahead findings at these paths block the promotion. */
+  blocking?: PathRule[]
+  /** Least share of the later environment's data volume the earlier one must hold, in (0, 1] (none: volumes must match or be allowed by rule). */
+  min_data_volume_ratio?: number | null
+}
+
+/** A glob over value paths inside a spec, for the pairs of environments it names. */
+export interface PathRule {
+  /** The rule applies to a pair that includes one of these environments (empty: every pair). */
+  environments?: string[]
+  /** The glob (see the module docs), starting with `/`. */
+  path: string
+}
+
+/** A pause. */
+export interface Pause {
+  /** When. */
+  at: Timestamp
+  /** Who paused (`rollgate` when the watch could not decide). */
+  by: string
+  /** Why. */
+  why: string
 }
 
 /** The period of a periodic deny window. */
@@ -747,6 +1541,90 @@ export interface Plan {
   services: Service[]
 }
 
+/**
+ * Who might see a flag: a list of unit ids, or a count of units of which a seeded sample of synthetic ids is hashed.
+ * On the wire: a list of strings, or `{"count", "sample"?, "seed"?}`.
+ */
+export type Population = string[] | PopulationCount
+
+/** A counted population and the sample that stands for it. */
+export interface PopulationCount {
+  /** How many units there are. */
+  count: number
+  /** How many synthetic ids to hash (default 10,000; at most 10,000,000; never more than `count`). */
+  sample?: number
+  /** Seed of the ids (splitmix64; default 0): the same seed, the same ids. */
+  seed?: number
+}
+
+/** The practices adopted: practice id → whether it is adopted (a practice left out is not adopted). */
+export interface Practices {
+  /** Level 4: promote or roll back canaries on statistical evidence. */
+  automated_canary_analysis?: boolean
+  /** Level 4: roll back failed deployments automatically, in reverse dependency order. */
+  automated_rollback?: boolean
+  /** Level 4: let test and scan evidence gate promotion automatically. */
+  automated_test_gates?: boolean
+  /** Level 4: review incidents blamelessly and track their actions. */
+  blameless_postmortems?: boolean
+  /** Level 2: collect every service's logs in one place. */
+  centralized_logging?: boolean
+  /** Level 5: deploy every change that passes the pipeline to production. */
+  continuous_deployment?: boolean
+  /** Level 3: build and test every commit automatically. */
+  continuous_integration?: boolean
+  /** Level 3: measure the DORA metrics continuously. */
+  delivery_metrics_tracked?: boolean
+  /** Level 5: compare every release's telemetry with its baseline. */
+  deployment_aware_telemetry?: boolean
+  /** Level 4: check parity between environments before promotion. */
+  environment_parity_checks?: boolean
+  /** Level 5: give each change a short-lived environment, torn down automatically. */
+  ephemeral_environments?: boolean
+  /** Level 5: decouple deployment from release with percentage rollouts of feature flags. */
+  feature_flag_releases?: boolean
+  /** Level 4: set and review targets on the delivery metrics. */
+  improvement_targets?: boolean
+  /** Level 3: write runbooks for known failure modes. */
+  incident_runbooks?: boolean
+  /** Level 5: link every incident to the deployments that caused it. */
+  incidents_linked_to_deployments?: boolean
+  /** Level 3: create environments from code. */
+  infrastructure_as_code?: boolean
+  /** Level 2: keep an on-call rotation for every production service. */
+  on_call_rotation?: boolean
+  /** Level 3: roll out progressively: canary or blue-green, region by region with bake times. */
+  progressive_delivery?: boolean
+  /** Level 3: make any deployment one automated action, ordered by dependencies. */
+  push_button_deployments?: boolean
+  /** Level 2: record who approved each change. */
+  recorded_approvals?: boolean
+  /** Level 2: release by a written, repeatable procedure in dependency order. */
+  release_checklist?: boolean
+  /** Level 4: deploy only inside release windows, honouring freezes. */
+  release_windows?: boolean
+  /** Level 2: hold regular retrospectives. */
+  retrospectives?: boolean
+  /** Level 3: scale approvals to each change's assessed risk. */
+  risk_based_approvals?: boolean
+  /** Level 5: recalibrate change-risk models on your own outcomes. */
+  risk_model_calibration?: boolean
+  /** Level 2: deploy with a script, never by hand. */
+  scripted_deployments?: boolean
+  /** Level 3: show each service's latency, traffic, errors and saturation on dashboards. */
+  service_dashboards?: boolean
+  /** Level 4: alert on service-level objectives. */
+  slo_alerting?: boolean
+  /** Level 2: test in a pre-production environment shaped like production. */
+  staging_environment?: boolean
+  /** Level 5: keep every release decision in a hash-chained log. */
+  tamper_evident_audit_trail?: boolean
+  /** Level 5: merge short-lived branches into trunk at least daily. */
+  trunk_based_development?: boolean
+  /** Level 2: keep all code and configuration in version control. */
+  version_control?: boolean
+}
+
 /** What fitted weights are shrunk towards. */
 export type PriorKind = "defaults" | "zero"
 
@@ -760,6 +1638,46 @@ export interface Promotion {
   environment: string
   /** Whether the artifact passed its checks there. */
   passed?: boolean
+}
+
+/** The verdict on an artifact's promotion so far. */
+export interface PromotionCheck {
+  /** Rules broken (`artifact_rebuilt`, `stage_skipped`, `gate_not_passed`, `soak_too_short`), with evidence. */
+  findings: Reason[]
+  /** The first stage the artifact has not reached (`null`: all reached). */
+  next_stage: string | null
+  /** Whether the last stage reached has passed its gates, so the artifact may move on once its soak ends. */
+  ready_for_next: boolean
+  /** When the last stage reached ends its minimum soak. */
+  soak_ends_at: Timestamp | null
+  /** Every stage of the path, in order. */
+  stages: StageStatus[]
+  /** Whether the history breaks no rule. */
+  valid: boolean
+  /** What the next promotion waits for (`gate_pending`, `soak_pending`). */
+  waiting_for: Reason[]
+}
+
+/** One deployment of some artifact to some environment. */
+export interface PromotionDeployment {
+  /** What was deployed. */
+  artifact_digest: string
+  /** When. */
+  deployed_at: Timestamp
+  /** Where it was deployed. */
+  environment: string
+  /** Gates run against this deployment. */
+  gates?: GateResult[]
+  /** The deployed version, when known. */
+  version?: string | null
+}
+
+export type PromotionDeployments = PromotionDeployment[]
+
+/** What each stage requires before the artifact moves on. */
+export interface PromotionRules {
+  /** Rules per environment of the path. */
+  stages?: Record<string, StageRule>
 }
 
 /** Result of `compare_proportions`. */
@@ -846,6 +1764,29 @@ export interface RateTest {
   ratio: number | null
 }
 
+/** What a readiness evaluation takes besides the plan and the change; all optional but the start (here or as the change's `planned_start`). */
+export interface ReadinessContext {
+  /** Risk from which the release may not start (default `critical`). */
+  block_at?: RiskLevel | null
+  /** Risk from which it starts only with conditions (default `high`). */
+  conditions_at?: RiskLevel | null
+  /** Outcomes of earlier changes, for the risk assessment. */
+  history?: ChangeOutcome[] | null
+  /** The risk model (default: the shipped one). */
+  model?: RiskModel | null
+  /** The governance policy (absent: governance is not evaluated, which the reasons say). */
+  policy?: GovernancePolicy | null
+  /** The risk assessment's context (business and peak hours, ...); its window status defaults to the schedule's at the planned start. */
+  risk_context?: RiskContext | null
+  /** The service the strategy is chosen for (absent: no strategy check). */
+  service?: ServiceProfile | null
+  /** The planned start (default: the change's `planned_start`). */
+  start?: Timestamp | null
+}
+
+/** The answer. */
+export type ReadinessDecision = "go" | "go_with_conditions" | "no_go"
+
 /**
  * Why a decision came out as it did: one factor, constraint, metric or rule.
  * Serialises as `{"code", "message", "subjects", "evidence"?}`; `evidence` is omitted when empty.
@@ -859,6 +1800,22 @@ export interface Reason {
   message: string
   /** The ids this reason is about (services, regions, metrics, windows, roles, ...), sorted; empty when it is about the decision as a whole. */
   subjects: string[]
+}
+
+/** Failed-deployment recovery time, both ways. */
+export interface Recovery {
+  /** Failure episodes starting in the window: a failed or rolled-back deployment and the failures of the same service right after it. */
+  failed_deployments: number
+  /** Incidents created in the window. */
+  incidents: number
+  /** Median first failure → next successful deployment, in seconds. */
+  median_restore_seconds: number | null
+  /** Median created → resolved, in seconds. */
+  median_seconds: number | null
+  /** Those resolved. */
+  resolved: number
+  /** Episodes ended by a successful deployment of the same service. */
+  restored: number
 }
 
 /** A deployment target region. */
@@ -877,6 +1834,328 @@ export interface Region {
   time_zone?: string | null
   /** Fraction of global traffic the region serves, in `[0, 1]`; the shares of all regions add up to at most 1 (default 0). */
   traffic_share?: number
+}
+
+/** A canary watch of one region, with its latest decision. */
+export interface RegionWatch {
+  /** The decision at the last batch (`null` before any). */
+  decision: Decision | null
+  /** The canary's estimate per metric at the last batch (rates, means or quantiles), for absolute escalation thresholds. */
+  estimates: Record<string, number>
+  /** The watch's stored state. */
+  state: WatchState
+}
+
+/** What the caller must do now. */
+export type ReleaseAction = DeployAction | RunChecksAction | WaitAction | RollBackAction | EscalateAction | DoneAction
+
+/** The release is complete. */
+export interface DoneAction {
+  /** When its last gate passed. */
+  finished_at: Timestamp
+  /** The release (plan name). */
+  release: string
+  type: "done"
+}
+
+/** Raise an incident and notify people. */
+export interface EscalateAction {
+  /** Whether the release rolls back without a person (the rule asks for it, the watch decided `rollback`, or the release halts with `auto_rollback` on). */
+  auto_rollback: boolean
+  /** Why the rule fired. */
+  evidence: Reason[]
+  /** Whom to notify. */
+  notify: string[]
+  /** The regions concerned (empty: the release). */
+  regions: string[]
+  /** The release (plan name). */
+  release: string
+  /** The steps to undo (`service@region`), when the release rolls back. */
+  rollback_steps: string[]
+  /** The rule that fired. */
+  rule: string
+  /** Services deployed (or deploying) in those regions. */
+  services: string[]
+  /** Severity. */
+  severity: string
+  type: "escalate"
+}
+
+/** Undo what was deployed, in this order. */
+export interface RollBackAction {
+  /** Whether the controller rolls back on its own (a verdict, a rule, the failure limit) rather than on a person's abort. */
+  automatic: boolean
+  /** The rollback plan for the position at the halt. */
+  plan: RollbackPlan
+  type: "roll_back"
+}
+
+/** Nothing to start until `until` (or until the event the reason names). */
+export interface WaitAction {
+  /** `bake`, `min_samples`, `checks`, `canary_verdict`, `window_closed`, `min_gap`, `approval_required`. */
+  reason: string
+  /** Why, in detail (for `window_closed`: the calendar's reasons). */
+  reasons: Reason[]
+  /** The regions that wait (empty: the release). */
+  regions: string[]
+  type: "wait"
+  /** When the wait ends (`null`: when an event arrives). */
+  until: Timestamp | null
+}
+
+/** Run these gate checks in these regions and report them as `check` events. */
+export interface RunChecksAction {
+  /** Check names. */
+  checks: string[]
+  /** Regions. */
+  regions: string[]
+  type: "run_checks"
+  /** The wave. */
+  wave: number
+}
+
+/** Start these steps (in dependency order within each region). */
+export interface DeployAction {
+  /** The steps, by region, stage, layer, service, group. */
+  steps: StepRef[]
+  type: "deploy"
+  /** The wave. */
+  wave: number
+}
+
+/** Something that happened since the last call. Every event may carry `at` (RFC 3339; default: the call's `now`), which may not be earlier than the state's last time nor later than `now`. A step is named by `region`, `service` and optionally `stage` (`one_box`, `full`, `contract`; default: the first matching step in the schedule's order) and `group` (an instance group of a stateful service). */
+export type ReleaseEvent = StepStartedEvent | StepFinishedEvent | MetricsEvent | CheckEvent | ApprovalEvent | PauseEvent | ResumeEvent | AbortEvent | RollbackFinishedEvent
+
+/** The rollback asked for is done: the release ends as `aborted`. */
+export interface RollbackFinishedEvent {
+  /** When. */
+  at?: Timestamp | null
+  type: "rollback_finished"
+}
+
+/** A person aborts the release: what was deployed is rolled back. */
+export interface AbortEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Who. */
+  by: string
+  type: "abort"
+  /** Why. */
+  why?: string
+}
+
+/** A person resumes a paused release (accepting an inconclusive verdict when that paused it). */
+export interface ResumeEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Who. */
+  by: string
+  type: "resume"
+  /** Why. */
+  why?: string
+}
+
+/** A person pauses the release. */
+export interface PauseEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Who. */
+  by: string
+  type: "pause"
+  /** Why. */
+  why?: string
+}
+
+/** An approval to start a wave. */
+export interface ApprovalEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Who approved. */
+  by: string
+  type: "approval"
+  /** The wave approved (default: the next wave that needs one). */
+  wave?: number | null
+}
+
+/** A gate check's result (`smoke`, `health`, `alarms_clear`, or `canary_verdict` when the release has no analysis configuration). */
+export interface CheckEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** The check's name. */
+  check: string
+  /** Anything the checker wants kept with it (not interpreted). */
+  details?: unknown
+  /** Whether it passed. */
+  passed: boolean
+  /** The region (default: every region of the current wave). */
+  region?: string | null
+  type: "check"
+}
+
+/** A batch of canary metrics from a region: the new samples or counts of the interval (the shape `update_canary_watch` takes). */
+export interface MetricsEvent {
+  /** When the batch was taken. */
+  at?: Timestamp | null
+  /** Metric name → `{baseline, canary}`. */
+  batch: Record<string, MetricData>
+  /** Region id. */
+  region: string
+  type: "metrics"
+}
+
+/** A step finished. */
+export interface StepFinishedEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Anything the deploy tool wants kept with it (not interpreted). */
+  details?: unknown
+  /** Instance group. */
+  group?: number | null
+  /** `succeeded` or `failed`. */
+  outcome: StepOutcome
+  /** Region id. */
+  region: string
+  /** Service id. */
+  service: string
+  /** Stage. */
+  stage?: string | null
+  type: "step_finished"
+}
+
+/** A step started. */
+export interface StepStartedEvent {
+  /** When. */
+  at?: Timestamp | null
+  /** Instance group. */
+  group?: number | null
+  /** Region id. */
+  region: string
+  /** Service id. */
+  service: string
+  /** Stage. */
+  stage?: string | null
+  type: "step_started"
+}
+
+export type ReleaseEvents = ReleaseEvent[]
+
+/** Options of a release (each overrides the plan's `rollout` section). */
+export interface ReleaseOptions {
+  /** The canary-watch configuration (default: the plan's `rollout.analysis`). */
+  analysis?: CanaryConfig | null
+  /** Wave numbers that need an `approval` event before they start. */
+  approval_waves?: number[] | null
+  /** Whether a halt rolls back without a person (default true). */
+  auto_rollback?: boolean | null
+  /** The escalation policy (default: the plan's `rollout.escalation`). */
+  escalation?: EscalationPolicy | null
+  /** Watch every wave's regions, not only canary-gated waves (a `rollback` verdict anywhere halts; only canary-gated waves wait for `promote`). */
+  watch_all_waves?: boolean
+}
+
+/** The result of `evaluate_release_readiness`. */
+export interface ReleaseReadiness {
+  /** Findings that forbid the start. */
+  blocking: Reason[]
+  /** The change's id. */
+  change: string
+  /** Findings to meet before (or accept at) the start. */
+  conditions: Reason[]
+  /** `go`, `go_with_conditions` or `no_go`. */
+  decision: ReadinessDecision
+  /** Whether governance allows the change (`null`: no policy given). */
+  governance_allowed: boolean | null
+  /** When the schedule, started at `start`, would finish. */
+  planned_finish: string
+  /** Everything weighed, blocking and conditions included. */
+  reasons: Reason[]
+  /** The release (plan name). */
+  release: string
+  /** The risk level. */
+  risk_level: RiskLevel
+  /** The risk score (0–100). */
+  risk_score: number
+  /** The planned start. */
+  start: Timestamp
+  /** The recommended strategy (`null`: no service given). */
+  strategy: Strategy | null
+}
+
+/** The stored state of a release between `advance_release` calls. */
+export interface ReleaseState {
+  /** The canary-watch configuration (`null`: canary verdicts come from `check` events). */
+  analysis?: CanaryConfigOutput | null
+  /** Wave numbers that need an `approval` event before they start. */
+  approval_waves: number[]
+  /** Whether a halt rolls back without a person. */
+  auto_rollback: boolean
+  /** Escalations already raised (`rule` or `rule@region`), so each fires once. */
+  escalated: string[]
+  /** The escalation policy. */
+  escalation: EscalationPolicyOutput
+  /** Step attempts that failed or timed out so far. */
+  failed_steps: number
+  /** Hex of the first 8 bytes of the SHA-256 of the plan's canonical JSON. */
+  fingerprint: string
+  /** The halt, once halted. */
+  halt?: Halt | null
+  /** Events applied and decisions taken (metric batches are summed in the watches and counted per wave, not listed). */
+  history: HistoryEntry[]
+  /** The latest time the release has seen (a call's `now`); events and later calls may not be earlier. */
+  last_at: Timestamp
+  /** Most regions deploying at once. */
+  max_concurrent_regions?: number | null
+  /** Failures tolerated before the release halts. */
+  max_failed_steps: number
+  /** Gap between a wave's gate and the next wave. */
+  min_gap_seconds: number
+  /** One-box bake before the full stage of a region. */
+  one_box_bake_seconds?: number | null
+  /** The current pause. */
+  paused?: Pause | null
+  /** The plan's name. */
+  release: string
+  /** When the release started. */
+  started_at: Timestamp
+  /** Where it stands. */
+  status: ReleaseStatus
+  /** A step not finished this long after it started (or was requested) has failed. */
+  step_timeout_seconds?: number | null
+  /** The format's version (`RELEASE_STATE_VERSION`). */
+  version: number
+  /** Whether every wave (not only canary-gated ones) is watched. */
+  watch_all_waves: boolean
+  /** Watches by region. */
+  watches: Record<string, RegionWatch>
+  /** The waves, in order. */
+  waves: WaveState[]
+}
+
+/** Where a release stands. */
+export type ReleaseStatus = "waiting" | "deploying" | "baking" | "paused" | "halted" | "rolling_back" | "completed" | "aborted"
+
+/** The result of `advance_release`. */
+export interface ReleaseUpdate {
+  /** What to do now. */
+  actions: ReleaseAction[]
+  /** Why: every decision of this call. */
+  reasons: Reason[]
+  /** This call's decision in the shape `append_change_record` takes. */
+  record: ChangeRecordInput
+  /** The new state: store it and pass it to the next call. */
+  state: ReleaseState
+  /** Where the release stands. */
+  status: ReleaseStatus
+}
+
+/** Rework rate. */
+export interface Rework {
+  /** Deployments in the window. */
+  deployments: number
+  /** `rework / deployments` (none without deployments). */
+  rate: number | null
+  /** Those that remediate at least one incident. */
+  rework: number
 }
 
 /** The risk of one change, with its reasons. */
@@ -945,11 +2224,11 @@ export interface RiskModel {
   /** Level thresholds on the probability. */
   levels: LevelThresholds
   /** What the model was trained on. */
-  training: TrainingSummary
+  training: TrainingSummaryOutput
   /** Format version (1). */
   version: number
   /** Factor weights; factors without a weight are not assessed. */
-  weights: FactorWeight[]
+  weights: FactorWeightOutput[]
 }
 
 /** Quality of a risk model on given outcomes. */
@@ -1001,13 +2280,13 @@ export interface RollbackPlan {
 /** How a rollout proceeds across regions. */
 export interface RolloutPolicy {
   /** The canary-watch configuration (the shape `start_canary_watch` takes) a release controller watches each canary-gated wave with; read and checked by `start_release` (errors under `/rollout/analysis`). */
-  analysis?: unknown
+  analysis?: CanaryConfig | null
   /** How long each wave bakes before the next may start. */
   bake_time?: Duration
   /** Time to drain an instance group of a stateful service before it is deployed (default 0). */
   drain_time?: Duration
   /** The escalation policy of a release controller (rules, severities, notify lists; see `EscalationPolicy`); read and checked by `start_release` (errors under `/rollout/escalation`). */
-  escalation?: unknown
+  escalation?: EscalationPolicy | null
   /** Region ids of the first wave (default: the canary-tier regions, or if none the region with the smallest traffic share). */
   first_wave?: string[] | null
   /** Growth of the target wave size after the first wave: 1, g, g², … (default 2; at least 1). */
@@ -1048,6 +2327,9 @@ export interface Running {
 
 /** Samples or counts. */
 export type Sample = Samples | Counts
+
+/** A flat configuration or infrastructure value: a string, a finite number or a boolean. Numbers compare by value (`2` equals `2.0`). */
+export type Scalar = string | number | boolean
 
 /**
  * A rollout schedule: waves of regions with their steps, gates and waits.
@@ -1118,6 +2400,19 @@ export interface SequentialTest {
   reject: boolean
 }
 
+/** The metrics of one week or month. */
+export interface SeriesBucket {
+  /** End of the bucket (exclusive), clipped to the window. */
+  end: Timestamp
+  /** The metrics of the records in the bucket. */
+  metrics: DeliveryMetrics
+  /** Start of the bucket, clipped to the window. */
+  start: Timestamp
+}
+
+/** The length of one bucket of a time series. */
+export type SeriesPeriod = "week" | "month"
+
 /** One deployable service of a `Plan`. */
 export interface Service {
   /** Whether customers talk to this service directly. */
@@ -1152,6 +2447,18 @@ export interface ServiceBlast {
   dependents: string[]
   /** The service. */
   id: string
+}
+
+/** One service as deployed in an environment. */
+export interface ServiceDeployment {
+  /** Digest of the artifact running (`sha256:...`). */
+  artifact_digest?: string | null
+  /** Flat configuration, key → value. */
+  config?: Record<string, Scalar>
+  /** How many replicas run. */
+  replicas?: number | null
+  /** The version running (`1.4.2`, `v2.0.0-rc.1`; any text, ordered as a release version when it reads as one). */
+  version: string
 }
 
 /** Deployment order of a plan's services. */
@@ -1200,6 +2507,30 @@ export interface ServiceTiming {
   slack: number
 }
 
+/** What one stage requires. */
+export interface StageRule {
+  /** Least time between arriving here and arriving at the next stage. */
+  min_soak?: Duration
+  /** Gates that must pass here before the next stage. */
+  required_gates?: string[]
+}
+
+/** Where the artifact stands in one stage. */
+export interface StageStatus {
+  /** When the artifact first arrived (`null`: never). */
+  deployed_at: Timestamp | null
+  /** The stage's environment. */
+  environment: string
+  /** Required gates not (yet) passed here, sorted. */
+  gates_missing: string[]
+  /** Required gates passed here, sorted. */
+  gates_passed: string[]
+  /** The stage's minimum soak. */
+  required_soak_seconds: number
+  /** Seconds from arriving here to arriving at the next stage (negative: the next stage got it first; `null`: not moved on). */
+  soak_seconds: number | null
+}
+
 /** One service deployed to one region. */
 export interface Step {
   /** Drain time at the start of the step (stateful services). */
@@ -1227,6 +2558,58 @@ export interface Step {
   /** `start` in seconds from the schedule start. */
   start_seconds: number
 }
+
+/** How a step ended. */
+export type StepOutcome = "succeeded" | "failed"
+
+/** A step named in a `deploy` action. */
+export interface StepRef {
+  /** 1 for the first try, more for a retry after a tolerated failure. */
+  attempt: number
+  /** Instance group of a stateful service. */
+  group?: number | null
+  /** Dependency layer inside the region. */
+  layer: number
+  /** Region id. */
+  region: string
+  /** Service id. */
+  service: string
+  /** Stage. */
+  stage: string
+}
+
+/** One step of the release: a service in a region (one instance group of a stateful service), as the schedule planned it, and what happened to it. */
+export interface StepState {
+  /** Deploy actions issued for it (1 + failed attempts retried). */
+  attempts: number
+  /** Planned length of the step in seconds. */
+  duration_seconds: number
+  /** When it finished (succeeded or failed for good). */
+  finished_at?: Timestamp | null
+  /** Instance group (stateful services), 1-based. */
+  group?: number | null
+  /** Dependency layer inside the region (0 first). */
+  layer: number
+  /** Migration phase, if the service is a migration. */
+  migration?: MigrationPhase | null
+  /** Region id. */
+  region: string
+  /** When the last deploy action asked for it. */
+  requested_at?: Timestamp | null
+  /** Whether it can be undone. */
+  reversible: boolean
+  /** Service id. */
+  service: string
+  /** `one_box`, `full` or `contract`. */
+  stage: string
+  /** When it last started. */
+  started_at?: Timestamp | null
+  /** What has happened to it. */
+  status: StepStatus
+}
+
+/** What has happened to one step. */
+export type StepStatus = "pending" | "requested" | "running" | "succeeded" | "failed"
 
 /** A release strategy. */
 export type Strategy = "canary" | "blue_green" | "rolling" | "recreate"
@@ -1263,6 +2646,50 @@ export interface StrategyRecommendation {
   strategy: Strategy
 }
 
+/** An environment to tear down. */
+export interface TeardownCandidate {
+  /** When to delete it, after the warning period. */
+  delete_at: Timestamp
+  /** The environment. */
+  environment: string
+  /** What it costs per month (saved by tearing it down). */
+  monthly_cost: number
+  /** Its owner, if any. */
+  owner: string | null
+  /** Why (`expired`, `idle`, `over_budget`, `orphaned`). */
+  reasons: Reason[]
+  /** Its tier. */
+  tier: EnvironmentTier
+  /** When to warn the owner (now). */
+  warn_at: Timestamp
+}
+
+/** The teardown decision for a set of environments. */
+export interface TeardownPlan {
+  /** Environments to tear down, by id. */
+  candidates: TeardownCandidate[]
+  /** Environments that met a criterion but are kept, by id. */
+  kept: KeptEnvironment[]
+  /** Sum of the candidates' monthly costs. */
+  monthly_cost_saved: number
+}
+
+/** When an environment should go. */
+export interface TeardownPolicy {
+  /** Monthly cost above this → tear down. */
+  cost_budget?: number | null
+  /** Owners that still exist; any other owner is orphaned (empty: only a missing owner is). */
+  known_owners?: string[]
+  /** Idle this long since the last deployment (or creation) → tear down. */
+  max_idle?: Duration | null
+  /** Label keys that protect an environment (default `["protected"]`). */
+  protected_labels?: string[]
+  /** Tiers that may be torn down (default development, test, ephemeral); production never is. */
+  tiers?: EnvironmentTier[]
+  /** Notice between the warning and the deletion (default 3 days). */
+  warning_period?: Duration
+}
+
 /** How deeply a change was tested, in increasing order. */
 export type TestDepth = "none" | "unit" | "integration" | "end_to_end"
 
@@ -1297,11 +2724,39 @@ export interface ThresholdsOutput {
 /** Rollout tier of a region: canaries first, then pilots, then the rest. */
 export type Tier = "canary" | "pilot" | "standard"
 
+/** The tier of one metric's value in one report year's clusters. */
+export interface TierRating {
+  /** How far the value is from `target`, in the metric's unit. */
+  gap?: number | null
+  /** The metric rated. */
+  metric: DoraMetric
+  /** The next better tier this metric can reach (none at the top). */
+  next_tier?: DoraTier | null
+  /** That cluster's range as the report words it. */
+  range: string
+  /** The value at which the rating becomes `next_tier`. */
+  target?: number | null
+  /** The nearest cluster. */
+  tier: DoraTier
+  /** The value rated (seconds, deployments per day, or a 0–1 rate). */
+  value: number
+}
+
 /** An instant as strict RFC 3339 with offset (`YYYY-MM-DDTHH:MM:SS.fraction`, e.g. `2026-11-26T09:00:00-05:00`): no space separator, no missing offset, no `+0100`. */
 export type Timestamp = string
 
 /** What a model was trained on. */
 export interface TrainingSummary {
+  /** Outcomes learned from. */
+  changes: number
+  /** Failures among them. */
+  failures: number
+  /** Free-form description of the data. */
+  source?: string
+}
+
+/** What a model was trained on. */
+export interface TrainingSummaryOutput {
   /** Outcomes learned from. */
   changes: number
   /** Failures among them. */
@@ -1326,6 +2781,14 @@ export interface UndoStep {
   wave: number
 }
 
+/** One variant's exposure. */
+export interface VariantExposure {
+  /** Who is served it. */
+  exposure: Exposure
+  /** The variant's name (flagd percentages: `on` / `off`). */
+  variant: string
+}
+
 /** How a canary watch tests and decides: the run's error level, the bake before a promotion, the budget, the canary's traffic share and the mixing parameters of the tests. Every field has a default. */
 export interface WatchConfig {
   /** The canary's share of the traffic, in (0, 1): the share of events it gets when its rate equals the baseline's (default 0.5: canary and baseline of equal size, as Kayenta recommends). */
@@ -1346,6 +2809,28 @@ export interface WatchConfig {
   min_samples?: number
   /** The quantile test's prior concentration `c` (default per quantile, see the module documentation). */
   quantile_concentration?: number | null
+}
+
+/** How a canary watch tests and decides: the run's error level, the bake before a promotion, the budget, the canary's traffic share and the mixing parameters of the tests. Every field has a default. */
+export interface WatchConfigOutput {
+  /** The canary's share of the traffic, in (0, 1): the share of events it gets when its rate equals the baseline's (default 0.5: canary and baseline of equal size, as Kayenta recommends). */
+  allocation: number
+  /** The chance of a false rollback for the whole run, however often it is looked at (default 0.05); split equally across the deciding metrics (Bonferroni). */
+  alpha: number
+  /** The count test's prior concentration `k` (default 100). */
+  count_concentration: number
+  /** After this time from the first update without a decision, the verdict is `inconclusive` (default 24h). */
+  max_duration: DurationOutput | null
+  /** After the canary arm of any deciding metric has this many samples (trials for counts) without a decision, the verdict is `inconclusive` (default: no limit). */
+  max_samples: number | null
+  /** The mean test's mixing standard deviation φ, in standard deviations of the metric (default 0.1). */
+  mean_mixing_sd: number
+  /** Bake time before any promotion, from the first update (default 10m). */
+  min_duration: DurationOutput
+  /** Samples per arm every deciding metric must have before a promotion (trials for counts that give them; default 500). */
+  min_samples: number
+  /** The quantile test's prior concentration `c` (default per quantile, see the module documentation). */
+  quantile_concentration: number | null
 }
 
 /** One metric's evidence at a look. */
@@ -1455,6 +2940,47 @@ export interface Wave {
   /** Times a region had to wait for a release window, and why. */
   waits: WindowWait[]
 }
+
+/** One wave of the release. */
+export interface WaveState {
+  /** Who approved the wave's start (when approval is required). */
+  approved_by?: string | null
+  /** Metric batches received during the bake (from its regions). */
+  bake_samples: number
+  /** Bake after the last step. */
+  bake_seconds: number
+  /** Gate checks seen: check name → region → result. */
+  check_results: Record<string, Record<string, CheckResult>>
+  /** Checks that must pass in every region of the wave. */
+  checks: string[]
+  /** Whether the `run_checks` action was issued for this bake. */
+  checks_requested: boolean
+  /** When its last step succeeded. */
+  deployed_at?: Timestamp | null
+  /** `regions`, or `contract` for the final contract-migration phase. */
+  kind: string
+  /** Metric batches the bake must collect. */
+  min_bake_samples: number
+  /** 1-based position. */
+  number: number
+  /** When its gate passed. */
+  passed_at?: Timestamp | null
+  /** The wave's regions, sorted. */
+  regions: string[]
+  /** When the wave started. */
+  started_at?: Timestamp | null
+  /** Where it stands. */
+  status: WaveStatus
+  /** The steps, in the schedule's order. */
+  steps: StepState[]
+  /** Sum of their traffic shares. */
+  traffic_share: number
+  /** Who accepted an inconclusive verdict by resuming. */
+  verdict_accepted_by?: string | null
+}
+
+/** Where a wave stands. */
+export type WaveStatus = "pending" | "deploying" | "baking" | "passed"
 
 /** Result of `welch_t_test`. */
 export interface WelchTest {

@@ -141,13 +141,24 @@ pub struct RolloutPolicy {
     /// controller watches each canary-gated wave with; read and checked by
     /// [`start_release`](crate::start_release) (errors under
     /// `/rollout/analysis`).
+    // The schema names the shape start_release reads it as (the field stays
+    // a JSON value here: the plan comes before the canary and release
+    // modules in the data flow).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::verdict::CanaryConfig>")
+    )]
     pub analysis: Option<serde_json::Value>,
     /// The escalation policy of a release controller (rules, severities,
     /// notify lists; see [`EscalationPolicy`](crate::release::EscalationPolicy));
     /// read and checked by [`start_release`](crate::start_release) (errors
     /// under `/rollout/escalation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::release::EscalationPolicy>")
+    )]
     pub escalation: Option<serde_json::Value>,
 }
 

@@ -29,8 +29,20 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::changelog::{ChangeLogVerification, ChangeRecord, ChangeRecordInput, Checkpoint};
+use crate::delivery::{
+    DeliveryMetrics, Deployment, DoraOptions, DoraReport, Flag, FlagDecision, FlagExposure,
+    Incident, MaturityAssessment, Population,
+};
+use crate::environments::{
+    AccessDecision, AccessPolicy, AccessRequest, Artifact, EnvironmentSpec, IsolationOptions,
+    IsolationPlan, MigrationHistory, MigrationPlan, MigrationScript, ParityReport, ParityRules,
+    PromotionCheck, PromotionDeployment, PromotionRules, TeardownPlan, TeardownPolicy,
+};
 use crate::governance::{GovernanceDecision, GovernancePolicy};
 use crate::graph::{BlastRadius, ParallelSchedule, ServiceOrder};
+use crate::release::{
+    Event, ReadinessContext, ReleaseOptions, ReleaseReadiness, ReleaseState, ReleaseUpdate,
+};
 use crate::risk::{FitOptions, RiskAssessment, RiskContext, RiskModel, RiskModelEvaluation};
 use crate::rollout::{HaltedAt, RollbackPlan, Schedule};
 use crate::stats::{
@@ -258,6 +270,19 @@ fn read_as<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> crate::R
 }
 
 macro_rules! document {
+    ($name:literal, $ty:ty, $title:literal, $direction:ident,
+     read_by: [$(($f:literal, $p:literal)),* $(,)?], returned_by: [$($r:literal),* $(,)?],
+     read_with: $read:path) => {
+        Document {
+            name: $name,
+            title: $title,
+            direction: Direction::$direction,
+            read_by: &[$(($f, $p)),*],
+            returned_by: &[$($r),*],
+            generate: root::<$ty>,
+            read: Some($read),
+        }
+    };
     (@read Output, $ty:ty) => { None };
     (@read $direction:ident, $ty:ty) => { Some(read_as::<$ty>) };
     ($name:literal, $ty:ty, $title:literal, $direction:ident,
@@ -280,8 +305,10 @@ macro_rules! document {
 pub const DOCUMENTS: &[Document] = &[
     document!("plan", Plan, "Plan", Input,
         read_by: [("order_services", "plan"), ("blast_radius", "plan"), ("schedule_services", "plan"),
-                  ("schedule_rollout", "plan"), ("assess_risk", "plan")],
-        returned_by: []),
+                  ("schedule_rollout", "plan"), ("assess_risk", "plan"), ("start_release", "plan"),
+                  ("advance_release", "plan"), ("evaluate_release_readiness", "plan"),
+                  ("isolation_plan", "plan"), ("dora_metrics", "plan")],
+        returned_by: [], read_with: read_plan),
     document!("calendar", CalendarSpec, "CalendarSpec", Input,
         read_by: [("check_window", "calendar"), ("next_window", "calendar")], returned_by: []),
     document!("service_order", ServiceOrder, "ServiceOrder", Output,
@@ -332,7 +359,7 @@ pub const DOCUMENTS: &[Document] = &[
         read_by: [], returned_by: ["sequential_count_test"]),
     document!("change", Change, "Change", Input,
         read_by: [("assess_risk", "change"), ("recommend_strategy", "change"),
-                  ("evaluate_governance", "change")],
+                  ("evaluate_governance", "change"), ("evaluate_release_readiness", "change")],
         returned_by: []),
     document!("change_history", Vec<ChangeOutcome>, "ChangeHistory", Input,
         read_by: [("assess_risk", "history"), ("fit_risk_model", "history"),
@@ -371,6 +398,76 @@ pub const DOCUMENTS: &[Document] = &[
         read_by: [("verify_change_log", "checkpoint")], returned_by: []),
     document!("change_log_verification", ChangeLogVerification, "ChangeLogVerification", Output,
         read_by: [], returned_by: ["verify_change_log"]),
+    document!("release_options", ReleaseOptions, "ReleaseOptions", Input,
+        read_by: [("start_release", "options")], returned_by: []),
+    document!("release_state", ReleaseState, "ReleaseState", Both,
+        read_by: [("advance_release", "state")], returned_by: ["start_release"]),
+    document!("release_events", Vec<Event>, "ReleaseEvents", Input,
+        read_by: [("advance_release", "events")], returned_by: []),
+    document!("release_update", ReleaseUpdate, "ReleaseUpdate", Output,
+        read_by: [], returned_by: ["advance_release"]),
+    document!("readiness_context", ReadinessContext, "ReadinessContext", Input,
+        read_by: [("evaluate_release_readiness", "context")], returned_by: []),
+    document!("release_readiness", ReleaseReadiness, "ReleaseReadiness", Output,
+        read_by: [], returned_by: ["evaluate_release_readiness"]),
+    document!("environments", Vec<EnvironmentSpec>, "Environments", Input,
+        read_by: [("check_parity", "environments"), ("teardown_candidates", "environments")],
+        returned_by: []),
+    document!("parity_rules", ParityRules, "ParityRules", Input,
+        read_by: [("check_parity", "rules")], returned_by: []),
+    document!("parity_report", ParityReport, "ParityReport", Output,
+        read_by: [], returned_by: ["check_parity"]),
+    document!("promotion_deployments", Vec<PromotionDeployment>, "PromotionDeployments", Input,
+        read_by: [("check_promotion", "deployments")], returned_by: []),
+    document!("artifact", Artifact, "Artifact", Input,
+        read_by: [("check_promotion", "artifact")], returned_by: []),
+    document!("promotion_rules", PromotionRules, "PromotionRules", Input,
+        read_by: [("check_promotion", "rules")], returned_by: []),
+    document!("promotion_check", PromotionCheck, "PromotionCheck", Output,
+        read_by: [], returned_by: ["check_promotion"]),
+    document!("migration_scripts", Vec<MigrationScript>, "MigrationScripts", Input,
+        read_by: [("plan_migrations", "migrations")], returned_by: []),
+    document!("migration_histories", Vec<MigrationHistory>, "MigrationHistories", Input,
+        read_by: [("plan_migrations", "environments")], returned_by: []),
+    document!("migration_plan", MigrationPlan, "MigrationPlan", Output,
+        read_by: [], returned_by: ["plan_migrations"]),
+    document!("access_request", AccessRequest, "AccessRequest", Input,
+        read_by: [("evaluate_access", "request")], returned_by: []),
+    document!("access_policy", AccessPolicy, "AccessPolicy", Input,
+        read_by: [("evaluate_access", "policy")], returned_by: []),
+    document!("access_decision", AccessDecision, "AccessDecision", Output,
+        read_by: [], returned_by: ["evaluate_access"]),
+    document!("teardown_policy", TeardownPolicy, "TeardownPolicy", Input,
+        read_by: [("teardown_candidates", "policy")], returned_by: []),
+    document!("teardown_plan", TeardownPlan, "TeardownPlan", Output,
+        read_by: [], returned_by: ["teardown_candidates"]),
+    document!("isolation_options", IsolationOptions, "IsolationOptions", Input,
+        read_by: [("isolation_plan", "options")], returned_by: []),
+    document!("isolation_plan", IsolationPlan, "IsolationPlan", Output,
+        read_by: [], returned_by: ["isolation_plan"]),
+    document!("deployments", Vec<Deployment>, "Deployments", Input,
+        read_by: [("dora_metrics", "deployments")], returned_by: []),
+    document!("incidents", Vec<Incident>, "Incidents", Input,
+        read_by: [("dora_metrics", "incidents")], returned_by: []),
+    document!("dora_options", DoraOptions, "DoraOptions", Input,
+        read_by: [("dora_metrics", "options")], returned_by: []),
+    document!("dora_report", DoraReport, "DoraReport", Output,
+        read_by: [], returned_by: ["dora_metrics"]),
+    document!("delivery_metrics", DeliveryMetrics, "DeliveryMetrics", Both,
+        read_by: [("assess_maturity", "metrics")], returned_by: []),
+    document!("practices", Practices, "Practices", Input,
+        read_by: [("assess_maturity", "practices")], returned_by: [],
+        read_with: read_practices),
+    document!("maturity_assessment", MaturityAssessment, "MaturityAssessment", Output,
+        read_by: [], returned_by: ["assess_maturity"]),
+    document!("flag", Flag, "Flag", Input,
+        read_by: [("flag_enabled", "flag"), ("flag_exposure", "flag")], returned_by: []),
+    document!("flag_decision", FlagDecision, "FlagDecision", Output,
+        read_by: [], returned_by: ["flag_enabled"]),
+    document!("population", Population, "Population", Input,
+        read_by: [("flag_exposure", "population")], returned_by: []),
+    document!("flag_exposure", FlagExposure, "FlagExposure", Output,
+        read_by: [], returned_by: ["flag_exposure"]),
     document!("error", ErrorDetails, "ErrorDetails", Output,
         read_by: [], returned_by: []),
 ];
@@ -424,4 +521,57 @@ impl JsonSchema for ErrorDetails {
             "anyOf": kinds,
         })
     }
+}
+
+/// The practices [`assess_maturity`](crate::assess_maturity) takes:
+/// `{practice id: adopted}`, every id one of the maturity model's.
+#[derive(Debug, Clone, Copy)]
+pub struct Practices;
+
+impl JsonSchema for Practices {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Practices".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let properties: serde_json::Map<String, serde_json::Value> =
+            crate::delivery::practice_ids()
+                .map(|(id, level, description)| {
+                    let description = format!("Level {level}: {description}.");
+                    let schema = serde_json::json!({"type": "boolean", "description": description});
+                    (id.to_string(), schema)
+                })
+                .collect();
+        schemars::json_schema!({
+            "description": "The practices adopted: practice id → whether it is adopted \
+                (a practice left out is not adopted).",
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// A plan as the release functions read it: the sections `rollout.analysis`
+/// and `rollout.escalation` (JSON values to the plan's own reader, which the
+/// other functions ignore) read as the canary configuration and escalation
+/// policy [`start_release`](crate::start_release) reads them as.
+fn read_plan(value: serde_json::Value) -> crate::Result<()> {
+    let plan: Plan = crate::wire::from_value(value)?;
+    if let Some(rollout) = plan.rollout {
+        if let Some(analysis) = rollout.analysis {
+            crate::wire::from_value::<CanaryConfig>(analysis)?;
+        }
+        if let Some(escalation) = rollout.escalation {
+            crate::wire::from_value::<crate::release::EscalationPolicy>(escalation)?;
+        }
+    }
+    Ok(())
+}
+
+/// The practices as [`assess_maturity`](crate::assess_maturity) reads them:
+/// a map of booleans whose keys it knows.
+fn read_practices(value: serde_json::Value) -> crate::Result<()> {
+    let practices: BTreeMap<String, bool> = crate::wire::from_value(value)?;
+    crate::assess_maturity(None, &practices).map(drop)
 }

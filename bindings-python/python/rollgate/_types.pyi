@@ -7,17 +7,28 @@ from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 from typing_extensions import Buffer
 
 __all__ = [
+    "AbortEvent",
+    "AccessDecision",
+    "AccessOutcome",
+    "AccessPolicy",
+    "AccessRequest",
     "Alternative",
+    "AppliedMigration",
     "Approval",
+    "ApprovalEvent",
     "ApprovalRule",
+    "AreaMaturity",
     "ArmSummary",
+    "Artifact",
     "BetaPrior",
     "BlastRadius",
     "CalendarSpec",
     "CanaryConfig",
+    "CanaryConfigOutput",
     "CanaryData",
     "CanaryVerdict",
     "Change",
+    "ChangeFailRate",
     "ChangeHistory",
     "ChangeKind",
     "ChangeLog",
@@ -26,8 +37,11 @@ __all__ = [
     "ChangeRecord",
     "ChangeRecordInput",
     "ChangeType",
+    "CheckEvent",
+    "CheckResult",
     "Checkpoint",
     "Classification",
+    "Commit",
     "Compare",
     "ComplianceRequirement",
     "Correction",
@@ -36,26 +50,73 @@ __all__ = [
     "CriticalPath",
     "Day",
     "Decision",
+    "DeliveryMetrics",
+    "DeployAction",
+    "Deployment",
+    "DeploymentCounts",
+    "DeploymentFrequency",
+    "DeploymentStatus",
+    "Deployments",
     "Direction",
+    "DoneAction",
+    "DoraMetric",
+    "DoraOptions",
+    "DoraReport",
+    "DoraTier",
+    "DoraTiers",
     "Duration",
+    "DurationOutput",
+    "EnvironmentAccess",
+    "EnvironmentMigrations",
+    "EnvironmentSpec",
+    "EnvironmentTier",
+    "Environments",
+    "EscalateAction",
+    "EscalationPolicy",
+    "EscalationPolicyOutput",
+    "EscalationRule",
+    "EscalationRuleOutput",
     "Evidence",
+    "Exposure",
     "FactorWeight",
+    "FactorWeightOutput",
     "FitOptions",
+    "Flag",
+    "FlagAlgorithm",
+    "FlagDecision",
+    "FlagExposure",
+    "FlagVariant",
+    "FrequencyBucket",
     "Gate",
     "GatePoint",
+    "GateResult",
     "GovernanceDecision",
     "GovernancePolicy",
+    "GroupBy",
+    "GroupMetrics",
     "GroupScore",
+    "Halt",
     "HaltRule",
     "HaltedAt",
     "HaltedAtStep",
     "Histogram",
+    "HistoryEntry",
     "HourRange",
+    "Incident",
+    "Incidents",
+    "IsolatedDependency",
+    "IsolationOptions",
+    "IsolationPlan",
+    "KeptEnvironment",
     "KsTest",
+    "LeadTime",
     "LevelThresholds",
     "Links",
     "MannWhitney",
+    "MaturityArea",
+    "MaturityAssessment",
     "MetricConfig",
+    "MetricConfigOutput",
     "MetricData",
     "MetricKind",
     "MetricQuality",
@@ -65,23 +126,60 @@ __all__ = [
     "MetricStateNormalMixture",
     "MetricStateQuantileSequence",
     "MetricVerdict",
+    "MetricsEvent",
     "Migration",
+    "MigrationHistories",
+    "MigrationHistory",
     "MigrationPhase",
+    "MigrationPlan",
+    "MigrationScript",
+    "MigrationScripts",
+    "MigrationStep",
     "Moments",
     "NanPolicy",
+    "NextPractice",
     "OneBox",
     "Outliers",
+    "PairParity",
     "ParallelSchedule",
+    "ParityClass",
+    "ParityFinding",
+    "ParityReport",
+    "ParityRules",
+    "PathRule",
+    "Pause",
+    "PauseEvent",
     "Period",
     "Plan",
+    "Population",
+    "PopulationCount",
+    "Practices",
     "PriorKind",
     "Promotion",
+    "PromotionCheck",
+    "PromotionDeployment",
+    "PromotionDeployments",
+    "PromotionRules",
     "ProportionTest",
     "QuantileComparison",
     "QuantileInterval",
     "RateTest",
+    "ReadinessContext",
+    "ReadinessDecision",
     "Reason",
+    "Recovery",
     "Region",
+    "RegionWatch",
+    "ReleaseAction",
+    "ReleaseEvent",
+    "ReleaseEvents",
+    "ReleaseOptions",
+    "ReleaseReadiness",
+    "ReleaseState",
+    "ReleaseStatus",
+    "ReleaseUpdate",
+    "ResumeEvent",
+    "Rework",
     "RiskAssessment",
     "RiskContext",
     "RiskFactor",
@@ -89,40 +187,65 @@ __all__ = [
     "RiskModel",
     "RiskModelEvaluation",
     "RiskRef",
+    "RollBackAction",
+    "RollbackFinishedEvent",
     "RollbackPlan",
     "RolloutPolicy",
+    "RunChecksAction",
     "RunbookReview",
     "Running",
     "Sample",
     "Samples",
+    "Scalar",
     "Schedule",
     "ScheduledService",
     "SecurityScan",
     "SequentialLook",
     "SequentialTest",
+    "SeriesBucket",
+    "SeriesPeriod",
     "Service",
     "ServiceBlast",
+    "ServiceDeployment",
     "ServiceOrder",
     "ServiceProfile",
     "ServiceTiming",
+    "StageRule",
+    "StageStatus",
     "Step",
+    "StepFinishedEvent",
+    "StepOutcome",
+    "StepRef",
+    "StepStartedEvent",
+    "StepState",
+    "StepStatus",
     "Strategy",
     "StrategyOption",
     "StrategyRecommendation",
+    "TeardownCandidate",
+    "TeardownPlan",
+    "TeardownPolicy",
     "TestDepth",
     "TestEvidence",
     "Thresholds",
     "ThresholdsOutput",
     "Tier",
+    "TierRating",
     "Timestamp",
     "TrainingSummary",
+    "TrainingSummaryOutput",
     "UndoStep",
+    "VariantExposure",
+    "WaitAction",
     "WatchConfig",
+    "WatchConfigOutput",
     "WatchMetric",
     "WatchState",
     "WatchUpdate",
     "WatchVerdict",
     "Wave",
+    "WaveState",
+    "WaveStatus",
     "WelchTest",
     "WindowCheck",
     "WindowSlot",
@@ -134,8 +257,71 @@ __all__ = [
 Samples: TypeAlias = Buffer | Sequence[float | None]
 """Samples: a list of numbers (``None``/``null`` or NaN for a missing value) or, from Python, any float64 buffer (numpy array, ``array('d')``); from Node, a ``Float64Array``."""
 
+class AccessDecision(TypedDict):
+    """An access decision with its reasons and the record to log."""
+
+    approvers: list[str]
+    """Who may approve, sorted (`needs_approval` only)."""
+    break_glass: bool
+    """Whether this is a break-glass grant."""
+    decision: AccessOutcome
+    """Grant, needs approval, or deny."""
+    duration_seconds: int
+    """Seconds granted, or to be granted once approved (0 when denied)."""
+    expires_at: Timestamp | None
+    """When a grant ends."""
+    reasons: list[Reason]
+    """Why, rule by rule."""
+    record: ChangeRecordInput
+    """The decision as a change-log entry for `append_change_record`."""
+    review_due_at: Timestamp | None
+    """When that review is due."""
+    review_required: bool
+    """Whether the grant must be reviewed afterwards."""
+
+AccessOutcome: TypeAlias = Literal["grant", "needs_approval", "deny"]
+"""The decision on an access request."""
+
+class AccessPolicy(TypedDict):
+    """Who may access which environment, how and for how long."""
+
+    environments: NotRequired[dict[str, EnvironmentAccess]]
+    """Rules per environment; a request for any other is an error."""
+    on_call: NotRequired[list[str]]
+    """Who is on call now (may use break-glass)."""
+
+class AccessRequest(TypedDict):
+    """A request for access to an environment."""
+
+    approver: NotRequired[str | None]
+    """Who approved it, if anyone yet."""
+    break_glass: NotRequired[bool]
+    """An emergency request that bypasses approval."""
+    duration: Duration
+    """For how long (at least 1 s)."""
+    environment: str
+    """Which environment."""
+    id: NotRequired[str | None]
+    """The request's id, if the caller has one."""
+    requester: str
+    """Who asks."""
+    scope: NotRequired[list[str]]
+    """What they want to do (`read`, `db-write`, ...)."""
+    ticket: NotRequired[str | None]
+    """The ticket justifying it."""
+
 Alternative: TypeAlias = Literal["two-sided", "greater", "less"]
 """The alternative hypothesis of a test, about `x` relative to `y`."""
+
+class AppliedMigration(TypedDict):
+    """One migration applied in an environment."""
+
+    applied_at: NotRequired[Timestamp | None]
+    """When it ran."""
+    checksum: str
+    """The checksum of the script when it ran."""
+    version: str
+    """Its version."""
 
 class Approval(TypedDict):
     """One approval of a change."""
@@ -165,6 +351,20 @@ class ApprovalRule(TypedDict):
     test_depth: NotRequired[TestDepth]
     """Least test depth."""
 
+class AreaMaturity(TypedDict):
+    """The maturity of one practice area."""
+
+    area: MaturityArea
+    """The area."""
+    evidence: list[Reason]
+    """Why: each level met, what blocks the next one, practices adopted ahead."""
+    level: int
+    """Its level, 1–5."""
+    name: str
+    """The level's name: Initial, Managed, Defined, Measured, Optimizing."""
+    next_practices: list[NextPractice]
+    """The practices to adopt next (none at level 5)."""
+
 class ArmSummary(TypedDict):
     """One arm of a metric so far."""
 
@@ -174,6 +374,14 @@ class ArmSummary(TypedDict):
     """Events seen (counts only)."""
     samples: float
     """Samples seen (for counts: trials or exposure, 0 if not given)."""
+
+class Artifact(TypedDict):
+    """The artifact being promoted."""
+
+    digest: str
+    """Its digest (`sha256:...`)."""
+    version: NotRequired[str | None]
+    """Its version, to recognise rebuilds (same version, other digest)."""
 
 class BetaPrior(TypedDict):
     """Beta prior of a service's change-failure rate."""
@@ -215,6 +423,20 @@ class CanaryConfig(TypedDict):
     thresholds: NotRequired[Thresholds]
     """Score thresholds."""
     watch: NotRequired[WatchConfig | None]
+    """How a canary watch tests and decides (`start_canary_watch`); ignored by `judge_canary`. Defaults when absent."""
+
+class CanaryConfigOutput(TypedDict):
+    """The canary analysis configuration."""
+
+    correction: Correction
+    """Multiple-comparison correction across the metrics' p-values (for `judge_canary`; the watch always holds the run's false-rollback rate at its `alpha`)."""
+    groups: dict[str, float]
+    """Weights of metric groups in percent. Groups without a weight share the rest of 100 equally; weights that do not add up to 100 are scaled."""
+    metrics: list[MetricConfigOutput]
+    """The metrics to compare; names must be unique."""
+    thresholds: ThresholdsOutput
+    """Score thresholds."""
+    watch: WatchConfigOutput | None
     """How a canary watch tests and decides (`start_canary_watch`); ignored by `judge_canary`. Defaults when absent."""
 
 CanaryData: TypeAlias = dict[str, MetricData]
@@ -313,6 +535,16 @@ class Change(TypedDict):
     title: NotRequired[str]
     """A short human title."""
 
+class ChangeFailRate(TypedDict):
+    """Change fail rate: never above 1, however incidents are linked."""
+
+    deployments: int
+    """Deployments in the window."""
+    failures: int
+    """Those that failed, were rolled back or caused an incident (each once)."""
+    rate: float | None
+    """`failures / deployments` (none without deployments)."""
+
 ChangeHistory: TypeAlias = list[ChangeOutcome]
 
 ChangeKind: TypeAlias = Literal["feature", "fix", "config", "schema", "infrastructure"]
@@ -379,6 +611,14 @@ class ChangeRecordInput(TypedDict):
 ChangeType: TypeAlias = Literal["standard", "normal", "emergency"]
 """ITIL change type."""
 
+class CheckResult(TypedDict):
+    """A gate check seen for a region."""
+
+    at: Timestamp
+    """When it was reported."""
+    passed: bool
+    """Whether it passed."""
+
 class Checkpoint(TypedDict):
     """What a verifier trusted of a log before: its length and the hash of its last record, as in a Certificate Transparency checkpoint (tree size and root hash). Keep it somewhere the log's writer cannot change.
     The checkpoint of a log is `{length: last.sequence + 1, head_hash: last.hash}` of its last record (`Checkpoint::of`); every successful verification returns the next one to keep."""
@@ -390,6 +630,14 @@ class Checkpoint(TypedDict):
 
 Classification: TypeAlias = Literal["pass", "high", "low", "continue", "no_data", "no_data_fail"]
 """Classification of one metric."""
+
+class Commit(TypedDict):
+    """A commit shipped by a deployment."""
+
+    committed_at: Timestamp
+    """When it was committed; not after the deployment finished."""
+    sha: str
+    """The commit's id."""
 
 Compare: TypeAlias = Literal["location", "distribution"]
 """What a continuous comparison looks at."""
@@ -439,16 +687,303 @@ Day: TypeAlias = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "monda
 Decision: TypeAlias = Literal["promote", "continue", "rollback", "inconclusive"]
 """The decision about a canary."""
 
+class DeliveryMetrics(TypedDict):
+    """Delivery performance of one group (or bucket) over one window."""
+
+    change_fail_rate: ChangeFailRate
+    """Deployments that failed, were rolled back or caused an incident."""
+    deployment_frequency: DeploymentFrequency
+    """How often deployments succeeded."""
+    deployments: DeploymentCounts
+    """How many deployments finished in the window, by outcome."""
+    lead_time: LeadTime
+    """Deploy finish − commit time over every commit first shipped in the window."""
+    reasons: list[Reason]
+    """Why: each tier, and each metric that could not be measured."""
+    recovery: Recovery
+    """How fast incidents were resolved and failed deployments restored."""
+    rework: Rework
+    """Deployments that remediate incidents."""
+    tiers: DoraTiers
+    """Each metric's tier and the overall tier."""
+
+class Deployment(TypedDict):
+    """One deployment of one service to one environment."""
+
+    commits: NotRequired[list[Commit]]
+    """The commits it shipped; a commit's lead time counts once per service, at the first successful deployment that shipped it."""
+    environment: NotRequired[str]
+    """The environment deployed to (default `production`)."""
+    finished_at: Timestamp
+    """When it finished (succeeded, failed or was rolled back); not before `started_at`."""
+    id: str
+    """Unique id of the deployment."""
+    remediates: NotRequired[list[str]]
+    """Ids of the incidents this deployment remediates (rework). They need not be among the incidents given."""
+    service: str
+    """The service deployed (a plan's service id when grouping by team)."""
+    started_at: Timestamp
+    """When the deployment started."""
+    status: DeploymentStatus
+    """How it ended."""
+
+class DeploymentCounts(TypedDict):
+    """Deployments that finished in the window, by outcome."""
+
+    failed: int
+    """Status `failed`."""
+    rolled_back: int
+    """Status `rolled_back`."""
+    succeeded: int
+    """Status `succeeded`."""
+    total: int
+    """All of them."""
+
+class DeploymentFrequency(TypedDict):
+    """Deployment frequency."""
+
+    bucket: FrequencyBucket | None
+    """The fourkeys dashboard's bucket (none for an empty window)."""
+    days: float
+    """Length of the window in days."""
+    deployments: int
+    """Successful deployments in the window."""
+    per_day: float | None
+    """Successful deployments per day (none for an empty window)."""
+    per_week: float | None
+    """Successful deployments per week."""
+
+DeploymentStatus: TypeAlias = Literal["succeeded", "failed", "rolled_back"]
+"""How a deployment ended."""
+
+Deployments: TypeAlias = list[Deployment]
+
 Direction: TypeAlias = Literal["increase", "decrease", "either"]
 """Which change of a metric is harmful."""
+
+DoraMetric: TypeAlias = Literal["lead_time", "deployment_frequency", "change_fail_rate", "recovery_time"]
+"""One of the four metrics the DORA clusters are defined on."""
+
+DoraOptions = TypedDict(
+    "DoraOptions",
+    {
+        "environment": NotRequired[str],
+        "from": NotRequired[Timestamp | None],
+        "group_by": NotRequired[GroupBy],
+        "report_year": NotRequired[int | None],
+        "series": NotRequired[SeriesPeriod | None],
+        "to": NotRequired[Timestamp | None],
+    },
+)
+"""Options of `dora_metrics`.
+
+- ``environment``: The environment measured (default `production`).
+- ``from``: Start of the measured window (inclusive). Default: 00:00 UTC of the day of the earliest record.
+- ``group_by``: Groups besides the totals (default none).
+- ``report_year``: The DORA report whose tier table rates the metrics (2022, 2023 or 2024; default the latest).
+- ``series``: A series per week or month, for the totals and each group.
+- ``to``: End of the measured window (exclusive); not before `from`. Default: 00:00 UTC of the day after the latest record."""
+
+DoraReport = TypedDict(
+    "DoraReport",
+    {
+        "environment": str,
+        "from": Timestamp | None,
+        "group_by": GroupBy,
+        "groups": list[GroupMetrics],
+        "reasons": list[Reason],
+        "series": list[SeriesBucket],
+        "to": Timestamp | None,
+        "totals": DeliveryMetrics,
+    },
+)
+"""Delivery performance of one environment over one window.
+
+- ``environment``: The environment measured.
+- ``from``: Start of the window (inclusive); none when there are no records and no `from`.
+- ``group_by``: How the groups were formed.
+- ``groups``: One entry per group, sorted by name (empty for `group_by: none`).
+- ``reasons``: Why the window and groups are what they are.
+- ``series``: The totals per week or month (empty unless `series` was asked for).
+- ``to``: End of the window (exclusive).
+- ``totals``: All records of the environment."""
+
+DoraTier: TypeAlias = Literal["elite", "high", "medium", "low"]
+"""A DORA performance cluster, best first."""
+
+class DoraTiers(TypedDict):
+    """The tier of each DORA metric in one report year, and overall."""
+
+    change_fail_rate: TierRating | None
+    """Change fail rate's tier."""
+    deployment_frequency: TierRating | None
+    """Successful deployments per day's tier."""
+    lead_time: TierRating | None
+    """Median lead time's tier."""
+    overall: DoraTier | None
+    """The best tier that a majority of the rated metrics reach."""
+    recovery_time: TierRating | None
+    """Recovery time's tier: the incidents' median, or the failed deployments' median when no incident was resolved."""
+    report_year: int
+    """The report whose clusters rate the metrics."""
 
 Duration: TypeAlias = int | str
 """A duration: a whole number of seconds (`90`, `90.0`), or a string of one or more `<number><unit>` parts with units `d`, `h`, `m`, `s` (`"90s"`, `"1h30m"`, `"1.5h"`, `"2d"`); a bare numeric string (`"90"`) is seconds. The total must be a whole number of seconds (`"1.5s"` is rejected) and at most 3162240000 (100 years)."""
 
+DurationOutput: TypeAlias = int
+"""A duration in whole seconds."""
+
+class EnvironmentAccess(TypedDict):
+    """The access rules of one environment."""
+
+    approvers: NotRequired[list[str]]
+    """Who may approve (empty: no approval needed)."""
+    break_glass_max_duration: NotRequired[Duration]
+    """Longest break-glass grant (default 1 h)."""
+    max_duration: NotRequired[Duration]
+    """Longest grant (default 8 h)."""
+    requires_ticket: NotRequired[bool]
+    """Whether a ticket is required."""
+    review_within: NotRequired[Duration]
+    """How soon a break-glass grant must be reviewed (default 24 h)."""
+    scopes: NotRequired[list[str]]
+    """Scopes that may be requested (empty: any)."""
+
+class EnvironmentMigrations(TypedDict):
+    """The state and problems of one environment."""
+
+    applied: list[str]
+    """Versions applied, in version order."""
+    environment: str
+    """The environment."""
+    pending: list[str]
+    """Versions to apply, in version order."""
+    problems: list[Reason]
+    """What is wrong (see the module docs)."""
+
+class EnvironmentSpec(TypedDict):
+    """One environment: its tier, owner, lifetime, the services it runs and the infrastructure they run on."""
+
+    created_at: NotRequired[Timestamp | None]
+    """When it was created."""
+    data_volume: NotRequired[dict[str, float]]
+    """Size of each data store (rows or bytes; the same unit in every environment), finite and at least 0."""
+    expires_at: NotRequired[Timestamp | None]
+    """When it is due to expire (must not be before `created_at`)."""
+    id: str
+    """Unique, non-empty id (`dev`, `staging`, `prod`, `pr-1234`)."""
+    infrastructure: NotRequired[dict[str, Scalar]]
+    """Flat facts about the infrastructure: instance types, engine versions, network topology (`"postgres.engine_version": "16.4"`)."""
+    labels: NotRequired[dict[str, str]]
+    """Free-form labels (`protected`, `team`, ...)."""
+    last_deployed_at: NotRequired[Timestamp | None]
+    """When something was last deployed to it."""
+    monthly_cost: NotRequired[float]
+    """What the environment costs per month, finite and at least 0."""
+    owner: NotRequired[str | None]
+    """The owning team or person (none: no owner on record)."""
+    services: NotRequired[dict[str, ServiceDeployment]]
+    """The services deployed, by id."""
+    tier: EnvironmentTier
+    """What the environment is for."""
+
+EnvironmentTier: TypeAlias = Literal["development", "test", "staging", "production", "ephemeral"]
+"""What an environment is for."""
+
+Environments: TypeAlias = list[EnvironmentSpec]
+
+class EscalationPolicy(TypedDict):
+    """An escalation policy: rules, and whom to notify per severity."""
+
+    notify: NotRequired[dict[str, list[str]]]
+    """Whom to notify per severity."""
+    rules: NotRequired[list[EscalationRule]]
+    """The rules, each checked after every call's events."""
+
+class EscalationPolicyOutput(TypedDict):
+    """An escalation policy: rules, and whom to notify per severity."""
+
+    notify: dict[str, list[str]]
+    """Whom to notify per severity."""
+    rules: list[EscalationRuleOutput]
+    """The rules, each checked after every call's events."""
+
+class EscalationRule(TypedDict):
+    """One rule: it fires when all of its conditions hold (a rule needs at least one of `verdict`, `metric`, `on_halt`)."""
+
+    above: NotRequired[float | None]
+    """Threshold for `metric` (strictly above)."""
+    auto_rollback: NotRequired[bool]
+    """Whether firing rolls back at once (the release halts and rolls back without a person)."""
+    below: NotRequired[float | None]
+    """Threshold for `metric` (strictly below)."""
+    customer_facing: NotRequired[bool]
+    """Only when the release deploys a customer-facing service."""
+    metric: NotRequired[str | None]
+    """Fires when this metric's canary estimate in a region (rate, mean or quantile, from its watch) is above `above` or below `below`."""
+    name: str
+    """The rule's name (unique), carried by the `escalate` action."""
+    on_halt: NotRequired[bool]
+    """Fires when the release halts (for any reason)."""
+    severity: str
+    """Severity, e.g. `sev1`; looks up the notify list."""
+    verdict: NotRequired[Decision | None]
+    """Fires when a region's watch decides this (`rollback` or `inconclusive`)."""
+
+class EscalationRuleOutput(TypedDict):
+    """One rule: it fires when all of its conditions hold (a rule needs at least one of `verdict`, `metric`, `on_halt`)."""
+
+    above: NotRequired[float | None]
+    """Threshold for `metric` (strictly above)."""
+    auto_rollback: bool
+    """Whether firing rolls back at once (the release halts and rolls back without a person)."""
+    below: NotRequired[float | None]
+    """Threshold for `metric` (strictly below)."""
+    customer_facing: bool
+    """Only when the release deploys a customer-facing service."""
+    metric: NotRequired[str | None]
+    """Fires when this metric's canary estimate in a region (rate, mean or quantile, from its watch) is above `above` or below `below`."""
+    name: str
+    """The rule's name (unique), carried by the `escalate` action."""
+    on_halt: bool
+    """Fires when the release halts (for any reason)."""
+    severity: str
+    """Severity, e.g. `sev1`; looks up the notify list."""
+    verdict: NotRequired[Decision | None]
+    """Fires when a region's watch decides this (`rollback` or `inconclusive`)."""
+
 Evidence: TypeAlias = Literal["ticket_link", "approvals", "security_scan_passed", "artifact_promoted", "runbook_reviewed", "downtime_notice", "test_evidence"]
 """A kind of evidence a regulated change must carry."""
 
+class Exposure(TypedDict):
+    """How many units (would) see one outcome."""
+
+    expected_share: float
+    """Share for uniformly distributed hashes, exactly, from the weights and the modulo arithmetic of the algorithm."""
+    interval: list[float] | None
+    """95 % Wilson interval of the share, when estimated from a sample."""
+    share: float
+    """Share of the units hashed."""
+    unit_ids: list[str]
+    """The ids, in input order, for a list population (empty for a count)."""
+    units: int
+    """Units: counted, or estimated as `share · population` rounded."""
+
 class FactorWeight(TypedDict):
+    """The weight of one factor."""
+
+    center: NotRequired[float]
+    """Typical feature value; contributions are measured from it."""
+    code: str
+    """Factor code (see the module docs)."""
+    precision: NotRequired[float]
+    """Precision (inverse variance) of the weight, used as the prior by `update_risk_model`; 0 means unknown."""
+    provenance: NotRequired[str]
+    """Where the weight comes from (`fitted: ...`, `prior: ...`)."""
+    weight: float
+    """Change in log-odds per unit of the factor's feature."""
+
+class FactorWeightOutput(TypedDict):
     """The weight of one factor."""
 
     center: float
@@ -478,6 +1013,73 @@ class FitOptions(TypedDict):
     source: NotRequired[str]
     """Description stored in the model's `training.source`."""
 
+class Flag(TypedDict):
+    """A feature flag's rollout, as Unleash or flagd would evaluate it."""
+
+    algorithm: NotRequired[FlagAlgorithm]
+    """Whose bucketing (default `unleash`)."""
+    group_id: NotRequired[str | None]
+    """Unleash's `groupId` (default: the key). Not for flagd."""
+    key: str
+    """The flag's key (Unleash: its name; flagd: its flag key)."""
+    percentage: NotRequired[float | None]
+    """Share of units that get the flag, a whole number 0–100 (default 100). Unleash: the gradual rollout's `rollout`; flagd: on/off weights."""
+    variants: NotRequired[list[FlagVariant]]
+    """Variants and weights. Unleash: served to units that get the flag; flagd: the fractional distribution (instead of a percentage)."""
+
+FlagAlgorithm: TypeAlias = Literal["unleash", "flagd"]
+"""Whose bucketing to reproduce."""
+
+class FlagDecision(TypedDict):
+    """Whether one unit gets a flag, which variant, and why."""
+
+    bucket: int
+    """The unit's rollout bucket (Unleash 1–100; flagd 0 to total − 1)."""
+    enabled: bool
+    """Whether the unit gets the flag."""
+    flag: str
+    """The flag's key."""
+    reasons: list[Reason]
+    """Why: the bucket against the rollout, and the variant's range."""
+    unit_id: str
+    """The unit evaluated (user, session, tenant, ...)."""
+    variant: str | None
+    """The variant served (flagd percentages: `on` / `off`), if any."""
+
+class FlagExposure(TypedDict):
+    """How many units of a population get a flag and each of its variants."""
+
+    algorithm: FlagAlgorithm
+    """Whose bucketing."""
+    disabled: Exposure
+    """Units that do not."""
+    enabled: Exposure
+    """Units that get the flag."""
+    exact: bool
+    """Whether the counts are exact (a list) or estimated (a count)."""
+    flag: str
+    """The flag's key."""
+    population: int
+    """Units in the population."""
+    reasons: list[Reason]
+    """Why: what was counted and how."""
+    sampled: int
+    """Units hashed (all of a list; the sample of a count)."""
+    variants: list[VariantExposure]
+    """Units per variant served, in the flag's order (empty without variants for Unleash)."""
+
+class FlagVariant(TypedDict):
+    """A variant of a flag and its weight."""
+
+    name: str
+    """The variant's name; unique within the flag."""
+    weight: NotRequired[int]
+    """Its weight (default 1, as flagd); Unleash weights usually add up to 1000."""
+
+FrequencyBucket: TypeAlias = Literal["daily", "weekly", "monthly", "yearly"]
+"""How often a team deploys, as the fourkeys dashboard buckets it.
+Over the UTC days of the window, grouped into weeks: **daily** when the median week has deployments on at least 3 days; else **weekly** when most weeks (the median week) have a deployment; else **monthly** when the median over weeks of "weeks with a deployment in this week's month" is at least 1; else **yearly**. Only successful deployments count."""
+
 class Gate(TypedDict):
     """What must pass before the next wave starts."""
 
@@ -505,6 +1107,16 @@ class GatePoint(TypedDict):
     """Share of changes gated (the riskiest first)."""
     lift: float
     """`caught_share / gated_share`: how much better than gating at random."""
+
+class GateResult(TypedDict):
+    """The outcome of one gate (tests, scan, approval, ...)."""
+
+    at: NotRequired[Timestamp | None]
+    """When it finished."""
+    name: str
+    """The gate's name."""
+    passed: bool
+    """Whether it passed."""
 
 class GovernanceDecision(TypedDict):
     """The governance decision for a change."""
@@ -550,6 +1162,21 @@ class GovernancePolicy(TypedDict):
     rules: NotRequired[list[ApprovalRule]]
     """Approval rules; every rule that matches applies (counts: the largest; roles: all; CAB: any; test depth: the deepest)."""
 
+GroupBy: TypeAlias = Literal["none", "service", "team"]
+"""How to group the measured records."""
+
+class GroupMetrics(TypedDict):
+    """The metrics of one group."""
+
+    group: str
+    """The service, or the team (`"(no owner)"` for services without one)."""
+    metrics: DeliveryMetrics
+    """Its metrics; incidents count in each group whose deployment caused them."""
+    series: list[SeriesBucket]
+    """Its series (empty unless asked for)."""
+    services: list[str]
+    """The services in the group, sorted."""
+
 GroupScore = TypedDict(
     "GroupScore",
     {
@@ -569,6 +1196,18 @@ GroupScore = TypedDict(
 - ``score``: Percentage of passing metrics (`no_data` excluded); `null` when the group has no classified metric.
 - ``undecided``: Metrics classified `continue` (not decided yet), left out like `no_data`.
 - ``weight``: Effective weight in percent."""
+
+class Halt(TypedDict):
+    """Why and how a release stopped."""
+
+    at: Timestamp
+    """When."""
+    automatic: bool
+    """Whether the rollback was started without a person."""
+    reasons: list[Reason]
+    """Why (the reasons of the call that halted it)."""
+    rollback: RollbackPlan
+    """What to undo, computed from the actual position at the halt."""
 
 class HaltRule(TypedDict):
     """When a rollout must halt."""
@@ -599,6 +1238,16 @@ class Histogram(TypedDict):
     n: int
     """Number of values."""
 
+class HistoryEntry(TypedDict):
+    """One entry of the history: an event applied or a decision taken."""
+
+    at: Timestamp
+    """When."""
+    subjects: NotRequired[list[str]]
+    """What it was about (steps, regions, people)."""
+    what: str
+    """The event's type, or the decision (`wave_started`, `gate_passed`, `halted`, `completed`, ...)."""
+
 class HourRange(TypedDict):
     """A range of local hours `[start_hour, end_hour)`; wraps past midnight when `start_hour > end_hour`."""
 
@@ -606,6 +1255,64 @@ class HourRange(TypedDict):
     """First hour after (0–24)."""
     start_hour: int
     """First hour inside (0–23)."""
+
+class Incident(TypedDict):
+    """An incident in production, optionally caused by deployments."""
+
+    caused_by: NotRequired[list[str]]
+    """Ids of the deployments that caused it; each must be among the deployments given."""
+    created_at: Timestamp
+    """When it was opened."""
+    id: str
+    """Unique id of the incident."""
+    resolved_at: NotRequired[Timestamp | None]
+    """When it was resolved (absent: still open); not before `created_at`."""
+    severity: NotRequired[str | None]
+    """Free-form severity, e.g. `sev1`."""
+
+Incidents: TypeAlias = list[Incident]
+
+class IsolatedDependency(TypedDict):
+    """A dependency of the services under test and what to do with it."""
+
+    id: str
+    """The dependency."""
+    reason: Reason
+    """Why it is brought, used in place or stubbed."""
+    required_by: list[str]
+    """The services under test that need it, sorted."""
+
+class IsolationOptions(TypedDict):
+    """How to treat shared dependencies."""
+
+    read_only: NotRequired[list[str]]
+    """Shared stateful services the tests only read: used in place."""
+    shared: NotRequired[list[str]]
+    """More services to treat as shared."""
+    shared_tag: NotRequired[str]
+    """The tag that marks a shared service (default `shared`)."""
+
+class IsolationPlan(TypedDict):
+    """What an isolated environment for some services needs."""
+
+    bring: list[IsolatedDependency]
+    """Dependencies to deploy alongside them (`bring_dependency`, `bring_stateful`), by id."""
+    deploy_order: list[list[str]]
+    """Deployment waves of the services under test and those brought along."""
+    services: list[str]
+    """The services under test, sorted."""
+    stub: list[IsolatedDependency]
+    """Shared stateful dependencies to stub (`stub_shared_stateful`), by id."""
+    use_shared: list[IsolatedDependency]
+    """Shared dependencies to use where they run (`shared_in_place`, `shared_read_only`), by id."""
+
+class KeptEnvironment(TypedDict):
+    """An environment that met a criterion but is kept."""
+
+    environment: str
+    """The environment."""
+    reasons: list[Reason]
+    """The criteria it met, then why it is kept (`production`, `protected_label`, `tier_not_eligible`)."""
 
 class KsTest(TypedDict):
     """Result of `ks_test`."""
@@ -624,6 +1331,16 @@ class KsTest(TypedDict):
     """`F_x − F_y` at `location`: negative when `x` lies to the right there."""
     statistic: float
     """D = sup |F_x − F_y|, the largest distance between the empirical distribution functions."""
+
+class LeadTime(TypedDict):
+    """Change lead time."""
+
+    commits: int
+    """Commits first shipped (per service) by a successful deployment in the window."""
+    median_seconds: float | None
+    """Median lead time in seconds (none without commits)."""
+    p90_seconds: float | None
+    """90th percentile (linear interpolation, R type 7) in seconds."""
 
 class LevelThresholds(TypedDict):
     """Probability thresholds of the risk levels: a change is `medium` from `medium` on, and so on. Must satisfy `0 < medium < high < critical < 1`."""
@@ -666,6 +1383,17 @@ class MannWhitney(TypedDict):
     """U of `x`: the number of pairs with `x > y`, ties counting one half (R's `W`)."""
     z: float | None
     """Standardised statistic of the normal approximation (absent for the exact method)."""
+
+MaturityArea: TypeAlias = Literal["release_strategy", "pipeline", "environments", "deployment_automation", "observability", "governance", "incident_response", "continuous_improvement"]
+"""A practice area of the model."""
+
+class MaturityAssessment(TypedDict):
+    """The maturity of every area."""
+
+    areas: list[AreaMaturity]
+    """One entry per area, in the model's order."""
+    reasons: list[Reason]
+    """About the assessment as a whole (e.g. no metrics given)."""
 
 class MetricConfig(TypedDict):
     """One metric's configuration."""
@@ -711,6 +1439,52 @@ class MetricConfig(TypedDict):
     outliers: NotRequired[Outliers]
     """Outlier handling (default `keep`)."""
     quantile: NotRequired[float | None]
+    """Quantile level for `kind: quantile` (default 0.99)."""
+
+class MetricConfigOutput(TypedDict):
+    """One metric's configuration."""
+
+    allowed_decrease: float | None
+    """Smallest harmless ratio canary/baseline for a decrease (default 1.0)."""
+    allowed_increase: float | None
+    """Largest harmless ratio canary/baseline for an increase (default 1.0: any significant increase fails)."""
+    compare: Compare
+    """Location or distribution comparison (default `location`)."""
+    confidence: float | None
+    """Confidence level of this metric's test and interval (default 0.95)."""
+    critical: bool
+    """A failure of this metric forces the score to 0."""
+    critical_decrease: float | None
+    """A significant decrease below this ratio is a critical failure."""
+    critical_increase: float | None
+    """A significant increase beyond this ratio is a critical failure."""
+    direction: Direction
+    """Harmful direction (default `either`)."""
+    dry_run: bool
+    """Evaluate and report the metric with its own classification, but never let it decide: no weight in the score, the correction or the decision (for trying a new metric before trusting it)."""
+    failure_limit: int | None
+    """SLO failures tolerated before the metric fails (Argo `failureLimit`, default 0)."""
+    group: str | None
+    """Group for weighted scoring (default `"default"`)."""
+    kind: MetricKind
+    """Kind of data (default `continuous`)."""
+    max: float | None
+    """Absolute upper bound on the canary (SLO): each canary sample (or the canary's rate for counts) above it is a failure."""
+    min: float | None
+    """Absolute lower bound on the canary."""
+    min_samples: int | None
+    """Fewest samples per side before the metric is tested at all; fewer is `continue` with the number still needed (none at all is `no_data`). Defaults: 30 for `continuous` metrics, `⌈10 / (1 − q)⌉` for a quantile `q` (1,000 for a p99, the size below which high percentiles are known to be brittle), 1 trial for counts (the exact tests are valid at any size, and a metric whose test cannot reach its level yet is `continue` anyway). In a watch: the fewest samples per arm before the metric's test may decide (default 30 for means, none otherwise)."""
+    must_have_data: bool
+    """Missing data is a failure (`no_data_fail`) rather than `no_data`."""
+    name: str
+    """Unique name; keys the data."""
+    nan_policy: NanPolicy
+    """NaN handling (default `reject`)."""
+    outlier_factor: float | None
+    """IQR factor for `outliers: iqr` (default 3.0)."""
+    outliers: Outliers
+    """Outlier handling (default `keep`)."""
+    quantile: float | None
     """Quantile level for `kind: quantile` (default 0.99)."""
 
 class MetricData(TypedDict):
@@ -824,8 +1598,58 @@ class Migration(TypedDict):
     reversible: NotRequired[bool]
     """Whether it can be undone (default false: roll forward instead)."""
 
+MigrationHistories: TypeAlias = list[MigrationHistory]
+
+class MigrationHistory(TypedDict):
+    """What one environment has applied, in the order it ran them."""
+
+    applied: NotRequired[list[AppliedMigration]]
+    """Migrations applied there."""
+    environment: str
+    """The environment."""
+
 MigrationPhase: TypeAlias = Literal["expand", "contract"]
 """Phase of an expand/contract migration."""
+
+class MigrationPlan(TypedDict):
+    """Migration state along the path and the order to apply."""
+
+    environments: list[EnvironmentMigrations]
+    """One entry per environment, in path order."""
+    steps: list[MigrationStep]
+    """Every pending migration, in the order to run them."""
+    valid: bool
+    """Whether no environment has a problem."""
+
+class MigrationScript(TypedDict):
+    """One migration script as it is defined now."""
+
+    checksum: str
+    """Checksum of the script's content."""
+    description: NotRequired[str]
+    """What it does."""
+    phase: NotRequired[MigrationPhase]
+    """`expand` (default) or `contract`."""
+    reversible: NotRequired[bool]
+    """Whether it can be undone."""
+    version: str
+    """Flyway-style version: whole numbers separated by `.` or `_`, an optional leading `V` (`1`, `1.1`, `V2_1`); `1.0` is the same as `1`."""
+
+MigrationScripts: TypeAlias = list[MigrationScript]
+
+class MigrationStep(TypedDict):
+    """One migration to run in one environment."""
+
+    environment: str
+    """Where to run it."""
+    phase: MigrationPhase
+    """Its phase."""
+    reversible: bool
+    """Whether it can be undone."""
+    round: int
+    """The round, from 1: a round starts when the previous one has finished in every environment."""
+    version: str
+    """The version."""
 
 class Moments(TypedDict):
     """Count, mean and sum of squared deviations (M2) of a sample, updated with Welford's recurrence and merged as Chan, Golub & LeVeque: never the raw samples, and no cancellation in the variance."""
@@ -840,6 +1664,18 @@ class Moments(TypedDict):
 NanPolicy: TypeAlias = Literal["reject", "remove"]
 """What to do with NaN or infinite samples (JSON `null` counts as NaN)."""
 
+class NextPractice(TypedDict):
+    """A practice to adopt next."""
+
+    description: str
+    """What to do."""
+    level: int
+    """The level it belongs to."""
+    practice: str
+    """The practice's id (a key of the checklist)."""
+    supported_by: list[str]
+    """The rollgate functions that support it (empty where none does)."""
+
 class OneBox(TypedDict):
     """The one-box stage of each region: a small slice deployed and baked before the rest of the region."""
 
@@ -848,6 +1684,36 @@ class OneBox(TypedDict):
 
 Outliers: TypeAlias = Literal["keep", "iqr"]
 """Outlier handling."""
+
+PairParity = TypedDict(
+    "PairParity",
+    {
+        "ahead": int,
+        "allowed": int,
+        "blocking": bool,
+        "compared": int,
+        "drift": int,
+        "findings": list[ParityFinding],
+        "from": str,
+        "identical": int,
+        "parity_score": float,
+        "reason": Reason,
+        "to": str,
+    },
+)
+"""Parity of one step of the promotion path.
+
+- ``ahead``: Differences classified as ahead.
+- ``allowed``: Differences allowed.
+- ``blocking``: Whether any finding blocks.
+- ``compared``: Values compared.
+- ``drift``: Differences classified as drift.
+- ``findings``: Every difference, in path order.
+- ``from``: The earlier environment.
+- ``identical``: Values equal in both.
+- ``parity_score``: (identical + allowed) / compared; 1 when nothing was compared.
+- ``reason``: The pair's verdict in one sentence (`parity_blocking`, `parity_drift`, `parity_clear`).
+- ``to``: The later environment."""
 
 class ParallelSchedule(TypedDict):
     """A schedule with a bound on how many deployments run at once."""
@@ -858,6 +1724,71 @@ class ParallelSchedule(TypedDict):
     """The bound used."""
     services: list[ScheduledService]
     """Every service with its start and finish, ordered by start, then id."""
+
+ParityClass: TypeAlias = Literal["allowed", "drift", "ahead"]
+"""How a difference between two environments is classified."""
+
+ParityFinding = TypedDict(
+    "ParityFinding",
+    {
+        "blocking": bool,
+        "class": ParityClass,
+        "from_path": str,
+        "from_value": Any,
+        "path": str,
+        "reason": Reason,
+        "to_path": str,
+        "to_value": Any,
+    },
+)
+"""One difference between a pair of environments.
+
+- ``blocking``: Whether it blocks the promotion, by the rules.
+- ``class``: How it is classified.
+- ``from_path``: JSON pointer into the `environments` argument, earlier environment.
+- ``from_value``: The earlier environment's value (`null`: absent).
+- ``path``: JSON pointer inside a spec (`/services/payments/version`).
+- ``reason``: Why it is classified so.
+- ``to_path``: JSON pointer into the `environments` argument, later environment.
+- ``to_value``: The later environment's value (`null`: absent)."""
+
+class ParityReport(TypedDict):
+    """Parity along a whole promotion path."""
+
+    blocking: bool
+    """Whether any pair blocks."""
+    pairs: list[PairParity]
+    """One entry per consecutive pair of the path."""
+
+class ParityRules(TypedDict):
+    """What `check_parity` may accept and what blocks a promotion."""
+
+    allow: NotRequired[list[PathRule]]
+    """Differences at these paths are expected (`replicas`, secrets, ...)."""
+    block_ahead: NotRequired[bool]
+    """Whether every `ahead` finding blocks (default true)."""
+    blocking: NotRequired[list[PathRule]]
+    """Drift or ahead findings at these paths block the promotion."""
+    min_data_volume_ratio: NotRequired[float | None]
+    """Least share of the later environment's data volume the earlier one must hold, in (0, 1] (none: volumes must match or be allowed by rule)."""
+
+class PathRule(TypedDict):
+    """A glob over value paths inside a spec, for the pairs of environments it names."""
+
+    environments: NotRequired[list[str]]
+    """The rule applies to a pair that includes one of these environments (empty: every pair)."""
+    path: str
+    """The glob (see the module docs), starting with `/`."""
+
+class Pause(TypedDict):
+    """A pause."""
+
+    at: Timestamp
+    """When."""
+    by: str
+    """Who paused (`rollgate` when the watch could not decide)."""
+    why: str
+    """Why."""
 
 Period: TypeAlias = Literal["month", "quarter", "year"]
 """The period of a periodic deny window."""
@@ -878,6 +1809,88 @@ class Plan(TypedDict):
     services: list[Service]
     """The services to deploy; ids must be unique."""
 
+Population: TypeAlias = list[str] | PopulationCount
+"""Who might see a flag: a list of unit ids, or a count of units of which a seeded sample of synthetic ids is hashed.
+On the wire: a list of strings, or `{"count", "sample"?, "seed"?}`."""
+
+class PopulationCount(TypedDict):
+    """A counted population and the sample that stands for it."""
+
+    count: int
+    """How many units there are."""
+    sample: NotRequired[int]
+    """How many synthetic ids to hash (default 10,000; at most 10,000,000; never more than `count`)."""
+    seed: NotRequired[int]
+    """Seed of the ids (splitmix64; default 0): the same seed, the same ids."""
+
+class Practices(TypedDict):
+    """The practices adopted: practice id → whether it is adopted (a practice left out is not adopted)."""
+
+    automated_canary_analysis: NotRequired[bool]
+    """Level 4: promote or roll back canaries on statistical evidence."""
+    automated_rollback: NotRequired[bool]
+    """Level 4: roll back failed deployments automatically, in reverse dependency order."""
+    automated_test_gates: NotRequired[bool]
+    """Level 4: let test and scan evidence gate promotion automatically."""
+    blameless_postmortems: NotRequired[bool]
+    """Level 4: review incidents blamelessly and track their actions."""
+    centralized_logging: NotRequired[bool]
+    """Level 2: collect every service's logs in one place."""
+    continuous_deployment: NotRequired[bool]
+    """Level 5: deploy every change that passes the pipeline to production."""
+    continuous_integration: NotRequired[bool]
+    """Level 3: build and test every commit automatically."""
+    delivery_metrics_tracked: NotRequired[bool]
+    """Level 3: measure the DORA metrics continuously."""
+    deployment_aware_telemetry: NotRequired[bool]
+    """Level 5: compare every release's telemetry with its baseline."""
+    environment_parity_checks: NotRequired[bool]
+    """Level 4: check parity between environments before promotion."""
+    ephemeral_environments: NotRequired[bool]
+    """Level 5: give each change a short-lived environment, torn down automatically."""
+    feature_flag_releases: NotRequired[bool]
+    """Level 5: decouple deployment from release with percentage rollouts of feature flags."""
+    improvement_targets: NotRequired[bool]
+    """Level 4: set and review targets on the delivery metrics."""
+    incident_runbooks: NotRequired[bool]
+    """Level 3: write runbooks for known failure modes."""
+    incidents_linked_to_deployments: NotRequired[bool]
+    """Level 5: link every incident to the deployments that caused it."""
+    infrastructure_as_code: NotRequired[bool]
+    """Level 3: create environments from code."""
+    on_call_rotation: NotRequired[bool]
+    """Level 2: keep an on-call rotation for every production service."""
+    progressive_delivery: NotRequired[bool]
+    """Level 3: roll out progressively: canary or blue-green, region by region with bake times."""
+    push_button_deployments: NotRequired[bool]
+    """Level 3: make any deployment one automated action, ordered by dependencies."""
+    recorded_approvals: NotRequired[bool]
+    """Level 2: record who approved each change."""
+    release_checklist: NotRequired[bool]
+    """Level 2: release by a written, repeatable procedure in dependency order."""
+    release_windows: NotRequired[bool]
+    """Level 4: deploy only inside release windows, honouring freezes."""
+    retrospectives: NotRequired[bool]
+    """Level 2: hold regular retrospectives."""
+    risk_based_approvals: NotRequired[bool]
+    """Level 3: scale approvals to each change's assessed risk."""
+    risk_model_calibration: NotRequired[bool]
+    """Level 5: recalibrate change-risk models on your own outcomes."""
+    scripted_deployments: NotRequired[bool]
+    """Level 2: deploy with a script, never by hand."""
+    service_dashboards: NotRequired[bool]
+    """Level 3: show each service's latency, traffic, errors and saturation on dashboards."""
+    slo_alerting: NotRequired[bool]
+    """Level 4: alert on service-level objectives."""
+    staging_environment: NotRequired[bool]
+    """Level 2: test in a pre-production environment shaped like production."""
+    tamper_evident_audit_trail: NotRequired[bool]
+    """Level 5: keep every release decision in a hash-chained log."""
+    trunk_based_development: NotRequired[bool]
+    """Level 5: merge short-lived branches into trunk at least daily."""
+    version_control: NotRequired[bool]
+    """Level 2: keep all code and configuration in version control."""
+
 PriorKind: TypeAlias = Literal["defaults", "zero"]
 """What fitted weights are shrunk towards."""
 
@@ -892,6 +1905,46 @@ class Promotion(TypedDict):
     """Environment name (`staging`, `production`, ...)."""
     passed: NotRequired[bool]
     """Whether the artifact passed its checks there."""
+
+class PromotionCheck(TypedDict):
+    """The verdict on an artifact's promotion so far."""
+
+    findings: list[Reason]
+    """Rules broken (`artifact_rebuilt`, `stage_skipped`, `gate_not_passed`, `soak_too_short`), with evidence."""
+    next_stage: str | None
+    """The first stage the artifact has not reached (`null`: all reached)."""
+    ready_for_next: bool
+    """Whether the last stage reached has passed its gates, so the artifact may move on once its soak ends."""
+    soak_ends_at: Timestamp | None
+    """When the last stage reached ends its minimum soak."""
+    stages: list[StageStatus]
+    """Every stage of the path, in order."""
+    valid: bool
+    """Whether the history breaks no rule."""
+    waiting_for: list[Reason]
+    """What the next promotion waits for (`gate_pending`, `soak_pending`)."""
+
+class PromotionDeployment(TypedDict):
+    """One deployment of some artifact to some environment."""
+
+    artifact_digest: str
+    """What was deployed."""
+    deployed_at: Timestamp
+    """When."""
+    environment: str
+    """Where it was deployed."""
+    gates: NotRequired[list[GateResult]]
+    """Gates run against this deployment."""
+    version: NotRequired[str | None]
+    """The deployed version, when known."""
+
+PromotionDeployments: TypeAlias = list[PromotionDeployment]
+
+class PromotionRules(TypedDict):
+    """What each stage requires before the artifact moves on."""
+
+    stages: NotRequired[dict[str, StageRule]]
+    """Rules per environment of the path."""
 
 class ProportionTest(TypedDict):
     """Result of `compare_proportions`."""
@@ -977,6 +2030,29 @@ class RateTest(TypedDict):
     ratio: float | None
     """Rate ratio `(events_x / exposure_x) / (events_y / exposure_y)`; `None` when `y` has no events or the ratio is beyond the double range."""
 
+class ReadinessContext(TypedDict):
+    """What a readiness evaluation takes besides the plan and the change; all optional but the start (here or as the change's `planned_start`)."""
+
+    block_at: NotRequired[RiskLevel | None]
+    """Risk from which the release may not start (default `critical`)."""
+    conditions_at: NotRequired[RiskLevel | None]
+    """Risk from which it starts only with conditions (default `high`)."""
+    history: NotRequired[list[ChangeOutcome] | None]
+    """Outcomes of earlier changes, for the risk assessment."""
+    model: NotRequired[RiskModel | None]
+    """The risk model (default: the shipped one)."""
+    policy: NotRequired[GovernancePolicy | None]
+    """The governance policy (absent: governance is not evaluated, which the reasons say)."""
+    risk_context: NotRequired[RiskContext | None]
+    """The risk assessment's context (business and peak hours, ...); its window status defaults to the schedule's at the planned start."""
+    service: NotRequired[ServiceProfile | None]
+    """The service the strategy is chosen for (absent: no strategy check)."""
+    start: NotRequired[Timestamp | None]
+    """The planned start (default: the change's `planned_start`)."""
+
+ReadinessDecision: TypeAlias = Literal["go", "go_with_conditions", "no_go"]
+"""The answer."""
+
 class Reason(TypedDict):
     """Why a decision came out as it did: one factor, constraint, metric or rule.
     Serialises as `{"code", "message", "subjects", "evidence"?}`; `evidence` is omitted when empty."""
@@ -989,6 +2065,22 @@ class Reason(TypedDict):
     """A human sentence, written for the person who must act on it."""
     subjects: list[str]
     """The ids this reason is about (services, regions, metrics, windows, roles, ...), sorted; empty when it is about the decision as a whole."""
+
+class Recovery(TypedDict):
+    """Failed-deployment recovery time, both ways."""
+
+    failed_deployments: int
+    """Failure episodes starting in the window: a failed or rolled-back deployment and the failures of the same service right after it."""
+    incidents: int
+    """Incidents created in the window."""
+    median_restore_seconds: float | None
+    """Median first failure → next successful deployment, in seconds."""
+    median_seconds: float | None
+    """Median created → resolved, in seconds."""
+    resolved: int
+    """Those resolved."""
+    restored: int
+    """Episodes ended by a successful deployment of the same service."""
 
 class Region(TypedDict):
     """A deployment target region."""
@@ -1007,6 +2099,328 @@ class Region(TypedDict):
     """IANA zone in which the region's step times are reported (default: its calendar's zone, else UTC)."""
     traffic_share: NotRequired[float]
     """Fraction of global traffic the region serves, in `[0, 1]`; the shares of all regions add up to at most 1 (default 0)."""
+
+class RegionWatch(TypedDict):
+    """A canary watch of one region, with its latest decision."""
+
+    decision: Decision | None
+    """The decision at the last batch (`null` before any)."""
+    estimates: dict[str, float]
+    """The canary's estimate per metric at the last batch (rates, means or quantiles), for absolute escalation thresholds."""
+    state: WatchState
+    """The watch's stored state."""
+
+ReleaseAction: TypeAlias = DeployAction | RunChecksAction | WaitAction | RollBackAction | EscalateAction | DoneAction
+"""What the caller must do now."""
+
+class DoneAction(TypedDict):
+    """The release is complete."""
+
+    finished_at: Timestamp
+    """When its last gate passed."""
+    release: str
+    """The release (plan name)."""
+    type: Literal["done"]
+
+class EscalateAction(TypedDict):
+    """Raise an incident and notify people."""
+
+    auto_rollback: bool
+    """Whether the release rolls back without a person (the rule asks for it, the watch decided `rollback`, or the release halts with `auto_rollback` on)."""
+    evidence: list[Reason]
+    """Why the rule fired."""
+    notify: list[str]
+    """Whom to notify."""
+    regions: list[str]
+    """The regions concerned (empty: the release)."""
+    release: str
+    """The release (plan name)."""
+    rollback_steps: list[str]
+    """The steps to undo (`service@region`), when the release rolls back."""
+    rule: str
+    """The rule that fired."""
+    services: list[str]
+    """Services deployed (or deploying) in those regions."""
+    severity: str
+    """Severity."""
+    type: Literal["escalate"]
+
+class RollBackAction(TypedDict):
+    """Undo what was deployed, in this order."""
+
+    automatic: bool
+    """Whether the controller rolls back on its own (a verdict, a rule, the failure limit) rather than on a person's abort."""
+    plan: RollbackPlan
+    """The rollback plan for the position at the halt."""
+    type: Literal["roll_back"]
+
+class WaitAction(TypedDict):
+    """Nothing to start until `until` (or until the event the reason names)."""
+
+    reason: str
+    """`bake`, `min_samples`, `checks`, `canary_verdict`, `window_closed`, `min_gap`, `approval_required`."""
+    reasons: list[Reason]
+    """Why, in detail (for `window_closed`: the calendar's reasons)."""
+    regions: list[str]
+    """The regions that wait (empty: the release)."""
+    type: Literal["wait"]
+    until: Timestamp | None
+    """When the wait ends (`null`: when an event arrives)."""
+
+class RunChecksAction(TypedDict):
+    """Run these gate checks in these regions and report them as `check` events."""
+
+    checks: list[str]
+    """Check names."""
+    regions: list[str]
+    """Regions."""
+    type: Literal["run_checks"]
+    wave: int
+    """The wave."""
+
+class DeployAction(TypedDict):
+    """Start these steps (in dependency order within each region)."""
+
+    steps: list[StepRef]
+    """The steps, by region, stage, layer, service, group."""
+    type: Literal["deploy"]
+    wave: int
+    """The wave."""
+
+ReleaseEvent: TypeAlias = StepStartedEvent | StepFinishedEvent | MetricsEvent | CheckEvent | ApprovalEvent | PauseEvent | ResumeEvent | AbortEvent | RollbackFinishedEvent
+"""Something that happened since the last call. Every event may carry `at` (RFC 3339; default: the call's `now`), which may not be earlier than the state's last time nor later than `now`. A step is named by `region`, `service` and optionally `stage` (`one_box`, `full`, `contract`; default: the first matching step in the schedule's order) and `group` (an instance group of a stateful service)."""
+
+class RollbackFinishedEvent(TypedDict):
+    """The rollback asked for is done: the release ends as `aborted`."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    type: Literal["rollback_finished"]
+
+class AbortEvent(TypedDict):
+    """A person aborts the release: what was deployed is rolled back."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    by: str
+    """Who."""
+    type: Literal["abort"]
+    why: NotRequired[str]
+    """Why."""
+
+class ResumeEvent(TypedDict):
+    """A person resumes a paused release (accepting an inconclusive verdict when that paused it)."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    by: str
+    """Who."""
+    type: Literal["resume"]
+    why: NotRequired[str]
+    """Why."""
+
+class PauseEvent(TypedDict):
+    """A person pauses the release."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    by: str
+    """Who."""
+    type: Literal["pause"]
+    why: NotRequired[str]
+    """Why."""
+
+class ApprovalEvent(TypedDict):
+    """An approval to start a wave."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    by: str
+    """Who approved."""
+    type: Literal["approval"]
+    wave: NotRequired[int | None]
+    """The wave approved (default: the next wave that needs one)."""
+
+class CheckEvent(TypedDict):
+    """A gate check's result (`smoke`, `health`, `alarms_clear`, or `canary_verdict` when the release has no analysis configuration)."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    check: str
+    """The check's name."""
+    details: NotRequired[Any]
+    """Anything the checker wants kept with it (not interpreted)."""
+    passed: bool
+    """Whether it passed."""
+    region: NotRequired[str | None]
+    """The region (default: every region of the current wave)."""
+    type: Literal["check"]
+
+class MetricsEvent(TypedDict):
+    """A batch of canary metrics from a region: the new samples or counts of the interval (the shape `update_canary_watch` takes)."""
+
+    at: NotRequired[Timestamp | None]
+    """When the batch was taken."""
+    batch: dict[str, MetricData]
+    """Metric name → `{baseline, canary}`."""
+    region: str
+    """Region id."""
+    type: Literal["metrics"]
+
+class StepFinishedEvent(TypedDict):
+    """A step finished."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    details: NotRequired[Any]
+    """Anything the deploy tool wants kept with it (not interpreted)."""
+    group: NotRequired[int | None]
+    """Instance group."""
+    outcome: StepOutcome
+    """`succeeded` or `failed`."""
+    region: str
+    """Region id."""
+    service: str
+    """Service id."""
+    stage: NotRequired[str | None]
+    """Stage."""
+    type: Literal["step_finished"]
+
+class StepStartedEvent(TypedDict):
+    """A step started."""
+
+    at: NotRequired[Timestamp | None]
+    """When."""
+    group: NotRequired[int | None]
+    """Instance group."""
+    region: str
+    """Region id."""
+    service: str
+    """Service id."""
+    stage: NotRequired[str | None]
+    """Stage."""
+    type: Literal["step_started"]
+
+ReleaseEvents: TypeAlias = list[ReleaseEvent]
+
+class ReleaseOptions(TypedDict):
+    """Options of a release (each overrides the plan's `rollout` section)."""
+
+    analysis: NotRequired[CanaryConfig | None]
+    """The canary-watch configuration (default: the plan's `rollout.analysis`)."""
+    approval_waves: NotRequired[list[int] | None]
+    """Wave numbers that need an `approval` event before they start."""
+    auto_rollback: NotRequired[bool | None]
+    """Whether a halt rolls back without a person (default true)."""
+    escalation: NotRequired[EscalationPolicy | None]
+    """The escalation policy (default: the plan's `rollout.escalation`)."""
+    watch_all_waves: NotRequired[bool]
+    """Watch every wave's regions, not only canary-gated waves (a `rollback` verdict anywhere halts; only canary-gated waves wait for `promote`)."""
+
+class ReleaseReadiness(TypedDict):
+    """The result of `evaluate_release_readiness`."""
+
+    blocking: list[Reason]
+    """Findings that forbid the start."""
+    change: str
+    """The change's id."""
+    conditions: list[Reason]
+    """Findings to meet before (or accept at) the start."""
+    decision: ReadinessDecision
+    """`go`, `go_with_conditions` or `no_go`."""
+    governance_allowed: bool | None
+    """Whether governance allows the change (`null`: no policy given)."""
+    planned_finish: str
+    """When the schedule, started at `start`, would finish."""
+    reasons: list[Reason]
+    """Everything weighed, blocking and conditions included."""
+    release: str
+    """The release (plan name)."""
+    risk_level: RiskLevel
+    """The risk level."""
+    risk_score: int
+    """The risk score (0–100)."""
+    start: Timestamp
+    """The planned start."""
+    strategy: Strategy | None
+    """The recommended strategy (`null`: no service given)."""
+
+class ReleaseState(TypedDict):
+    """The stored state of a release between `advance_release` calls."""
+
+    analysis: NotRequired[CanaryConfigOutput | None]
+    """The canary-watch configuration (`null`: canary verdicts come from `check` events)."""
+    approval_waves: list[int]
+    """Wave numbers that need an `approval` event before they start."""
+    auto_rollback: bool
+    """Whether a halt rolls back without a person."""
+    escalated: list[str]
+    """Escalations already raised (`rule` or `rule@region`), so each fires once."""
+    escalation: EscalationPolicyOutput
+    """The escalation policy."""
+    failed_steps: int
+    """Step attempts that failed or timed out so far."""
+    fingerprint: str
+    """Hex of the first 8 bytes of the SHA-256 of the plan's canonical JSON."""
+    halt: NotRequired[Halt | None]
+    """The halt, once halted."""
+    history: list[HistoryEntry]
+    """Events applied and decisions taken (metric batches are summed in the watches and counted per wave, not listed)."""
+    last_at: Timestamp
+    """The latest time the release has seen (a call's `now`); events and later calls may not be earlier."""
+    max_concurrent_regions: NotRequired[int | None]
+    """Most regions deploying at once."""
+    max_failed_steps: int
+    """Failures tolerated before the release halts."""
+    min_gap_seconds: int
+    """Gap between a wave's gate and the next wave."""
+    one_box_bake_seconds: NotRequired[int | None]
+    """One-box bake before the full stage of a region."""
+    paused: NotRequired[Pause | None]
+    """The current pause."""
+    release: str
+    """The plan's name."""
+    started_at: Timestamp
+    """When the release started."""
+    status: ReleaseStatus
+    """Where it stands."""
+    step_timeout_seconds: NotRequired[int | None]
+    """A step not finished this long after it started (or was requested) has failed."""
+    version: int
+    """The format's version (`RELEASE_STATE_VERSION`)."""
+    watch_all_waves: bool
+    """Whether every wave (not only canary-gated ones) is watched."""
+    watches: dict[str, RegionWatch]
+    """Watches by region."""
+    waves: list[WaveState]
+    """The waves, in order."""
+
+ReleaseStatus: TypeAlias = Literal["waiting", "deploying", "baking", "paused", "halted", "rolling_back", "completed", "aborted"]
+"""Where a release stands."""
+
+class ReleaseUpdate(TypedDict):
+    """The result of `advance_release`."""
+
+    actions: list[ReleaseAction]
+    """What to do now."""
+    reasons: list[Reason]
+    """Why: every decision of this call."""
+    record: ChangeRecordInput
+    """This call's decision in the shape `append_change_record` takes."""
+    state: ReleaseState
+    """The new state: store it and pass it to the next call."""
+    status: ReleaseStatus
+    """Where the release stands."""
+
+class Rework(TypedDict):
+    """Rework rate."""
+
+    deployments: int
+    """Deployments in the window."""
+    rate: float | None
+    """`rework / deployments` (none without deployments)."""
+    rework: int
+    """Those that remediate at least one incident."""
 
 class RiskAssessment(TypedDict):
     """The risk of one change, with its reasons."""
@@ -1074,11 +2488,11 @@ class RiskModel(TypedDict):
     """Prior of each service's change-failure rate."""
     levels: LevelThresholds
     """Level thresholds on the probability."""
-    training: TrainingSummary
+    training: TrainingSummaryOutput
     """What the model was trained on."""
     version: int
     """Format version (1)."""
-    weights: list[FactorWeight]
+    weights: list[FactorWeightOutput]
     """Factor weights; factors without a weight are not assessed."""
 
 class RiskModelEvaluation(TypedDict):
@@ -1130,13 +2544,13 @@ class RollbackPlan(TypedDict):
 class RolloutPolicy(TypedDict):
     """How a rollout proceeds across regions."""
 
-    analysis: NotRequired[Any]
+    analysis: NotRequired[CanaryConfig | None]
     """The canary-watch configuration (the shape `start_canary_watch` takes) a release controller watches each canary-gated wave with; read and checked by `start_release` (errors under `/rollout/analysis`)."""
     bake_time: NotRequired[Duration]
     """How long each wave bakes before the next may start."""
     drain_time: NotRequired[Duration]
     """Time to drain an instance group of a stateful service before it is deployed (default 0)."""
-    escalation: NotRequired[Any]
+    escalation: NotRequired[EscalationPolicy | None]
     """The escalation policy of a release controller (rules, severities, notify lists; see `EscalationPolicy`); read and checked by `start_release` (errors under `/rollout/escalation`)."""
     first_wave: NotRequired[list[str] | None]
     """Region ids of the first wave (default: the canary-tier regions, or if none the region with the smallest traffic share)."""
@@ -1177,6 +2591,9 @@ class Running(TypedDict):
 
 Sample: TypeAlias = Samples | Counts
 """Samples or counts."""
+
+Scalar: TypeAlias = str | float | bool
+"""A flat configuration or infrastructure value: a string, a finite number or a boolean. Numbers compare by value (`2` equals `2.0`)."""
 
 class Schedule(TypedDict):
     """A rollout schedule: waves of regions with their steps, gates and waits.
@@ -1245,6 +2662,19 @@ class SequentialTest(TypedDict):
     reject: bool
     """Whether the p-value has reached `alpha`: the canary's rate is higher than the baseline's — stop and roll back."""
 
+class SeriesBucket(TypedDict):
+    """The metrics of one week or month."""
+
+    end: Timestamp
+    """End of the bucket (exclusive), clipped to the window."""
+    metrics: DeliveryMetrics
+    """The metrics of the records in the bucket."""
+    start: Timestamp
+    """Start of the bucket, clipped to the window."""
+
+SeriesPeriod: TypeAlias = Literal["week", "month"]
+"""The length of one bucket of a time series."""
+
 class Service(TypedDict):
     """One deployable service of a `Plan`."""
 
@@ -1280,6 +2710,18 @@ class ServiceBlast(TypedDict):
     """Every service that transitively depends on it, sorted by id."""
     id: str
     """The service."""
+
+class ServiceDeployment(TypedDict):
+    """One service as deployed in an environment."""
+
+    artifact_digest: NotRequired[str | None]
+    """Digest of the artifact running (`sha256:...`)."""
+    config: NotRequired[dict[str, Scalar]]
+    """Flat configuration, key → value."""
+    replicas: NotRequired[int | None]
+    """How many replicas run."""
+    version: str
+    """The version running (`1.4.2`, `v2.0.0-rc.1`; any text, ordered as a release version when it reads as one)."""
 
 class ServiceOrder(TypedDict):
     """Deployment order of a plan's services."""
@@ -1327,6 +2769,30 @@ class ServiceTiming(TypedDict):
     slack: int
     """`latest_start - earliest_start`; zero on a critical path."""
 
+class StageRule(TypedDict):
+    """What one stage requires."""
+
+    min_soak: NotRequired[Duration]
+    """Least time between arriving here and arriving at the next stage."""
+    required_gates: NotRequired[list[str]]
+    """Gates that must pass here before the next stage."""
+
+class StageStatus(TypedDict):
+    """Where the artifact stands in one stage."""
+
+    deployed_at: Timestamp | None
+    """When the artifact first arrived (`null`: never)."""
+    environment: str
+    """The stage's environment."""
+    gates_missing: list[str]
+    """Required gates not (yet) passed here, sorted."""
+    gates_passed: list[str]
+    """Required gates passed here, sorted."""
+    required_soak_seconds: int
+    """The stage's minimum soak."""
+    soak_seconds: int | None
+    """Seconds from arriving here to arriving at the next stage (negative: the next stage got it first; `null`: not moved on)."""
+
 class Step(TypedDict):
     """One service deployed to one region."""
 
@@ -1354,6 +2820,58 @@ class Step(TypedDict):
     """Planned start (RFC 3339, region's offset)."""
     start_seconds: int
     """`start` in seconds from the schedule start."""
+
+StepOutcome: TypeAlias = Literal["succeeded", "failed"]
+"""How a step ended."""
+
+class StepRef(TypedDict):
+    """A step named in a `deploy` action."""
+
+    attempt: int
+    """1 for the first try, more for a retry after a tolerated failure."""
+    group: NotRequired[int | None]
+    """Instance group of a stateful service."""
+    layer: int
+    """Dependency layer inside the region."""
+    region: str
+    """Region id."""
+    service: str
+    """Service id."""
+    stage: str
+    """Stage."""
+
+class StepState(TypedDict):
+    """One step of the release: a service in a region (one instance group of a stateful service), as the schedule planned it, and what happened to it."""
+
+    attempts: int
+    """Deploy actions issued for it (1 + failed attempts retried)."""
+    duration_seconds: int
+    """Planned length of the step in seconds."""
+    finished_at: NotRequired[Timestamp | None]
+    """When it finished (succeeded or failed for good)."""
+    group: NotRequired[int | None]
+    """Instance group (stateful services), 1-based."""
+    layer: int
+    """Dependency layer inside the region (0 first)."""
+    migration: NotRequired[MigrationPhase | None]
+    """Migration phase, if the service is a migration."""
+    region: str
+    """Region id."""
+    requested_at: NotRequired[Timestamp | None]
+    """When the last deploy action asked for it."""
+    reversible: bool
+    """Whether it can be undone."""
+    service: str
+    """Service id."""
+    stage: str
+    """`one_box`, `full` or `contract`."""
+    started_at: NotRequired[Timestamp | None]
+    """When it last started."""
+    status: StepStatus
+    """What has happened to it."""
+
+StepStatus: TypeAlias = Literal["pending", "requested", "running", "succeeded", "failed"]
+"""What has happened to one step."""
 
 Strategy: TypeAlias = Literal["canary", "blue_green", "rolling", "recreate"]
 """A release strategy."""
@@ -1389,6 +2907,50 @@ class StrategyRecommendation(TypedDict):
     """Service id."""
     strategy: Strategy
     """The recommended strategy."""
+
+class TeardownCandidate(TypedDict):
+    """An environment to tear down."""
+
+    delete_at: Timestamp
+    """When to delete it, after the warning period."""
+    environment: str
+    """The environment."""
+    monthly_cost: float
+    """What it costs per month (saved by tearing it down)."""
+    owner: str | None
+    """Its owner, if any."""
+    reasons: list[Reason]
+    """Why (`expired`, `idle`, `over_budget`, `orphaned`)."""
+    tier: EnvironmentTier
+    """Its tier."""
+    warn_at: Timestamp
+    """When to warn the owner (now)."""
+
+class TeardownPlan(TypedDict):
+    """The teardown decision for a set of environments."""
+
+    candidates: list[TeardownCandidate]
+    """Environments to tear down, by id."""
+    kept: list[KeptEnvironment]
+    """Environments that met a criterion but are kept, by id."""
+    monthly_cost_saved: float
+    """Sum of the candidates' monthly costs."""
+
+class TeardownPolicy(TypedDict):
+    """When an environment should go."""
+
+    cost_budget: NotRequired[float | None]
+    """Monthly cost above this → tear down."""
+    known_owners: NotRequired[list[str]]
+    """Owners that still exist; any other owner is orphaned (empty: only a missing owner is)."""
+    max_idle: NotRequired[Duration | None]
+    """Idle this long since the last deployment (or creation) → tear down."""
+    protected_labels: NotRequired[list[str]]
+    """Label keys that protect an environment (default `["protected"]`)."""
+    tiers: NotRequired[list[EnvironmentTier]]
+    """Tiers that may be torn down (default development, test, ephemeral); production never is."""
+    warning_period: NotRequired[Duration]
+    """Notice between the warning and the deletion (default 3 days)."""
 
 TestDepth: TypeAlias = Literal["none", "unit", "integration", "end_to_end"]
 """How deeply a change was tested, in increasing order."""
@@ -1432,10 +2994,38 @@ ThresholdsOutput = TypedDict(
 Tier: TypeAlias = Literal["canary", "pilot", "standard"]
 """Rollout tier of a region: canaries first, then pilots, then the rest."""
 
+class TierRating(TypedDict):
+    """The tier of one metric's value in one report year's clusters."""
+
+    gap: NotRequired[float | None]
+    """How far the value is from `target`, in the metric's unit."""
+    metric: DoraMetric
+    """The metric rated."""
+    next_tier: NotRequired[DoraTier | None]
+    """The next better tier this metric can reach (none at the top)."""
+    range: str
+    """That cluster's range as the report words it."""
+    target: NotRequired[float | None]
+    """The value at which the rating becomes `next_tier`."""
+    tier: DoraTier
+    """The nearest cluster."""
+    value: float
+    """The value rated (seconds, deployments per day, or a 0–1 rate)."""
+
 Timestamp: TypeAlias = str
 """An instant as strict RFC 3339 with offset (`YYYY-MM-DDTHH:MM:SS.fraction`, e.g. `2026-11-26T09:00:00-05:00`): no space separator, no missing offset, no `+0100`."""
 
 class TrainingSummary(TypedDict):
+    """What a model was trained on."""
+
+    changes: int
+    """Outcomes learned from."""
+    failures: int
+    """Failures among them."""
+    source: NotRequired[str]
+    """Free-form description of the data."""
+
+class TrainingSummaryOutput(TypedDict):
     """What a model was trained on."""
 
     changes: int
@@ -1461,6 +3051,14 @@ class UndoStep(TypedDict):
     wave: int
     """Wave number."""
 
+class VariantExposure(TypedDict):
+    """One variant's exposure."""
+
+    exposure: Exposure
+    """Who is served it."""
+    variant: str
+    """The variant's name (flagd percentages: `on` / `off`)."""
+
 class WatchConfig(TypedDict):
     """How a canary watch tests and decides: the run's error level, the bake before a promotion, the budget, the canary's traffic share and the mixing parameters of the tests. Every field has a default."""
 
@@ -1481,6 +3079,28 @@ class WatchConfig(TypedDict):
     min_samples: NotRequired[int]
     """Samples per arm every deciding metric must have before a promotion (trials for counts that give them; default 500)."""
     quantile_concentration: NotRequired[float | None]
+    """The quantile test's prior concentration `c` (default per quantile, see the module documentation)."""
+
+class WatchConfigOutput(TypedDict):
+    """How a canary watch tests and decides: the run's error level, the bake before a promotion, the budget, the canary's traffic share and the mixing parameters of the tests. Every field has a default."""
+
+    allocation: float
+    """The canary's share of the traffic, in (0, 1): the share of events it gets when its rate equals the baseline's (default 0.5: canary and baseline of equal size, as Kayenta recommends)."""
+    alpha: float
+    """The chance of a false rollback for the whole run, however often it is looked at (default 0.05); split equally across the deciding metrics (Bonferroni)."""
+    count_concentration: float
+    """The count test's prior concentration `k` (default 100)."""
+    max_duration: DurationOutput | None
+    """After this time from the first update without a decision, the verdict is `inconclusive` (default 24h)."""
+    max_samples: int | None
+    """After the canary arm of any deciding metric has this many samples (trials for counts) without a decision, the verdict is `inconclusive` (default: no limit)."""
+    mean_mixing_sd: float
+    """The mean test's mixing standard deviation φ, in standard deviations of the metric (default 0.1)."""
+    min_duration: DurationOutput
+    """Bake time before any promotion, from the first update (default 10m)."""
+    min_samples: int
+    """Samples per arm every deciding metric must have before a promotion (trials for counts that give them; default 500)."""
+    quantile_concentration: float | None
     """The quantile test's prior concentration `c` (default per quantile, see the module documentation)."""
 
 class WatchMetric(TypedDict):
@@ -1590,6 +3210,47 @@ class Wave(TypedDict):
     """Sum of the regions' traffic shares."""
     waits: list[WindowWait]
     """Times a region had to wait for a release window, and why."""
+
+class WaveState(TypedDict):
+    """One wave of the release."""
+
+    approved_by: NotRequired[str | None]
+    """Who approved the wave's start (when approval is required)."""
+    bake_samples: int
+    """Metric batches received during the bake (from its regions)."""
+    bake_seconds: int
+    """Bake after the last step."""
+    check_results: dict[str, dict[str, CheckResult]]
+    """Gate checks seen: check name → region → result."""
+    checks: list[str]
+    """Checks that must pass in every region of the wave."""
+    checks_requested: bool
+    """Whether the `run_checks` action was issued for this bake."""
+    deployed_at: NotRequired[Timestamp | None]
+    """When its last step succeeded."""
+    kind: str
+    """`regions`, or `contract` for the final contract-migration phase."""
+    min_bake_samples: int
+    """Metric batches the bake must collect."""
+    number: int
+    """1-based position."""
+    passed_at: NotRequired[Timestamp | None]
+    """When its gate passed."""
+    regions: list[str]
+    """The wave's regions, sorted."""
+    started_at: NotRequired[Timestamp | None]
+    """When the wave started."""
+    status: WaveStatus
+    """Where it stands."""
+    steps: list[StepState]
+    """The steps, in the schedule's order."""
+    traffic_share: float
+    """Sum of their traffic shares."""
+    verdict_accepted_by: NotRequired[str | None]
+    """Who accepted an inconclusive verdict by resuming."""
+
+WaveStatus: TypeAlias = Literal["pending", "deploying", "baking", "passed"]
+"""Where a wave stands."""
 
 class WelchTest(TypedDict):
     """Result of `welch_t_test`."""

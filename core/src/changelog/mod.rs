@@ -38,7 +38,11 @@ pub use verify::{verify_change_log, ChangeLogVerification, ChangeLogVerifier, Ch
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecordInput {
     /// What was decided (`risk`, `governance`, `deployment`, ...).
+    // Always written, but a record rollgate writes (an access decision's, a
+    // release update's) is passed back to `append_change_record` as is: the
+    // schema keeps one shape, the reader's, so that the typings do too.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(skip_serializing_if = "String::is_empty"))]
     pub kind: String,
     /// When it was decided (records must not go back in time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
