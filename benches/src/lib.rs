@@ -2,6 +2,8 @@
 //! binaries that peer scripts (benches/*.py) call, so that every contender
 //! works on exactly the same data.
 
+pub mod rollout_plan;
+
 use rollgate::{DurationSecs, Plan, Service};
 
 /// splitmix64: tiny, seedable and easy to reproduce in Python.

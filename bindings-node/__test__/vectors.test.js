@@ -38,6 +38,33 @@ function match(expected, actual, tol, at = '', exact = false) {
   }
 }
 
+// A case with "scenario" in place of function/input drives a release:
+// {plan, start, options?, calls: [{events, now, expected | error_code, error_path?}]}.
+// The release is started, each call gets the state the previous one returned
+// (a failed call keeps it), and `expected` is matched against
+// {status, actions, reason_codes} of the result (the codes of its reasons).
+function scenario(s, exact) {
+  let state = rollgate.startRelease(s.plan, s.start, s.options ?? null)
+  s.calls.forEach((call, i) => {
+    if ('error_code' in call) {
+      let thrown
+      try {
+        rollgate.advanceRelease(s.plan, state, call.events, call.now)
+      } catch (e) {
+        thrown = e
+      }
+      assert.ok(thrown instanceof Error, `call ${i}: expected error ${call.error_code}, got a result`)
+      assert.equal(thrown.code, call.error_code, `call ${i}: ${thrown.message}`)
+      if ('error_path' in call) assert.equal(thrown.path, call.error_path, `call ${i}: ${thrown.message}`)
+      return
+    }
+    const result = rollgate.advanceRelease(s.plan, state, call.events, call.now)
+    const actual = { status: result.status, actions: result.actions, reason_codes: result.reasons.map((r) => r.code) }
+    match(call.expected, actual, 1e-9, `call ${i}`, exact)
+    state = result.state
+  })
+}
+
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
 let total = 0
 for (const file of files) {
@@ -48,6 +75,10 @@ for (const file of files) {
     // A case the binding cannot read faithfully yet names the issue.
     const skip = c.pending && c.pending.node
     test(`${file}: ${c.name}`, { skip }, () => {
+      if (c.scenario) {
+        scenario(c.scenario, c.exact ?? doc.exact ?? false)
+        return
+      }
       const fn = rollgate[camel(c.function)]
       assert.equal(typeof fn, 'function', `rollgate.${camel(c.function)} is not exported`)
       const tol = c.tolerance ?? 1e-9

@@ -14,7 +14,7 @@ export interface RollgateError extends Error {
   path: string
   /**
    * The kind of input at fault: `"plan"`, `"calendar"`, `"canary"`,
-   * `"change"`, `"environment"`, or `"internal"` for `internal_error` (a failure inside
+   * `"change"`, `"release"`, `"environment"`, `"delivery"`, or `"internal"` for `internal_error` (a failure inside
    * rollgate, caught instead of aborting the process; please report it).
    */
   family: string

@@ -1,5 +1,7 @@
 import type { Reason } from './explain'
 import type { Duration, Plan } from './graph'
+import type { EscalationPolicy } from './release'
+import type { CanaryConfig } from './verdict'
 
 /** Rollout tier of a region. */
 export type Tier = 'canary' | 'pilot' | 'standard'
@@ -39,6 +41,10 @@ export interface RolloutPolicy {
   one_box?: OneBox | null
   /** Drain time of each instance group of a stateful service. */
   drain_time?: Duration
+  /** The canary-watch configuration of a release controller (`startRelease`). */
+  analysis?: CanaryConfig | null
+  /** The escalation policy of a release controller (`startRelease`). */
+  escalation?: EscalationPolicy | null
 }
 
 /** A service's schema migration. */

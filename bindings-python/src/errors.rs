@@ -16,6 +16,7 @@ fn class_for(family: rollgate::ErrorFamily) -> &'static str {
         "calendar" => "InvalidCalendarError",
         "canary" => "InvalidCanaryError",
         "change" => "InvalidChangeError",
+        "release" => "InvalidReleaseError",
         "delivery" => "InvalidDeliveryError",
         "environment" => "InvalidEnvironmentError",
         "internal" => "InternalError",

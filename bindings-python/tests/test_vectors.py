@@ -1,4 +1,11 @@
-"""Runs the shared cross-language vectors (tests/vectors/*.json) through the Python API."""
+"""Runs the shared cross-language vectors (tests/vectors/*.json) through the Python API.
+
+A case with ``"scenario"`` in place of ``function``/``input`` drives a release:
+``{"plan", "start", "options"?, "calls": [{"events", "now", "expected" |
+"error_code", "error_path"?}]}``. The runner starts the release, makes each
+call with the state the previous one returned (a failed call keeps it), and
+matches ``expected`` against ``{"status", "actions", "reason_codes"}`` of the
+result (``reason_codes``: the codes of its ``reasons``, in order)."""
 
 from __future__ import annotations
 
@@ -49,8 +56,29 @@ def _match(expected: Any, actual: Any, tol: float, at: str = "", exact: bool = F
             _match(e, a, tol, f"{at}/{i}", exact)
 
 
+def _scenario(case: dict[str, Any]) -> None:
+    s = case["scenario"]
+    state = rollgate.start_release(s["plan"], s["start"], s.get("options"))
+    for i, call in enumerate(s["calls"]):
+        if "error_code" in call:
+            with pytest.raises(rollgate.RollgateError) as info:
+                rollgate.advance_release(s["plan"], state, call["events"], call["now"])
+            assert info.value.code == call["error_code"], f"call {i}: {info.value}"
+            if "error_path" in call:
+                assert info.value.path == call["error_path"], f"call {i}: {info.value}"
+            continue
+        result = rollgate.advance_release(s["plan"], state, call["events"], call["now"])
+        actual = {"status": result["status"], "actions": result["actions"],
+                  "reason_codes": [r["code"] for r in result["reasons"]]}
+        _match(call["expected"], actual, 1e-9, f"call {i}", exact=case["exact"])
+        state = result["state"]
+
+
 @pytest.mark.parametrize("case", _cases())
 def test_vector(case: dict[str, Any]) -> None:
+    if "scenario" in case:
+        _scenario(case)
+        return
     function = getattr(rollgate, case["function"])
     tol = case.get("tolerance", 1e-9)
     if "error_code" in case:

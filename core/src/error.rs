@@ -6,8 +6,8 @@
 //! window is a *finding* inside a successful result, never an `Err`.
 //!
 //! Kinds are grouped by the family of input they are about ([`PlanError`],
-//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`DeliveryError`],
-//! [`EnvironmentError`]), plus the
+//! [`CalendarError`], [`CanaryError`], [`ChangeError`], [`ReleaseError`],
+//! [`EnvironmentError`], [`DeliveryError`]), plus the
 //! [`InputError`]s that any document can raise (wrong type, unknown field,
 //! bad duration) and the [`InternalError`] a binding reports when something
 //! that should not happen did. Each kind is a small enum whose variants hold
@@ -59,6 +59,9 @@ pub enum ErrorKind {
     /// A change, its history, a risk model, a policy or a change-log record.
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// A release being driven: its stored state, events, notification templates.
+    #[error(transparent)]
+    Release(#[from] ReleaseError),
     /// Environment specs, promotion paths, migrations, access and teardown.
     #[error(transparent)]
     Environment(#[from] EnvironmentError),
@@ -373,6 +376,39 @@ pub enum ChangeError {
     },
 }
 
+/// A release controller's input that cannot be evaluated: an event that does
+/// not fit the release, a stored state that cannot continue, a template
+/// placeholder without a value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReleaseError {
+    /// An event that cannot be applied: malformed, or impossible in the
+    /// release's state (finishing a step that never started, resuming a
+    /// release that is not paused).
+    #[error("invalid event `{event}`: {message}")]
+    InvalidEvent {
+        /// The event's `type` (`""` when it has none).
+        event: String,
+        /// Why it cannot be applied.
+        message: String,
+    },
+    /// A stored release state that cannot continue with the given plan:
+    /// another plan's fingerprint, another format version, or contents that
+    /// cannot be read.
+    #[error("incompatible release state: {message}")]
+    IncompatibleState {
+        /// Why the state cannot be used.
+        message: String,
+    },
+    /// A template names a placeholder that the context gives no value for.
+    #[error("no value for placeholder `{{{placeholder}}}`")]
+    UnknownPlaceholder {
+        /// The placeholder's name, without braces.
+        placeholder: String,
+    },
+}
+
 /// Environment specs, a promotion path or a rule that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -475,10 +511,12 @@ pub enum ErrorFamily {
     /// A change, its outcome history, a risk model, a governance policy or a
     /// change-log record.
     Change,
+    /// A release being driven: a stored release state, an event, a
+    /// notification template.
+    Release,
     /// Environment specs, promotion paths, migrations, access requests and
     /// teardown policies.
     Environment,
-
     /// Deployment and incident records, delivery-performance options, feature
     /// flags and their populations.
     Delivery,
@@ -498,8 +536,8 @@ impl ErrorFamily {
             ErrorFamily::Calendar => "calendar",
             ErrorFamily::Canary => "canary",
             ErrorFamily::Change => "change",
+            ErrorFamily::Release => "release",
             ErrorFamily::Environment => "environment",
-
             ErrorFamily::Delivery => "delivery",
             ErrorFamily::Internal => "internal",
         }
@@ -545,6 +583,11 @@ impl ErrorKind {
                 ChangeError::InsufficientHistory { .. } => "insufficient_history",
                 ChangeError::ChangeRecordTampered { .. } => "change_record_tampered",
             },
+            ErrorKind::Release(kind) => match kind {
+                ReleaseError::InvalidEvent { .. } => "invalid_event",
+                ReleaseError::IncompatibleState { .. } => "incompatible_state",
+                ReleaseError::UnknownPlaceholder { .. } => "unknown_placeholder",
+            },
             ErrorKind::Environment(EnvironmentError::UnknownEnvironment { .. }) => {
                 "unknown_environment"
             }
@@ -568,8 +611,8 @@ impl ErrorKind {
             ErrorKind::Calendar(_) => ErrorFamily::Calendar,
             ErrorKind::Canary(_) => ErrorFamily::Canary,
             ErrorKind::Change(_) => ErrorFamily::Change,
+            ErrorKind::Release(_) => ErrorFamily::Release,
             ErrorKind::Environment(_) => ErrorFamily::Environment,
-
             ErrorKind::Delivery(_) => ErrorFamily::Delivery,
             ErrorKind::Internal(_) => ErrorFamily::Internal,
         }
@@ -582,8 +625,8 @@ impl ErrorKind {
             ErrorKind::Calendar(kind) => serde_json::to_value(kind),
             ErrorKind::Canary(kind) => serde_json::to_value(kind),
             ErrorKind::Change(kind) => serde_json::to_value(kind),
+            ErrorKind::Release(kind) => serde_json::to_value(kind),
             ErrorKind::Environment(kind) => serde_json::to_value(kind),
-
             ErrorKind::Delivery(kind) => serde_json::to_value(kind),
             ErrorKind::Internal(kind) => serde_json::to_value(kind),
         }
@@ -870,6 +913,37 @@ mod tests {
                 Error::new("/h", ChangeError::UnknownRiskFactor { factor: "f".into() }),
                 "unknown_risk_factor",
                 ErrorFamily::Change,
+            ),
+            (
+                Error::new(
+                    "events/0",
+                    ReleaseError::InvalidEvent {
+                        event: "step_finished".into(),
+                        message: "never started".into(),
+                    },
+                ),
+                "invalid_event",
+                ErrorFamily::Release,
+            ),
+            (
+                Error::new(
+                    "state",
+                    ReleaseError::IncompatibleState {
+                        message: "m".into(),
+                    },
+                ),
+                "incompatible_state",
+                ErrorFamily::Release,
+            ),
+            (
+                Error::new(
+                    "template",
+                    ReleaseError::UnknownPlaceholder {
+                        placeholder: "x".into(),
+                    },
+                ),
+                "unknown_placeholder",
+                ErrorFamily::Release,
             ),
             (
                 Error::new(

@@ -94,6 +94,31 @@
 //! | watch (metric) | `too_few_samples` | metric | continue: fewer samples per arm than the test needs, or samples that do not vary yet |
 //! | watch (metric) | `no_data` | metric | no data yet |
 //! | watch (metric) | `traffic_split_mismatch` | metric | continue: the canary's share of the trials contradicts `watch.allocation` (evidence: `canary_share`) |
+//! | release | `wave_started` | regions | a wave opens: the previous gate passed plus the gap (and its approval) |
+//! | release | `wave_deployed` | | every step of the wave succeeded: it bakes from the actual finish |
+//! | release | `gate_passed` | | bake time, samples, checks and canary verdict are all in |
+//! | release | `completed` | | every wave has passed its gate |
+//! | release | `bake`, `one_box_bake` | region (one box) | (in a `wait`) the bake after a wave or a region's one box; evidence `bake_seconds` |
+//! | release | `min_samples` | | (in a `wait`) the bake has too few metric batches; evidence `samples`, `min_bake_samples` |
+//! | release | `checks_pending` | checks | (in a `wait`) checks not passed yet in every region of the wave |
+//! | release | `canary_verdict` | regions | (in a `wait`) regions whose watch has not promoted |
+//! | release | `min_gap` | | (in a `wait`) the gap between waves; evidence `min_gap_seconds` |
+//! | release | `approval_required` | | (in a `wait`) the wave needs an `approval` event |
+//! | release | `step_failed` | step | a step attempt failed; evidence `failed_steps`, `max_failed_steps`, `attempt` |
+//! | release | `step_timeout` | step | a step did not finish within the timeout: failed (same evidence) |
+//! | release | `check_failed` | regions, check | a gate check failed: counts as a failure (same evidence) |
+//! | release | `max_failed_steps` | | the failures exceed `max_failed_steps`: the release halts |
+//! | release | `rollback_verdict` | region | a region's canary watch decided `rollback`: the release halts and rolls back; evidence `watch` (the watch's first reason code) |
+//! | release | `escalation_rollback` | region | an escalation rule with `auto_rollback` fired: the release halts and rolls back |
+//! | release | `inconclusive_verdict` | region | the watch cannot decide: the release pauses for a person |
+//! | release | `escalated` | the rule | an escalation rule fired; evidence `severity` |
+//! | release | `verdict_rule`, `threshold_rule`, `halt_rule`, `customer_facing` | region, metric | (an `escalate` action's evidence) why the rule fired; `threshold_rule` evidence `value` and `above`/`below` |
+//! | release | `paused`, `resumed`, `approved`, `aborted` | the person | a person's event |
+//! | release | `rolled_back` | | the rollback is done: the release ends as `aborted` |
+//! | readiness | `risk_too_high`, `risk_elevated`, `risk_acceptable` | | the risk level against `block_at` / `conditions_at`; evidence `score`, `level` |
+//! | readiness | `window_closed_at_start`, `window_open_at_start` | calendar reason codes, region | whether the first wave may start at the planned start; evidence `until` |
+//! | readiness | `governance_allowed`, `no_governance_policy` | | governance's answer (its violations block, its missing requirements are conditions, with their own codes) |
+//! | readiness | `recommended_strategy`, `strategy_differs`, `feature_flag_recommended` | the service | the strategy check; evidence `recommended` |
 //! | environments (parity) | `allowed_by_rule` | environments, service | a difference an `allow` rule expects |
 //! | environments (parity) | `data_volume_within_ratio`, `data_volume_below_ratio` | environments | the earlier store holds at least (less than) the declared share of the later one |
 //! | environments (parity) | `promotion_pending` | environments, service | the earlier environment runs a newer version not promoted yet |
@@ -110,11 +135,6 @@
 //! | environments (teardown) | `production`, `protected_label`, `tier_not_eligible` | environment | why it is kept anyway |
 //! | environments (isolation) | `bring_dependency`, `bring_stateful` | dependency, services under test | deploy it into the isolated environment |
 //! | environments (isolation) | `shared_in_place`, `shared_read_only`, `stub_shared_stateful` | dependency, services under test | use a shared dependency in place, or stub it |
-
-//! | window | `inside_allow`, `outside_allow` | window path | the start is (not) inside an allow window |
-//! | window | `inside_coverage`, `outside_coverage` | window path | the deployment is (not) covered by on-call coverage |
-//! | window | `deny_window`, `holiday` | window path | a deny window or holiday overlaps the deployment |
-//! | window | `window_too_short` | window path | the allow window ends before the deployment would |
 //! | delivery | `dora_tier` | metric | the metric's DORA tier in a report year, with the next tier up, its target and the gap |
 //! | delivery | `dora_overall_tier` | | the best tier that a majority of the rated metrics reach |
 //! | delivery | `dora_no_data` | metric | nothing in the window to rate the metric on |

@@ -51,6 +51,7 @@ pub mod governance;
 pub mod graph;
 mod parallel;
 pub mod plan;
+pub mod release;
 pub mod risk;
 pub mod rollout;
 pub mod stats;
@@ -91,6 +92,10 @@ pub use graph::{
     ServiceBlast, ServiceGraph, ServiceOrder, ServiceRef, ServiceTiming,
 };
 pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
+pub use release::{
+    advance_release, evaluate_release_readiness, render_notification, start_release,
+    ReleaseReadiness, ReleaseState, ReleaseUpdate,
+};
 pub use risk::{
     assess_risk, default_risk_model, evaluate_risk_model, fit_risk_model, update_risk_model,
     FitOptions, RiskAssessment, RiskContext, RiskFactor, RiskInputs, RiskLevel, RiskModel,

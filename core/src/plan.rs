@@ -132,6 +132,19 @@ pub struct RolloutPolicy {
     /// deployed (default 0).
     #[serde(default)]
     pub drain_time: DurationSecs,
+    /// The canary-watch configuration (the shape
+    /// [`start_canary_watch`](crate::start_canary_watch) takes) a release
+    /// controller watches each canary-gated wave with; read and checked by
+    /// [`start_release`](crate::start_release) (errors under
+    /// `/rollout/analysis`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<serde_json::Value>,
+    /// The escalation policy of a release controller (rules, severities,
+    /// notify lists; see [`EscalationPolicy`](crate::release::EscalationPolicy));
+    /// read and checked by [`start_release`](crate::start_release) (errors
+    /// under `/rollout/escalation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<serde_json::Value>,
 }
 
 fn default_growth() -> f64 {
@@ -152,6 +165,8 @@ impl Default for RolloutPolicy {
             max_failed_steps: 0,
             one_box: None,
             drain_time: DurationSecs(0),
+            analysis: None,
+            escalation: None,
         }
     }
 }

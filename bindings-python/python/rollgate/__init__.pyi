@@ -9,6 +9,8 @@ from .errors import InvalidCalendarError as InvalidCalendarError
 from ._verdict import *
 from .errors import InvalidCanaryError as InvalidCanaryError
 from ._risk import *
+from ._release import *
+from .errors import InvalidReleaseError as InvalidReleaseError
 from .errors import InvalidChangeError as InvalidChangeError
 from ._environments import *
 from .errors import InvalidEnvironmentError as InvalidEnvironmentError

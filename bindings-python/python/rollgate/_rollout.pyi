@@ -3,6 +3,8 @@ from typing import Literal, NotRequired, TypedDict
 
 from ._explain import Reason
 from ._graph import Plan
+from ._release import EscalationPolicy
+from ._verdict import CanaryConfig
 
 __all__ = [
     "Tier",
@@ -55,6 +57,8 @@ class RolloutPolicy(TypedDict, total=False):
     max_failed_steps: int
     one_box: OneBox | None
     drain_time: str | int | float
+    analysis: CanaryConfig | None
+    escalation: EscalationPolicy | None
 
 class Migration(TypedDict):
     """A service's schema migration (``service["migration"]``)."""

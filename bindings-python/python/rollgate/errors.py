@@ -22,6 +22,7 @@ __all__ = [
     "InvalidCalendarError",
     "InvalidCanaryError",
     "InvalidChangeError",
+    "InvalidReleaseError",
     "InvalidEnvironmentError",
     "InvalidDeliveryError",
     "InternalError",
@@ -39,7 +40,7 @@ class RollgateError(Exception):
     """All structured fields of the error, ``code`` and ``path`` included."""
     family: str = ""
     """The kind of input at fault, as Node's ``error.family``: ``"plan"``,
-    ``"calendar"``, ``"canary"``, ``"change"``, ``"environment"``,
+    ``"calendar"``, ``"canary"``, ``"change"``, ``"release"``, ``"environment"``,
     ``"delivery"``, or ``"internal"``; one per class below."""
     cycle: list[str] | None = None
     """For ``dependency_cycle``: one cycle, starting and ending with the same id."""
@@ -92,6 +93,20 @@ class InvalidChangeError(RollgateError, ValueError):
     log tail, ...)."""
 
     family = "change"
+
+
+class InvalidReleaseError(RollgateError, ValueError):
+    """A release being driven cannot take this input: an event that does not
+    fit the release (``invalid_event``), a stored state of another plan or
+    version (``incompatible_state``), a template placeholder without a value
+    (``unknown_placeholder``, with ``placeholder``)."""
+
+    family = "release"
+
+    event: str | None = None
+    """For ``invalid_event``: the event's ``type``."""
+    placeholder: str | None = None
+    """For ``unknown_placeholder``: the placeholder's name."""
 
 
 class InvalidEnvironmentError(RollgateError, ValueError):

@@ -6,7 +6,10 @@
 //! 3. the rollout schedule through release windows (table and Gantt chart);
 //! 4. the canary verdict after the first wave;
 //! 5. the rollback plan that verdict calls for;
-//! 6. the recorded decisions, appended to the change log and verified.
+//! 6. the recorded decisions, appended to the change log and verified;
+//! 7. environments: parity and pending migrations;
+//! 8. a simulated release driven by `advance_release`: the canary region
+//!    goes bad, the release halts and rolls back, the record is verified.
 //!
 //! Run with `cargo run -p rollgate --example tour` (optionally pass the path
 //! of another plan JSON file). Each stage is one module with one `show`
@@ -17,6 +20,7 @@ mod environments;
 mod ordering;
 mod readiness;
 mod record;
+mod release;
 mod rollback;
 mod rollout;
 mod table;
@@ -80,7 +84,8 @@ fn run() -> rollgate::Result<()> {
         planned_start: start,
         judged_at: &judged_at,
     })?;
-    environments::show()
+    environments::show()?;
+    release::show()
 }
 
 fn main() -> ExitCode {

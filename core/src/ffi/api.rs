@@ -461,6 +461,69 @@ functions! {
         let record: ChangeRecordInput = a.arg(1)?;
         a.finish(move || crate::append_change_record(tail.as_ref(), &record))
     };
+    /// Starts a release: the stored state to pass to advance_release.
+    ///
+    /// plan: the plan (see order_services), with "regions" and "rollout"
+    ///   (its "analysis" and "escalation" sections drive the watches).
+    /// start: RFC 3339 timestamp of the release's start.
+    /// options: {"analysis"?: canary config, "escalation"?: {"rules", "notify"},
+    ///   "watch_all_waves"?: bool, "approval_waves"?: [int],
+    ///   "auto_rollback"?: bool}.
+    /// returns: the state {"version", "fingerprint", "release", "status",
+    ///   "waves", "failed_steps", "watches", "history", ...}: store it as is.
+    start_release(plan, start, options = null) |a| {
+        let plan: Plan = a.doc(0)?;
+        let start = a.time(1)?;
+        let options: Option<crate::release::ReleaseOptions> = a.opt(2)?;
+        a.finish(move || crate::start_release(&plan, start, options.as_ref()))
+    };
+    /// Applies the events since the last call and decides what to do now.
+    ///
+    /// plan: the plan the state was started with.
+    /// state: the state from start_release or the last advance_release.
+    /// events: [{"type": "step_started" | "step_finished" | "metrics" |
+    ///   "check" | "approval" | "pause" | "resume" | "abort", ...}]
+    ///   (steps named by "region", "service", "stage").
+    /// now: RFC 3339 timestamp, not before the state's last time.
+    /// returns: {"state", "status", "actions": [{"type": "deploy" |
+    ///   "run_checks" | "wait" | "roll_back" | "escalate" | "done", ...}],
+    ///   "reasons", "record"}: "record" is for append_change_record.
+    advance_release(plan, state, events, now) |a| {
+        let plan: Plan = a.doc(0)?;
+        let state: serde_json::Value = a.arg(1)?;
+        let events: serde_json::Value = a.arg(2)?;
+        let now = a.time(3)?;
+        a.finish(move || {
+            let state = crate::release::parse_state(state)?;
+            let events = crate::release::parse_events(events)?;
+            crate::advance_release(&plan, &state, &events, now)
+        })
+    };
+    /// Fills a notification template's {placeholder}s from a context.
+    ///
+    /// template: "incident", "downtime" or a template text.
+    /// context: an object (an escalate action, or your own fields).
+    /// returns: the text; a placeholder with no value is unknown_placeholder.
+    render_notification(template, context) |a| {
+        let template: String = a.arg(0)?;
+        let context: serde_json::Value = a.arg(1)?;
+        a.finish(move || crate::render_notification(&template, &context))
+    };
+    /// Go, go with conditions or no go before a release starts.
+    ///
+    /// plan: the plan to release; change: the change (see assess_risk).
+    /// context: {"start"?, "model"?, "history"?, "risk_context"?, "policy"?,
+    ///   "service"?, "block_at"?, "conditions_at"?}.
+    /// returns: {"decision": "go" | "go_with_conditions" | "no_go",
+    ///   "blocking", "conditions", "reasons", "risk_level", "risk_score", ...}.
+    evaluate_release_readiness(plan, change, context = null) |a| {
+        let plan: Plan = a.doc(0)?;
+        let change: Change = a.arg(1)?;
+        let context: Option<crate::release::ReadinessContext> = a.opt(2)?;
+        a.finish(move || {
+            crate::evaluate_release_readiness(&plan, &change, &context.unwrap_or_default())
+        })
+    };
     /// Verifies a change log (against a trusted checkpoint when given) and names the first record whose chain breaks.
     ///
     /// records: the log's records in order; checkpoint: {"length", "head_hash"}

@@ -9,6 +9,9 @@
 //! an object may hold no key that `expected` does not list, so a vector pins
 //! the whole documented shape; elsewhere `expected` is matched as a subset.
 //! `error_fields` is always a subset of the error's details.
+//!
+//! A case with `"scenario"` in place of `function`/`input` drives a release
+//! through several `advance_release` calls (see `release.rs` for its form).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,10 +22,10 @@
 use std::path::PathBuf;
 
 mod common;
-mod environments;
-
 mod delivery;
+mod environments;
 mod graph;
+mod release;
 mod risk;
 mod rollout;
 mod verdict;
@@ -39,6 +42,7 @@ fn call(function: &str, input: &[Value]) -> rollgate::Result<Value> {
         .or_else(|| rollout::call(function, input))
         .or_else(|| verdict::call(function, input))
         .or_else(|| risk::call(function, input))
+        .or_else(|| release::call(function, input))
         .or_else(|| environments::call(function, input))
         .or_else(|| delivery::call(function, input))
         .unwrap_or_else(|| panic!("vector names unknown function {function}"))
@@ -115,6 +119,14 @@ fn shared_vectors() {
                 file.file_name().unwrap().to_string_lossy(),
                 case["name"]
             );
+            if let Some(s) = case.get("scenario") {
+                let exact = case
+                    .get("exact")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(file_exact);
+                failures.extend(run_scenario(&name, s, exact));
+                continue;
+            }
             let function = case["function"].as_str().unwrap();
             let input = case["input"].as_array().unwrap();
             let tol = case
@@ -161,6 +173,45 @@ fn shared_vectors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Runs a scenario case; its failures.
+fn run_scenario(name: &str, s: &Value, exact: bool) -> Vec<String> {
+    let outcomes = match release::scenario(s) {
+        Ok(o) => o,
+        Err(err) => return vec![format!("{name}: start_release failed: {err}")],
+    };
+    let mut failures = Vec::new();
+    for (i, (c, outcome)) in s["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+    {
+        let at = format!("{name} call {i}");
+        match (outcome, c.get("error_code")) {
+            (Ok(actual), None) => {
+                if let Err(msg) = matches(&c["expected"], &actual, 1e-9, exact, "") {
+                    failures.push(format!("{at}: {msg}"));
+                }
+            }
+            (Ok(actual), Some(code)) => {
+                failures.push(format!("{at}: expected error {code}, got {actual}"))
+            }
+            (Err(err), Some(code)) => {
+                if json!(err.code()) != *code {
+                    failures.push(format!("{at}: expected error {code}, got {err}"));
+                } else if let Some(path) = c.get("error_path") {
+                    if json!(err.path()) != *path {
+                        failures.push(format!("{at}: expected path {path}, got {}", err.path()));
+                    }
+                }
+            }
+            (Err(err), None) => failures.push(format!("{at}: unexpected error {err}")),
+        }
+    }
+    failures
 }
 
 #[test]
