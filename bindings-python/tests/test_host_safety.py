@@ -188,3 +188,20 @@ def test_options_object_and_none_mean_the_same_as_in_node() -> None:
     positional = rollgate.mann_whitney(x, y, "less", 0.9)
     assert rollgate.mann_whitney(x, y, {"alternative": "less", "confidence": 0.9}) == positional  # type: ignore[arg-type]
     assert rollgate.mann_whitney(x, y, None, None) == rollgate.mann_whitney(x, y)  # type: ignore[arg-type]
+
+
+def test_every_error_class_names_its_family_as_node_does() -> None:
+    # One class per family; `family` is the string Node's error carries.
+    families = {
+        name: getattr(rollgate.errors, name).family
+        for name in rollgate.errors.__all__
+        if name != "RollgateError"
+    }
+    assert all(families.values()), families
+    assert len(set(families.values())) == len(families), families
+    with pytest.raises(rollgate.errors.InvalidDeliveryError) as delivery:
+        rollgate.flag_enabled({"key": "k", "percentage": 101}, "u")
+    assert (delivery.value.family, delivery.value.code) == ("delivery", "invalid_percentage")
+    with pytest.raises(rollgate.errors.InvalidPlanError) as plan:
+        rollgate.order_services({"name": "p", "services": [{"id": "a", "depends_on": ["a"]}]})
+    assert plan.value.family == "plan"

@@ -170,21 +170,13 @@ def canonical(value: Any) -> Any:
     return {k: canonical(value[k]) for k in sorted(value)}
 
 
-FAMILY = {
-    "InvalidPlanError": "plan",
-    "InvalidCalendarError": "calendar",
-    "InvalidCanaryError": "canary",
-    "InvalidChangeError": "change",
-    "InvalidReleaseError": "release",
-    "InternalError": "internal",
-}
-
-
 def run_python(case: dict[str, Any]) -> Any:
     try:
         return {"ok": canonical(getattr(rollgate, case["function"])(*case["args"]))}
     except rollgate.RollgateError as e:
-        return {"error": e.code, "path": e.path, "family": FAMILY.get(type(e).__name__, "?")}
+        # The family as the exception's class states it (rollgate.errors:
+        # one class per family); Node's is the error's `family` property.
+        return {"error": e.code, "path": e.path, "family": e.family}
     except Exception as e:  # noqa: BLE001 - any other exception is a finding
         return {"exception": type(e).__name__}
 

@@ -13,6 +13,8 @@ Convention (the info string after the opening fence):
   is the repository's ``bindings-node`` (as after ``npm install rollgate``).
 - ``sh``: run by ``bash -euo pipefail`` from the repository root.
 - ``text``: output, layouts and other text: never run.
+- ``yaml``: configuration for another tool (a CI pipeline's steps): never
+  run here (the `rollgate` commands in it are tested in core/tests/cli/).
 - A second word ``ignore`` (```` ```sh ignore ````) marks a block in a
   runnable language that must not run here (``tests/run`` itself, which
   would recurse; commands that need files a reader brings). Use it sparingly
@@ -33,7 +35,7 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RUNNABLE = {"python", "js", "sh", "rust"}
-NEVER = {"text"}
+NEVER = {"text", "yaml"}
 
 
 def blocks(text: str) -> list[tuple[int, str, list[str], str]]:

@@ -38,6 +38,10 @@ class RollgateError(Exception):
     """JSON pointer to the offending value (``""`` is the whole input)."""
     details: dict[str, Any]
     """All structured fields of the error, ``code`` and ``path`` included."""
+    family: str = ""
+    """The kind of input at fault, as Node's ``error.family``: ``"plan"``,
+    ``"calendar"``, ``"canary"``, ``"change"``, ``"release"``, ``"environment"``,
+    ``"delivery"``, or ``"internal"``; one per class below."""
     cycle: list[str] | None = None
     """For ``dependency_cycle``: one cycle, starting and ending with the same id."""
     members: list[str] | None = None
@@ -53,15 +57,18 @@ class RollgateError(Exception):
                 setattr(self, key, value)
 
 
-
 class InvalidPlanError(RollgateError, ValueError):
     """The release plan (or a request against it) is malformed or inconsistent."""
+
+    family = "plan"
 
 
 class InvalidCalendarError(RollgateError, ValueError):
     """A release calendar, time zone or timestamp is malformed, or no allowed
     time exists for the request (codes: invalid_time_zone, invalid_window,
     invalid_timestamp, window_too_short, no_window_within_horizon)."""
+
+    family = "calendar"
 
 
 class InvalidCanaryError(RollgateError, ValueError):
@@ -70,6 +77,8 @@ class InvalidCanaryError(RollgateError, ValueError):
     ``index``), a count (``invalid_count``), a metric the configuration does
     not name (``unknown_metric``), or too little data for a kernel
     (``insufficient_data``)."""
+
+    family = "canary"
 
     metric: str | None = None
     """For ``invalid_sample`` and ``unknown_metric``: the metric's name."""
@@ -83,12 +92,16 @@ class InvalidChangeError(RollgateError, ValueError):
     unknown compliance tag, unknown risk factor, too little history, tampered
     log tail, ...)."""
 
+    family = "change"
+
 
 class InvalidReleaseError(RollgateError, ValueError):
     """A release being driven cannot take this input: an event that does not
     fit the release (``invalid_event``), a stored state of another plan or
     version (``incompatible_state``), a template placeholder without a value
     (``unknown_placeholder``, with ``placeholder``)."""
+
+    family = "release"
 
     event: str | None = None
     """For ``invalid_event``: the event's ``type``."""
@@ -100,6 +113,8 @@ class InvalidEnvironmentError(RollgateError, ValueError):
     """Environment specs, a promotion path, migration histories, an access
     request or a teardown policy name an environment that is not defined
     (``unknown_environment``, with ``environment``)."""
+
+    family = "environment"
 
     environment: str | None = None
     """For ``unknown_environment``: the id that does not exist."""
@@ -116,6 +131,8 @@ class InvalidDeliveryError(RollgateError, ValueError):
     Timestamps out of order are :class:`InvalidCalendarError`
     (``invalid_timestamp``)."""
 
+    family = "delivery"
+
     deployment: str | None = None
     """For ``unknown_deployment``: the id that does not exist."""
     year: int | None = None
@@ -130,3 +147,5 @@ class InternalError(RollgateError):
     A bug in rollgate, caught at the boundary: the process keeps running and
     this exception can be caught like any other. Please report it with the
     input that caused it."""
+
+    family = "internal"
