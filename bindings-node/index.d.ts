@@ -1,7 +1,9 @@
-// Public typings of the rollgate Node package. One file per area of the
-// engine under types/; this file re-exports them. Checked by tsc in tests/run.
+// Public typings of the rollgate Node package. The document types are
+// generated from the JSON Schemas into types/generated.d.ts; one file per
+// area of the engine under types/ declares its functions. This file
+// re-exports them. Checked by tsc in tests/run.
+export * from './types/generated'
 export * from './types/errors'
-export * from './types/explain'
 export * from './types/graph'
 export * from './types/window'
 export * from './types/rollout'

@@ -100,8 +100,7 @@ const rejected: boolean = seq.reject
 void rejected
 // Change risk, strategy, governance and change log.
 import type { Change, ChangeOutcome, Checkpoint, GovernancePolicy, RiskAssessment } from '..'
-// The shared reason shape; `Reason` at the package root is still the verdict's own.
-import type { Reason } from '../types/explain'
+import type { Reason } from '..'
 
 const change: Change = {
   id: 'CHG-1',

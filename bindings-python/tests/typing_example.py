@@ -8,9 +8,8 @@ import rollgate
 
 if TYPE_CHECKING:
     # TypedDicts exist in the stubs only.
-    # The shared reason shape; `rollgate.Reason` is still the verdict's own.
-    from rollgate._explain import Reason
     from rollgate import (
+        Reason,
         Calendar,
         CanaryConfig,
         CanaryVerdict,
@@ -108,7 +107,7 @@ def watch_example(config: CanaryConfig, data: dict[str, MetricData]) -> None:
         print(events)
     for name, metric in update["verdict"]["metrics"].items():
         if metric["test"] == "quantile_sequence":
-            watched: float = metric["quantile"]
+            watched: float | None = metric["quantile"]
             print(name, watched)
         elif metric["test"] == "normal_mixture":
             print(name, metric["effect_kind"], metric["bayes_factor"])

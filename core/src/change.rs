@@ -33,6 +33,7 @@ pub use crate::wire::time::Timestamp;
 /// assert!(change.reversible);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Unique id (ticket or change number).
@@ -155,6 +156,7 @@ fn yes() -> bool {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeType {
     /// Pre-approved, low-risk, repeatable.
@@ -185,6 +187,7 @@ impl ChangeType {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// New behaviour.
@@ -202,6 +205,7 @@ pub enum ChangeKind {
 
 /// A release strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// A small share of traffic first, compared with the old version.
@@ -234,6 +238,7 @@ impl Strategy {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TestDepth {
     /// No tests.
@@ -265,6 +270,7 @@ impl TestDepth {
 
 /// Test evidence of a change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TestEvidence {
     /// Names of the suites that passed.
@@ -283,6 +289,7 @@ pub struct TestEvidence {
 
 /// Result of a security scan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecurityScan {
     /// Whether the scan passed its own policy.
@@ -300,6 +307,7 @@ pub struct SecurityScan {
 
 /// Links from a change to its tickets and commits.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Links {
     /// Ticket ids or URLs.
@@ -312,6 +320,7 @@ pub struct Links {
 
 /// One artifact promotion: the digest deployed to an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Promotion {
     /// Environment name (`staging`, `production`, ...).
@@ -328,6 +337,7 @@ pub struct Promotion {
 
 /// One approval of a change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     /// Who approved.
@@ -340,6 +350,7 @@ pub struct Approval {
 
 /// Review of a change's runbook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunbookReview {
     /// Who wrote the runbook (default: the change's author).
@@ -360,6 +371,7 @@ pub struct RunbookReview {
 /// assert!(record.failed);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeOutcome {
     /// The change.

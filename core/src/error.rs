@@ -77,6 +77,7 @@ pub enum ErrorKind {
 
 /// Malformed input that any document can contain.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputError {
@@ -106,6 +107,7 @@ pub enum InputError {
 
 /// A release plan that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PlanError {
@@ -212,6 +214,7 @@ pub enum PlanError {
 /// A calendar, time zone or timestamp that cannot be evaluated, or a request
 /// that no allowed time can satisfy.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CalendarError {
@@ -260,6 +263,7 @@ pub enum CalendarError {
 
 /// Canary analysis input that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CanaryError {
@@ -319,6 +323,7 @@ pub enum CanaryError {
 /// A change, outcome history, risk model, policy or change-log record that
 /// cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChangeError {
@@ -380,6 +385,7 @@ pub enum ChangeError {
 /// not fit the release, a stored state that cannot continue, a template
 /// placeholder without a value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReleaseError {
@@ -411,6 +417,7 @@ pub enum ReleaseError {
 
 /// Environment specs, a promotion path or a rule that cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EnvironmentError {
@@ -429,6 +436,7 @@ pub enum EnvironmentError {
 /// started, `to` before `from`) are
 /// [`CalendarError::InvalidTimestamp`], like every other timestamp at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DeliveryError {
@@ -474,6 +482,7 @@ fn expected_years(known: &[u16]) -> String {
 /// A failure inside rollgate (a bug), reported as an error instead of
 /// aborting or unwinding into the host process.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InternalError {
@@ -497,6 +506,7 @@ fn expected_list(expected: &[String]) -> String {
 /// The kind of input an error is about; bindings map each family to an
 /// exception class (Python `InvalidPlanError`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorFamily {

@@ -174,6 +174,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(json["evidence"]["effect"], 0.12);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     /// Stable machine code, e.g. `metric_failed` (see the module table).

@@ -54,6 +54,8 @@ pub mod plan;
 pub mod release;
 pub mod risk;
 pub mod rollout;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod stats;
 pub mod strategy;
 pub mod verdict;

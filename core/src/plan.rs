@@ -25,6 +25,7 @@ use crate::wire::{self, DurationSecs};
 /// assert_eq!(plan.services[1].deploy_duration.as_secs(), 120);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// A human name for the plan.
@@ -48,6 +49,7 @@ pub struct Plan {
 
 /// A deployment target region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// Unique, non-empty id.
@@ -79,6 +81,7 @@ pub struct Region {
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Takes the first wave.
@@ -92,6 +95,7 @@ pub enum Tier {
 
 /// How a rollout proceeds across regions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RolloutPolicy {
     /// Region ids of the first wave (default: the canary-tier regions, or if
@@ -137,13 +141,24 @@ pub struct RolloutPolicy {
     /// controller watches each canary-gated wave with; read and checked by
     /// [`start_release`](crate::start_release) (errors under
     /// `/rollout/analysis`).
+    // The schema names the shape start_release reads it as (the field stays
+    // a JSON value here: the plan comes before the canary and release
+    // modules in the data flow).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::verdict::CanaryConfig>")
+    )]
     pub analysis: Option<serde_json::Value>,
     /// The escalation policy of a release controller (rules, severities,
     /// notify lists; see [`EscalationPolicy`](crate::release::EscalationPolicy));
     /// read and checked by [`start_release`](crate::start_release) (errors
     /// under `/rollout/escalation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::release::EscalationPolicy>")
+    )]
     pub escalation: Option<serde_json::Value>,
 }
 
@@ -174,6 +189,7 @@ impl Default for RolloutPolicy {
 /// The one-box stage of each region: a small slice deployed and baked before
 /// the rest of the region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OneBox {
     /// How long the one box bakes before the rest of the region.
@@ -183,6 +199,7 @@ pub struct OneBox {
 
 /// A schema migration carried by a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
     /// `expand` runs before its dependents in each region; `contract` runs
@@ -195,6 +212,7 @@ pub struct Migration {
 
 /// Phase of an expand/contract migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationPhase {
     /// Backward-compatible addition (new columns, tables).
@@ -205,6 +223,7 @@ pub enum MigrationPhase {
 
 /// One deployable service of a [`Plan`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Unique, non-empty id.

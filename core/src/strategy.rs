@@ -36,6 +36,7 @@ pub use crate::risk::RiskRef;
 /// assert_eq!(s.spare_capacity, 0.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceProfile {
     /// Service id.
@@ -65,6 +66,7 @@ pub struct ServiceProfile {
 
 /// Quality of a service's health metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MetricQuality {
     /// No usable metrics.
@@ -78,6 +80,7 @@ pub enum MetricQuality {
 
 /// One strategy weighed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StrategyOption {
     /// The strategy.
     pub strategy: Strategy,
@@ -93,6 +96,7 @@ pub struct StrategyOption {
 
 /// The recommended strategy with the weighing of every option.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StrategyRecommendation {
     /// Service id.
     pub service: String,

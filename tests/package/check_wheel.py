@@ -3,8 +3,9 @@
 Usage: check_wheel.py WHEEL
 
 The wheel must be one abi3 wheel (one file for every CPython >= 3.11), carry
-the Cargo workspace version, the package's Python files, ``py.typed`` and
-every type stub of ``bindings-python/python/rollgate``, and exactly one
+the Cargo workspace version, the package's Python files, ``py.typed``,
+every type stub and every JSON Schema (``schema/*.json``) of
+``bindings-python/python/rollgate``, and exactly one
 native module, built for release (no DWARF debug sections, well under the
 size of a debug build).
 """
@@ -49,6 +50,7 @@ def main() -> None:
         if f"\nVersion: {version}\n" not in metadata:
             fail("METADATA does not carry the Cargo version")
         shipped = {p.name for p in SOURCE.iterdir() if p.suffix in {".py", ".pyi"} or p.name == "py.typed"}
+        shipped |= {f"schema/{p.name}" for p in (SOURCE / "schema").glob("*.json")}
         missing = sorted(f"rollgate/{n}" for n in shipped if f"rollgate/{n}" not in names)
         if missing:
             fail(f"the wheel leaves out {missing}")

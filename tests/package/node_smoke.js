@@ -5,8 +5,9 @@
 //
 //   node node_smoke.js SOURCE_PACKAGE_DIR
 //
-// Checks what the tarball shipped (every typing file of SOURCE/types, the
-// entry points, exactly one release `.node` and nothing else), what
+// Checks what the tarball shipped (every typing file of SOURCE/types, every
+// JSON Schema of SOURCE/schema, the entry points, exactly one release
+// `.node` and nothing else), what
 // `require('rollgate')` and `import('rollgate')` export (the declared
 // functions, nothing else: no `__napiBindingTarget`), and that a call and an
 // error work as documented.
@@ -32,13 +33,15 @@ function walk(dir, prefix = '') {
   )
 }
 
-// 1. The files: entry points, every typing file, one addon, nothing else.
+// 1. The files: entry points, every typing file, the schemas, one addon, nothing else.
 const files = walk(installed).sort()
 const typings = walk(path.join(source, 'types')).map((f) => `types/${f}`)
+const schemas = walk(path.join(source, 'schema')).map((f) => `schema/${f}`)
+assert.ok(schemas.includes('schema/index.json') && schemas.includes('schema/plan.json'), 'the JSON Schemas are there')
 const addons = files.filter((f) => f.endsWith('.node'))
 assert.deepEqual(addons, ['rollgate.linux-x64-gnu.node'], 'exactly one addon, for linux x64 glibc')
-const expected = ['addon.js', 'index.d.ts', 'index.js', 'package.json', ...typings, ...addons].sort()
-assert.deepEqual(files, expected, 'the tarball ships exactly the entry points, the typings and the addon')
+const expected = ['addon.js', 'index.d.ts', 'index.js', 'package.json', ...typings, ...schemas, ...addons].sort()
+assert.deepEqual(files, expected, 'the tarball ships exactly the entry points, the typings, the schemas and the addon')
 
 const addon = path.join(installed, addons[0])
 const addonBytes = fs.statSync(addon).size

@@ -15,6 +15,9 @@ Convention (the info string after the opening fence):
 - ``text``: output, layouts and other text: never run.
 - ``yaml``: configuration for another tool (a CI pipeline's steps): never
   run here (the `rollgate` commands in it are tested in core/tests/cli/).
+- ``json``: an example document: never run here (those marked
+  ``<!-- schema: NAME -->`` are checked against their schema and read by
+  rollgate in core/tests/schemas.rs).
 - A second word ``ignore`` (```` ```sh ignore ````) marks a block in a
   runnable language that must not run here (``tests/run`` itself, which
   would recurse; commands that need files a reader brings). Use it sparingly
@@ -35,7 +38,7 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RUNNABLE = {"python", "js", "sh", "rust"}
-NEVER = {"text", "yaml"}
+NEVER = {"text", "yaml", "json"}
 
 
 def blocks(text: str) -> list[tuple[int, str, list[str], str]]:

@@ -34,10 +34,15 @@ pub use verify::{verify_change_log, ChangeLogVerification, ChangeLogVerifier, Ch
 /// assert_eq!(entry.kind, "governance");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecordInput {
     /// What was decided (`risk`, `governance`, `deployment`, ...).
+    // Always written, but a record rollgate writes (an access decision's, a
+    // release update's) is passed back to `append_change_record` as is: the
+    // schema keeps one shape, the reader's, so that the typings do too.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(skip_serializing_if = "String::is_empty"))]
     pub kind: String,
     /// When it was decided (records must not go back in time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +55,7 @@ pub struct ChangeRecordInput {
 
 /// One record of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecord {
     /// Position in the log, from 0.

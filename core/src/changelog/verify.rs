@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 /// assert_eq!(report.problem.as_deref(), Some("truncated"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     /// Records in the trusted log (at least 1): the last trusted record's
@@ -60,6 +61,7 @@ impl Checkpoint {
 
 /// Result of verifying a log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChangeLogVerification {
     /// Whether the whole chain holds (and covers the checkpoint, when given).
     pub valid: bool,

@@ -23,6 +23,7 @@ pub const UNOWNED: &str = "(no owner)";
 
 /// Delivery performance of one environment over one window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoraReport {
     /// The environment measured.
@@ -46,6 +47,7 @@ pub struct DoraReport {
 
 /// The metrics of one group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupMetrics {
     /// The service, or the team (`"(no owner)"` for services without one).
@@ -60,6 +62,7 @@ pub struct GroupMetrics {
 
 /// The metrics of one week or month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SeriesBucket {
     /// Start of the bucket, clipped to the window.

@@ -29,6 +29,7 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// assert!(matches!(p, Population::Count(c) if c.sample == 10_000));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Population {
     /// Every unit, by id: exact counts.
@@ -39,6 +40,7 @@ pub enum Population {
 
 /// A counted population and the sample that stands for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PopulationCount {
     /// How many units there are.
@@ -90,6 +92,7 @@ impl<'de> Deserialize<'de> for Population {
 
 /// How many units (would) see one outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Exposure {
     /// Units: counted, or estimated as `share · population` rounded.
     pub units: u64,
@@ -106,6 +109,7 @@ pub struct Exposure {
 
 /// One variant's exposure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VariantExposure {
     /// The variant's name (flagd percentages: `on` / `off`).
     pub variant: String,
@@ -115,6 +119,7 @@ pub struct VariantExposure {
 
 /// How many units of a population get a flag and each of its variants.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FlagExposure {
     /// The flag's key.
     pub flag: String,

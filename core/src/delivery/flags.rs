@@ -28,6 +28,7 @@ const UNLEASH_VARIANT_SEED: u32 = 86_028_157;
 
 /// Whose bucketing to reproduce.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlagAlgorithm {
     /// Unleash gradual rollout (buckets 1–100).
@@ -59,6 +60,7 @@ impl FlagAlgorithm {
 
 /// A variant of a flag and its weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlagVariant {
     /// The variant's name; unique within the flag.
@@ -80,6 +82,7 @@ fn one() -> u32 {
 /// assert_eq!(flag.algorithm, rollgate::delivery::FlagAlgorithm::Unleash);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Flag {
     /// The flag's key (Unleash: its name; flagd: its flag key).
@@ -102,6 +105,7 @@ pub struct Flag {
 
 /// Whether one unit gets a flag, which variant, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlagDecision {
     /// The flag's key.

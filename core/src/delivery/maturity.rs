@@ -38,6 +38,7 @@ use crate::explain::Reason;
 
 /// A practice area of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaturityArea {
     /// How changes reach users: canaries, blue-green, flags.
@@ -167,8 +168,17 @@ const MODEL: [Practice; 32] = [
     practice("risk_model_calibration", A::ContinuousImprovement, 5, "recalibrate change-risk models on your own outcomes", &["fit_risk_model", "update_risk_model"], G::OverallAtLeast(DoraTier::High)),
 ];
 
+/// Every practice of the model as `(id, level, description)`, in the
+/// table's order: the keys [`assess_maturity`] accepts (the JSON Schema of
+/// its `practices` lists them).
+#[cfg(feature = "schema")]
+pub(crate) fn practice_ids() -> impl Iterator<Item = (&'static str, u8, &'static str)> {
+    MODEL.iter().map(|p| (p.id, p.level, p.description))
+}
+
 /// The maturity of one practice area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AreaMaturity {
     /// The area.
@@ -185,6 +195,7 @@ pub struct AreaMaturity {
 
 /// A practice to adopt next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NextPractice {
     /// The practice's id (a key of the checklist).
@@ -199,6 +210,7 @@ pub struct NextPractice {
 
 /// The maturity of every area.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MaturityAssessment {
     /// One entry per area, in the model's order.

@@ -13,6 +13,7 @@ const DAY_MS: f64 = 86_400_000.0;
 
 /// Delivery performance of one group (or bucket) over one window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryMetrics {
     /// How many deployments finished in the window, by outcome.
@@ -35,6 +36,7 @@ pub struct DeliveryMetrics {
 
 /// Deployments that finished in the window, by outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentCounts {
     /// All of them.
@@ -49,6 +51,7 @@ pub struct DeploymentCounts {
 
 /// Change lead time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LeadTime {
     /// Commits first shipped (per service) by a successful deployment in the window.
@@ -61,6 +64,7 @@ pub struct LeadTime {
 
 /// Deployment frequency.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFrequency {
     /// Successful deployments in the window.
@@ -77,6 +81,7 @@ pub struct DeploymentFrequency {
 
 /// Change fail rate: never above 1, however incidents are linked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFailRate {
     /// Deployments in the window.
@@ -89,6 +94,7 @@ pub struct ChangeFailRate {
 
 /// Failed-deployment recovery time, both ways.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Recovery {
     /// Incidents created in the window.
@@ -108,6 +114,7 @@ pub struct Recovery {
 
 /// Rework rate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rework {
     /// Deployments in the window.
@@ -120,6 +127,7 @@ pub struct Rework {
 
 /// The tier of each DORA metric in one report year, and overall.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoraTiers {
     /// The report whose clusters rate the metrics.

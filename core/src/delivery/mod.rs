@@ -29,6 +29,8 @@ pub use exposure::{
     DEFAULT_SAMPLE, MAX_SAMPLE,
 };
 pub use flags::{flag_bucket, flag_enabled, Flag, FlagAlgorithm, FlagDecision, FlagVariant};
+#[cfg(feature = "schema")]
+pub(crate) use maturity::practice_ids;
 pub use maturity::{assess_maturity, AreaMaturity, MaturityArea, MaturityAssessment, NextPractice};
 pub use metrics::{
     ChangeFailRate, DeliveryMetrics, DeploymentCounts, DeploymentFrequency, DoraTiers, LeadTime,

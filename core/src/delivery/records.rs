@@ -21,6 +21,7 @@ use crate::wire::time::Timestamp;
 /// assert_eq!(d.status, rollgate::DeploymentStatus::Succeeded);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Deployment {
     /// Unique id of the deployment.
@@ -49,6 +50,7 @@ pub struct Deployment {
 
 /// How a deployment ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeploymentStatus {
     /// The new version runs.
@@ -61,6 +63,7 @@ pub enum DeploymentStatus {
 
 /// A commit shipped by a deployment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Commit {
     /// The commit's id.
@@ -79,6 +82,7 @@ pub struct Commit {
 /// assert_eq!(i.caused_by, ["d1"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// Unique id of the incident.
@@ -99,6 +103,7 @@ pub struct Incident {
 
 /// How to group the measured records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// One group: the totals only.
@@ -112,6 +117,7 @@ pub enum GroupBy {
 
 /// The length of one bucket of a time series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesPeriod {
     /// ISO weeks, Monday 00:00 UTC to the next Monday.
@@ -128,6 +134,7 @@ pub enum SeriesPeriod {
 /// assert_eq!(o.report_year, None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoraOptions {
     /// Start of the measured window (inclusive). Default: 00:00 UTC of the

@@ -20,6 +20,7 @@ const DAY_MS: i64 = 86_400_000;
 /// the median over weeks of "weeks with a deployment in this week's month"
 /// is at least 1; else **yearly**. Only successful deployments count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FrequencyBucket {
     /// Deployments on 3 or more days in the median week.

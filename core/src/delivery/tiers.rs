@@ -44,6 +44,7 @@ use crate::explain::Reason;
 
 /// A DORA performance cluster, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DoraTier {
     /// The best cluster (absent in 2022).
@@ -69,6 +70,7 @@ impl DoraTier {
 
 /// One of the four metrics the DORA clusters are defined on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DoraMetric {
     /// Median change lead time, in seconds (lower is better).
@@ -448,6 +450,7 @@ impl TierTable {
 
 /// The tier of one metric's value in one report year's clusters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TierRating {
     /// The metric rated.

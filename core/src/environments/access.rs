@@ -28,6 +28,7 @@ use crate::wire::DurationSecs;
 
 /// A request for access to an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccessRequest {
     /// The request's id, if the caller has one.
@@ -64,6 +65,7 @@ pub struct AccessRequest {
 /// assert_eq!(policy.environments["prod"].break_glass_max_duration.as_secs(), 3600);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccessPolicy {
     /// Rules per environment; a request for any other is an error.
@@ -76,6 +78,7 @@ pub struct AccessPolicy {
 
 /// The access rules of one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentAccess {
     /// Scopes that may be requested (empty: any).
@@ -110,6 +113,7 @@ fn one_day() -> DurationSecs {
 
 /// The decision on an access request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccessOutcome {
     /// Access granted until `expires_at`.
@@ -122,6 +126,7 @@ pub enum AccessOutcome {
 
 /// An access decision with its reasons and the record to log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccessDecision {
     /// Grant, needs approval, or deny.
     pub decision: AccessOutcome,

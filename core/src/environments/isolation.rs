@@ -29,6 +29,7 @@ use crate::plan::{Plan, Service};
 /// assert_eq!(options.shared_tag, "shared");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IsolationOptions {
     /// The tag that marks a shared service (default `shared`).
@@ -58,6 +59,7 @@ impl Default for IsolationOptions {
 
 /// A dependency of the services under test and what to do with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IsolatedDependency {
     /// The dependency.
     pub id: String,
@@ -69,6 +71,7 @@ pub struct IsolatedDependency {
 
 /// What an isolated environment for some services needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IsolationPlan {
     /// The services under test, sorted.
     pub services: Vec<String>,

@@ -37,6 +37,7 @@ use crate::wire::time::Timestamp;
 /// assert!(!m.reversible);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MigrationScript {
     /// Flyway-style version: whole numbers separated by `.` or `_`, an
@@ -61,6 +62,7 @@ fn expand() -> MigrationPhase {
 
 /// What one environment has applied, in the order it ran them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MigrationHistory {
     /// The environment.
@@ -72,6 +74,7 @@ pub struct MigrationHistory {
 
 /// One migration applied in an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppliedMigration {
     /// Its version.
@@ -85,6 +88,7 @@ pub struct AppliedMigration {
 
 /// The state and problems of one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnvironmentMigrations {
     /// The environment.
     pub environment: String,
@@ -98,6 +102,7 @@ pub struct EnvironmentMigrations {
 
 /// One migration to run in one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MigrationStep {
     /// The round, from 1: a round starts when the previous one has finished
     /// in every environment.
@@ -114,6 +119,7 @@ pub struct MigrationStep {
 
 /// Migration state along the path and the order to apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MigrationPlan {
     /// Whether no environment has a problem.
     pub valid: bool,

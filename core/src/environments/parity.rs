@@ -46,6 +46,7 @@ use crate::explain::Reason;
 /// assert!(rules.block_ahead);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ParityRules {
     /// Differences at these paths are expected (`replicas`, secrets, ...).
@@ -80,6 +81,7 @@ impl Default for ParityRules {
 
 /// How a difference between two environments is classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParityClass {
     /// Expected by a rule (or a promotion not made yet).
@@ -92,6 +94,7 @@ pub enum ParityClass {
 
 /// One difference between a pair of environments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ParityFinding {
     /// How it is classified.
     pub class: ParityClass,
@@ -113,6 +116,7 @@ pub struct ParityFinding {
 
 /// Parity of one step of the promotion path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PairParity {
     /// The earlier environment.
     pub from: String,
@@ -141,6 +145,7 @@ pub struct PairParity {
 
 /// Parity along a whole promotion path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ParityReport {
     /// One entry per consecutive pair of the path.
     pub pairs: Vec<PairParity>,

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 /// assert_eq!(rule.environments, ["dev"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PathRule {
     /// The glob (see the module docs), starting with `/`.

@@ -20,6 +20,7 @@ use crate::wire::DurationSecs;
 
 /// The artifact being promoted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Artifact {
     /// Its digest (`sha256:...`).
@@ -31,6 +32,7 @@ pub struct Artifact {
 
 /// One deployment of some artifact to some environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PromotionDeployment {
     /// Where it was deployed.
@@ -49,6 +51,7 @@ pub struct PromotionDeployment {
 
 /// The outcome of one gate (tests, scan, approval, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GateResult {
     /// The gate's name.
@@ -68,6 +71,7 @@ pub struct GateResult {
 /// assert_eq!(rules.stages["staging"].min_soak.as_secs(), 86_400);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PromotionRules {
     /// Rules per environment of the path.
@@ -77,6 +81,7 @@ pub struct PromotionRules {
 
 /// What one stage requires.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageRule {
     /// Gates that must pass here before the next stage.
@@ -89,6 +94,7 @@ pub struct StageRule {
 
 /// Where the artifact stands in one stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageStatus {
     /// The stage's environment.
     pub environment: String,
@@ -107,6 +113,7 @@ pub struct StageStatus {
 
 /// The verdict on an artifact's promotion so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PromotionCheck {
     /// Whether the history breaks no rule.
     pub valid: bool,

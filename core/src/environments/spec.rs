@@ -28,6 +28,7 @@ use crate::wire::time::Timestamp;
 /// assert_eq!(env.services["payments"].replicas, Some(2));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, DeserializeDerive)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentSpec {
     /// Unique, non-empty id (`dev`, `staging`, `prod`, `pr-1234`).
@@ -69,6 +70,7 @@ pub struct EnvironmentSpec {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, DeserializeDerive,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EnvironmentTier {
     /// Developers' shared environment.
@@ -102,6 +104,7 @@ impl EnvironmentTier {
 
 /// One service as deployed in an environment.
 #[derive(Debug, Clone, PartialEq, Serialize, DeserializeDerive)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceDeployment {
     /// The version running (`1.4.2`, `v2.0.0-rc.1`; any text, ordered as a
@@ -152,6 +155,23 @@ impl Scalar {
                 .unwrap_or(serde_json::Value::Null),
             Scalar::Text(s) => serde_json::Value::String(s.clone()),
         }
+    }
+}
+
+/// What the reader of [`Scalar`] accepts: a string, a finite number or a
+/// boolean (JSON has no non-finite numbers).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A flat configuration or infrastructure value: a string, a finite \
+                number or a boolean. Numbers compare by value (`2` equals `2.0`).",
+            "type": ["string", "number", "boolean"],
+        })
     }
 }
 

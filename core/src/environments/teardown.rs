@@ -19,6 +19,7 @@ use crate::wire::DurationSecs;
 /// assert_eq!(policy.protected_labels, ["protected"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeardownPolicy {
     /// Idle this long since the last deployment (or creation) → tear down.
@@ -72,6 +73,7 @@ impl Default for TeardownPolicy {
 
 /// An environment to tear down.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeardownCandidate {
     /// The environment.
     pub environment: String,
@@ -91,6 +93,7 @@ pub struct TeardownCandidate {
 
 /// An environment that met a criterion but is kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KeptEnvironment {
     /// The environment.
     pub environment: String,
@@ -101,6 +104,7 @@ pub struct KeptEnvironment {
 
 /// The teardown decision for a set of environments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeardownPlan {
     /// Environments to tear down, by id.
     pub candidates: Vec<TeardownCandidate>,

@@ -9,6 +9,7 @@ use crate::explain::Reason;
 
 /// A kind of evidence a regulated change must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// At least one ticket link.

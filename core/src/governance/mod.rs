@@ -48,6 +48,7 @@ pub use evidence::Evidence;
 /// assert_eq!(policy.emergency_review_within.as_secs(), 72 * 3600);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GovernancePolicy {
     /// Approval rules; every rule that matches applies (counts: the largest;
@@ -91,6 +92,7 @@ fn production() -> String {
 
 /// One approval rule: what a matching change needs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalRule {
     /// Risk levels it applies to (empty: all).
@@ -119,6 +121,7 @@ pub struct ApprovalRule {
 
 /// Evidence required for one compliance tag.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceRequirement {
     /// The evidence kinds.
@@ -128,6 +131,7 @@ pub struct ComplianceRequirement {
 
 /// The governance decision for a change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GovernanceDecision {
     /// Change id.
     pub change: String,

@@ -25,6 +25,7 @@ pub struct ServiceRef<'a> {
 
 /// Deployment order of a plan's services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceOrder {
     /// Waves that can each be deployed in parallel: a service sits in the
     /// first wave after all of its dependencies. Ids sorted within a wave.
@@ -40,6 +41,7 @@ pub struct ServiceOrder {
 
 /// Critical-path analysis with unlimited parallelism.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CriticalPath {
     /// Total time from start until the last service finishes, in seconds.
     pub makespan_seconds: u64,
@@ -52,6 +54,7 @@ pub struct CriticalPath {
 
 /// Timing of one service in a [`CriticalPath`], in seconds from the start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceTiming {
     /// Service id.
     pub id: String,
@@ -112,6 +115,7 @@ pub struct IndexedTiming {
 
 /// Which services are affected if a service fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlastRadius {
     /// One entry per requested service, sorted by id.
     pub services: Vec<ServiceBlast>,
@@ -119,6 +123,7 @@ pub struct BlastRadius {
 
 /// The blast radius of one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceBlast {
     /// The service.
     pub id: String,
@@ -134,6 +139,7 @@ pub struct ServiceBlast {
 
 /// A schedule with a bound on how many deployments run at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ParallelSchedule {
     /// The bound used.
     pub max_parallel: usize,
@@ -145,6 +151,7 @@ pub struct ParallelSchedule {
 
 /// One service's slot in a [`ParallelSchedule`], in seconds from the start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScheduledService {
     /// Service id.
     pub id: String,

@@ -22,6 +22,7 @@ use crate::verdict::Decision;
 /// # Ok::<(), rollgate::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationPolicy {
     /// The rules, each checked after every call's events.
@@ -35,6 +36,7 @@ pub struct EscalationPolicy {
 /// One rule: it fires when all of its conditions hold (a rule needs at
 /// least one of `verdict`, `metric`, `on_halt`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationRule {
     /// The rule's name (unique), carried by the `escalate` action.

@@ -13,7 +13,9 @@ use crate::verdict::CanaryData;
 
 /// How a step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", schemars(rename = "StepOutcome"))]
 pub enum Outcome {
     /// It deployed.
     Succeeded,
@@ -38,9 +40,12 @@ pub enum Outcome {
 /// # Ok::<(), rollgate::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(rename = "ReleaseEvent"))]
 pub enum Event {
     /// A step started.
+    #[cfg_attr(feature = "schema", schemars(title = "StepStartedEvent"))]
     StepStarted {
         /// Region id.
         region: String,
@@ -57,6 +62,7 @@ pub enum Event {
         at: Option<Timestamp>,
     },
     /// A step finished.
+    #[cfg_attr(feature = "schema", schemars(title = "StepFinishedEvent"))]
     StepFinished {
         /// Region id.
         region: String,
@@ -79,6 +85,7 @@ pub enum Event {
     },
     /// A batch of canary metrics from a region: the new samples or counts
     /// of the interval (the shape `update_canary_watch` takes).
+    #[cfg_attr(feature = "schema", schemars(title = "MetricsEvent"))]
     Metrics {
         /// Region id.
         region: String,
@@ -90,6 +97,7 @@ pub enum Event {
     },
     /// A gate check's result (`smoke`, `health`, `alarms_clear`, or
     /// `canary_verdict` when the release has no analysis configuration).
+    #[cfg_attr(feature = "schema", schemars(title = "CheckEvent"))]
     Check {
         /// The check's name.
         check: String,
@@ -106,6 +114,7 @@ pub enum Event {
         details: Option<serde_json::Value>,
     },
     /// An approval to start a wave.
+    #[cfg_attr(feature = "schema", schemars(title = "ApprovalEvent"))]
     Approval {
         /// Who approved.
         by: String,
@@ -117,6 +126,7 @@ pub enum Event {
         at: Option<Timestamp>,
     },
     /// A person pauses the release.
+    #[cfg_attr(feature = "schema", schemars(title = "PauseEvent"))]
     Pause {
         /// Who.
         by: String,
@@ -129,6 +139,7 @@ pub enum Event {
     },
     /// A person resumes a paused release (accepting an inconclusive verdict
     /// when that paused it).
+    #[cfg_attr(feature = "schema", schemars(title = "ResumeEvent"))]
     Resume {
         /// Who.
         by: String,
@@ -140,6 +151,7 @@ pub enum Event {
         at: Option<Timestamp>,
     },
     /// A person aborts the release: what was deployed is rolled back.
+    #[cfg_attr(feature = "schema", schemars(title = "AbortEvent"))]
     Abort {
         /// Who.
         by: String,
@@ -151,6 +163,7 @@ pub enum Event {
         at: Option<Timestamp>,
     },
     /// The rollback asked for is done: the release ends as `aborted`.
+    #[cfg_attr(feature = "schema", schemars(title = "RollbackFinishedEvent"))]
     RollbackFinished {
         /// When.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,6 +253,7 @@ fn as_event_error(err: Error, i: usize, kind: &str) -> Error {
 
 /// A step named in a `deploy` action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepRef {
     /// Region id.
@@ -259,9 +273,12 @@ pub struct StepRef {
 
 /// What the caller must do now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "schema", schemars(rename = "ReleaseAction"))]
 pub enum Action {
     /// Start these steps (in dependency order within each region).
+    #[cfg_attr(feature = "schema", schemars(title = "DeployAction"))]
     Deploy {
         /// The wave.
         wave: usize,
@@ -269,6 +286,7 @@ pub enum Action {
         steps: Vec<StepRef>,
     },
     /// Run these gate checks in these regions and report them as `check` events.
+    #[cfg_attr(feature = "schema", schemars(title = "RunChecksAction"))]
     RunChecks {
         /// The wave.
         wave: usize,
@@ -278,6 +296,7 @@ pub enum Action {
         regions: Vec<String>,
     },
     /// Nothing to start until `until` (or until the event the reason names).
+    #[cfg_attr(feature = "schema", schemars(title = "WaitAction"))]
     Wait {
         /// When the wait ends (`null`: when an event arrives).
         until: Option<Timestamp>,
@@ -290,6 +309,7 @@ pub enum Action {
         reasons: Vec<Reason>,
     },
     /// Undo what was deployed, in this order.
+    #[cfg_attr(feature = "schema", schemars(title = "RollBackAction"))]
     RollBack {
         /// Whether the controller rolls back on its own (a verdict, a rule,
         /// the failure limit) rather than on a person's abort.
@@ -298,6 +318,7 @@ pub enum Action {
         plan: RollbackPlan,
     },
     /// Raise an incident and notify people.
+    #[cfg_attr(feature = "schema", schemars(title = "EscalateAction"))]
     Escalate {
         /// The release (plan name).
         release: String,
@@ -321,6 +342,7 @@ pub enum Action {
         rollback_steps: Vec<String>,
     },
     /// The release is complete.
+    #[cfg_attr(feature = "schema", schemars(title = "DoneAction"))]
     Done {
         /// The release (plan name).
         release: String,
@@ -345,6 +367,7 @@ impl Action {
 
 /// The result of [`advance_release`](super::advance_release).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReleaseUpdate {
     /// The new state: store it and pass it to the next call.
     pub state: ReleaseState,

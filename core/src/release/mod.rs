@@ -113,6 +113,7 @@ use run::{Ctx, Run};
 /// # Ok::<(), rollgate::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseOptions {
     /// The canary-watch configuration (default: the plan's `rollout.analysis`).

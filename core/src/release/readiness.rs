@@ -22,6 +22,7 @@ use crate::strategy::{recommend_strategy, ServiceProfile};
 /// # Ok::<(), rollgate::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReadinessContext {
     /// The planned start (default: the change's `planned_start`).
@@ -54,6 +55,7 @@ pub struct ReadinessContext {
 
 /// The answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReadinessDecision {
     /// Nothing stands in the way.
@@ -66,6 +68,7 @@ pub enum ReadinessDecision {
 
 /// The result of [`evaluate_release_readiness`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReleaseReadiness {
     /// The change's id.
     pub change: String,

@@ -24,7 +24,9 @@ pub const RELEASE_STATE_VERSION: u32 = 1;
 
 /// Where a release stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", schemars(rename = "ReleaseStatus"))]
 pub enum Status {
     /// Nothing to start now: a gap, a closed window or an approval holds the
     /// next steps back (the `wait` actions say until when and why).
@@ -72,6 +74,7 @@ impl Status {
 
 /// What has happened to one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Not asked for yet.
@@ -89,6 +92,7 @@ pub enum StepStatus {
 /// One step of the release: a service in a region (one instance group of a
 /// stateful service), as the schedule planned it, and what happened to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepState {
     /// Region id.
@@ -154,6 +158,7 @@ impl StepState {
 
 /// Where a wave stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WaveStatus {
     /// Not started.
@@ -168,6 +173,7 @@ pub enum WaveStatus {
 
 /// A gate check seen for a region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckResult {
     /// Whether it passed.
@@ -178,6 +184,7 @@ pub struct CheckResult {
 
 /// One wave of the release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WaveState {
     /// 1-based position.
@@ -231,6 +238,7 @@ impl WaveState {
 
 /// A canary watch of one region, with its latest decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegionWatch {
     /// The watch's stored state.
@@ -245,6 +253,7 @@ pub struct RegionWatch {
 
 /// Why and how a release stopped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Halt {
     /// When.
@@ -259,6 +268,7 @@ pub struct Halt {
 
 /// A pause.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pause {
     /// Who paused (`rollgate` when the watch could not decide).
@@ -271,6 +281,7 @@ pub struct Pause {
 
 /// One entry of the history: an event applied or a decision taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// When.
@@ -286,6 +297,7 @@ pub struct HistoryEntry {
 /// The stored state of a release between [`advance_release`](super::advance_release)
 /// calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseState {
     /// The format's version ([`RELEASE_STATE_VERSION`]).

@@ -24,6 +24,7 @@ use crate::plan::Plan;
 /// from `contribution`. On the wire the reason's fields sit at the top level:
 /// `{"code", "message", "subjects", "value", "feature", "weight", "contribution"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskFactor {
     /// The factor's code, the sentence and the ids it names.
     #[serde(flatten)]
@@ -54,6 +55,7 @@ impl RiskFactor {
 
 /// The risk of one change, with its reasons.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskAssessment {
     /// The change's id.
     pub change: String,

@@ -17,6 +17,7 @@ pub const NEAR_FREEZE_HORIZON_SECS: f64 = 72.0 * 3600.0;
 /// Release-window status of the change's planned start, filled by the caller
 /// from a calendar check (rollgate's release calendars, or any other).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowStatus {
     /// Whether the planned start lies inside an allowed window (`false` gives
@@ -31,6 +32,7 @@ pub struct WindowStatus {
 /// A range of local hours `[start_hour, end_hour)`; wraps past midnight when
 /// `start_hour > end_hour`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HourRange {
     /// First hour inside (0–23).
@@ -52,6 +54,7 @@ impl HourRange {
 
 /// Optional context of a risk assessment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskContext {
     /// Release-window status from a calendar check. When absent, it is

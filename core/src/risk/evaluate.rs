@@ -11,6 +11,7 @@ use crate::error::{ChangeError, Error, Result};
 
 /// One point of the "share of failures caught vs share of changes gated" curve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GatePoint {
     /// Share of changes gated (the riskiest first).
     pub gated_share: f64,
@@ -26,6 +27,7 @@ pub struct GatePoint {
 
 /// Quality of a risk model on given outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskModelEvaluation {
     /// Outcomes evaluated.
     pub changes: usize,

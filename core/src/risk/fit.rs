@@ -13,6 +13,7 @@ use crate::error::{ChangeError, Error, Result};
 
 /// Options of [`fit_risk_model`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FitOptions {
     /// L2 penalty on the standardised weights (default 1.0): the prior
@@ -64,6 +65,7 @@ fn default_strength() -> f64 {
 
 /// What fitted weights are shrunk towards.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriorKind {
     /// The shipped default weights.

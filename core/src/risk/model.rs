@@ -15,6 +15,7 @@ pub(super) const DEFAULT_MODEL_JSON: &str = include_str!("defaults.json");
 
 /// Risk level, in increasing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
     /// Below the `medium` threshold.
@@ -46,6 +47,7 @@ impl RiskLevel {
 /// Probability thresholds of the risk levels: a change is `medium` from
 /// `medium` on, and so on. Must satisfy `0 < medium < high < critical < 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LevelThresholds {
     /// Lowest probability of a `medium` change.
@@ -58,6 +60,7 @@ pub struct LevelThresholds {
 
 /// Beta prior of a service's change-failure rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BetaPrior {
     /// Pseudo-failures (> 0).
@@ -68,6 +71,7 @@ pub struct BetaPrior {
 
 /// The weight of one factor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FactorWeight {
     /// Factor code (see the module docs).
@@ -88,6 +92,7 @@ pub struct FactorWeight {
 
 /// What a model was trained on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrainingSummary {
     /// Outcomes learned from.
@@ -103,6 +108,7 @@ pub struct TrainingSummary {
 /// [`fit_risk_model`](super::fit_risk_model) and [`update_risk_model`](super::update_risk_model) produce it, [`assess_risk`](super::assess_risk)
 /// takes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskModel {
     /// Format version (1).
@@ -137,6 +143,7 @@ fn one() -> u32 {
 /// assert_eq!(risk.level, rollgate::RiskLevel::High);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RiskRef {
     /// The level.
     pub level: RiskLevel,

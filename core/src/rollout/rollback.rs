@@ -16,9 +16,11 @@ use crate::wire::time::parse_timestamp;
 /// Where a rollout halted: a step (`{"region", "service"}`, optionally
 /// `"stage"`) or an RFC 3339 time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum HaltedAt {
     /// The step that failed: it and the steps running with it are in flight.
+    #[cfg_attr(feature = "schema", schemars(title = "HaltedAtStep"))]
     Step {
         /// Region id.
         region: String,
@@ -52,12 +54,14 @@ impl HaltedAt {
 
 /// What to undo after a halt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RollbackPlan {
     /// The halt time (RFC 3339, offset of the schedule start).
     pub halted_at: String,
     /// `roll_back`, `roll_forward` (something cannot be undone) or
     /// `nothing_to_undo`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["roll_back", "roll_forward", "nothing_to_undo"])))]
     pub recommendation: String,
     /// Steps to undo, in order: most recent wave first, then stage (full
     /// before one box), then reverse dependency order, then region, service.
@@ -73,6 +77,7 @@ pub struct RollbackPlan {
 
 /// A step in a [`RollbackPlan`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UndoStep {
     /// Service id.
@@ -84,6 +89,7 @@ pub struct UndoStep {
     /// Wave number.
     pub wave: usize,
     /// `completed` or `in_flight`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["completed", "in_flight"])))]
     pub state: String,
     /// Instance group of a stateful service's step.
     #[serde(default, skip_serializing_if = "Option::is_none")]

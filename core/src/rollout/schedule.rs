@@ -21,6 +21,7 @@ use crate::window::{Calendar, DEFAULT_HORIZON};
 /// [`to_mermaid_gantt`](crate::to_mermaid_gantt) or handed back to
 /// [`rollback_plan`](crate::rollback_plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
     /// The plan's name.
@@ -46,6 +47,7 @@ pub struct Schedule {
 
 /// When a rollout must halt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HaltRule {
     /// Halt when more than this many steps have failed.
@@ -56,6 +58,7 @@ pub struct HaltRule {
 
 /// One wave of a [`Schedule`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Wave {
     /// 1-based position.
@@ -87,6 +90,7 @@ pub struct Wave {
 
 /// What must pass before the next wave starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     /// Bake time after the wave's last step.

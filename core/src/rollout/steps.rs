@@ -15,6 +15,7 @@ use crate::wire::time::format_in;
 
 /// A wait for a release window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowWait {
     /// The region that waits.
@@ -35,6 +36,7 @@ pub struct WindowWait {
 
 /// One service deployed to one region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Service id.

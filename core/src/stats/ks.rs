@@ -12,6 +12,7 @@ pub const KS_EXACT_LIMIT: u64 = 1_000_000;
 
 /// Result of [`ks_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KsTest {
     /// D = sup |F_x − F_y|, the largest distance between the empirical
     /// distribution functions.
@@ -23,6 +24,7 @@ pub struct KsTest {
     /// `F_x − F_y` at `location`: negative when `x` lies to the right there.
     pub signed_statistic: f64,
     /// `"exact"` or `"asymptotic"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["exact", "asymptotic"])))]
     pub method: &'static str,
     /// Size of `x`.
     pub n_x: usize,

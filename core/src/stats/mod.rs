@@ -50,6 +50,7 @@ pub(crate) use sort::{sort_pair, sort_values, sorted, sorted_pair};
 
 /// The alternative hypothesis of a test, about `x` relative to `y`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Alternative {
     /// `x` differs from `y` in either direction.

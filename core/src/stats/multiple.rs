@@ -7,6 +7,7 @@ use crate::error::{CanaryError, Error, Result};
 /// How p-values of several metrics are adjusted before they are compared
 /// with the significance level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Correction {
     /// No adjustment (each metric at the nominal level).

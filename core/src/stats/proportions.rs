@@ -18,6 +18,7 @@ const REL_ERR: f64 = 1.0 + 1e-7;
 
 /// Result of [`compare_proportions`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProportionTest {
     /// P-value for the chosen alternative.
     pub p_value: f64,
@@ -36,6 +37,7 @@ pub struct ProportionTest {
     pub proportion_y: f64,
     /// `"fisher_exact"` (some expected cell count below 5) or `"score"`
     /// (Pearson's chi-square / pooled z test without continuity correction).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["fisher_exact", "score"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,
@@ -45,6 +47,7 @@ pub struct ProportionTest {
 
 /// Result of [`compare_rates`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RateTest {
     /// P-value for the chosen alternative.
     pub p_value: f64,
@@ -60,6 +63,7 @@ pub struct RateTest {
     /// Rate of `y`.
     pub rate_y: f64,
     /// `"conditional_binomial"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["conditional_binomial"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

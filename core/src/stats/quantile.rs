@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`quantile_ci`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantileInterval {
     /// The quantile level in (0, 1).
     pub quantile: f64,
@@ -25,6 +26,7 @@ pub struct QuantileInterval {
     /// The exact coverage of the interval, at least the requested confidence.
     pub achieved_confidence: f64,
     /// `"order_statistics"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["order_statistics"])))]
     pub method: &'static str,
     /// Sample size.
     pub n: usize,
@@ -32,6 +34,7 @@ pub struct QuantileInterval {
 
 /// Result of [`compare_quantiles`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantileComparison {
     /// The quantile level.
     pub quantile: f64,
@@ -53,6 +56,7 @@ pub struct QuantileComparison {
     /// above the pooled quantile, compared by [`compare_proportions`](super::compare_proportions).
     pub p_value: f64,
     /// `"quantile_test"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["quantile_test"])))]
     pub method: &'static str,
     /// The alternative tested (`"greater"`: `x` has the higher quantile).
     pub alternative: Alternative,

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorFamily, Result};
 
 /// Result of [`welch_t_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WelchTest {
     /// The t statistic of `mean(x) − mean(y)`.
     pub statistic: f64,
@@ -28,6 +29,7 @@ pub struct WelchTest {
     /// Mean of `y`.
     pub mean_y: f64,
     /// `"welch"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["welch"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

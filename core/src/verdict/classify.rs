@@ -25,6 +25,7 @@ use crate::explain::Reason;
 
 /// Classification of one metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     /// The test could have shown harm and did not.
@@ -45,6 +46,7 @@ pub enum Classification {
 
 /// The evidence and classification of one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MetricResult {
     /// The classification.
     pub classification: Classification,

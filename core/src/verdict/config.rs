@@ -12,6 +12,7 @@ use crate::stats::{self, Correction};
 
 /// The canary analysis configuration.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CanaryConfig {
     /// The metrics to compare; names must be unique.
@@ -37,6 +38,7 @@ pub struct CanaryConfig {
 /// Score thresholds in percent: at least `pass` promotes, at least
 /// `marginal` continues, below rolls back.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// Lowest passing score (default 95).
@@ -65,6 +67,7 @@ impl Default for Thresholds {
 
 /// What kind of data a metric holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MetricKind {
     /// Samples of a continuous quantity (latency, CPU); compared by
@@ -80,6 +83,7 @@ pub enum MetricKind {
 
 /// What a continuous comparison looks at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compare {
     /// A shift of location (Mann-Whitney U, Hodges-Lehmann estimate).
@@ -91,6 +95,7 @@ pub enum Compare {
 
 /// Which change of a metric is harmful.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// An increase is bad (latency, errors).
@@ -104,6 +109,7 @@ pub enum Direction {
 
 /// What to do with NaN or infinite samples (JSON `null` counts as NaN).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NanPolicy {
     /// Reject the input with `invalid_sample`.
@@ -115,6 +121,7 @@ pub enum NanPolicy {
 
 /// Outlier handling.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outliers {
     /// Keep every sample.
@@ -127,6 +134,7 @@ pub enum Outliers {
 
 /// One metric's configuration.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricConfig {
     /// Unique name; keys the data.

@@ -17,6 +17,7 @@ pub type CanaryData = BTreeMap<String, MetricData>;
 
 /// One metric's data.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricData {
     /// The reference population.
@@ -27,9 +28,11 @@ pub struct MetricData {
 
 /// Samples or counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Sample {
     /// Observations; NaN for missing values (JSON `null`).
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<Option<f64>>"))]
     Values(Vec<f64>),
     /// Event counts.
     Counts(Counts),
@@ -37,6 +40,7 @@ pub enum Sample {
 
 /// Event counts over trials (proportion) or over exposure (rate).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Counts {
     /// Number of events (errors, crashes).

@@ -13,6 +13,7 @@ use crate::explain::Reason;
 
 /// The decision about a canary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// The canary is good: promote it.
@@ -27,6 +28,7 @@ pub enum Decision {
 
 /// Result of [`judge_canary`](super::judge_canary).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CanaryVerdict {
     /// The decision.
     pub decision: Decision,

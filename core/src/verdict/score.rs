@@ -9,6 +9,7 @@ use super::classify::Classification;
 
 /// Score of one group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupScore {
     /// Percentage of passing metrics (`no_data` excluded); `null` when the
     /// group has no classified metric.

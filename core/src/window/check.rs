@@ -17,6 +17,7 @@ use crate::wire::DurationSecs;
 /// as paths into the calendar (`allow/0`, `deny/1`, `holidays/0`); see the
 /// window rows of the table in [`explain`](crate::explain).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowCheck {
     /// Whether a deployment of that duration may start at that time.

@@ -14,6 +14,7 @@ use crate::wire::DurationSecs;
 
 /// The answer of [`next_window`](crate::next_window): the earliest fitting slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowSlot {
     /// Earliest allowed start (RFC 3339, calendar offset).

@@ -28,18 +28,26 @@ use crate::error::ErrorFamily;
 /// assert_eq!((err.code(), err.path()), ("invalid_input", "/allow/0/days/0"));
 /// assert_eq!(err.family(), rollgate::ErrorFamily::Calendar);
 /// ```
+// The schema follows `CalendarFields`, which the reader uses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct CalendarSpec {
     /// IANA time zone in which local times and dates are read (default `"UTC"`).
+    #[cfg_attr(feature = "schema", schemars(default = "utc_name"))]
     pub time_zone: String,
     /// Windows a deployment must fit inside (none: no restriction).
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub allow: Vec<WindowSpec>,
     /// Windows a deployment must not overlap (freezes).
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub deny: Vec<WindowSpec>,
     /// Windows in which someone is on hand; a deployment must fit inside one
     /// (none: no restriction).
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub coverage: Vec<WindowSpec>,
     /// Whole local days denied, as `YYYY-MM-DD`.
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub holidays: Vec<String>,
 }
 
@@ -94,6 +102,7 @@ impl<'de> Deserialize<'de> for CalendarSpec {
 /// assert_eq!(w.days, Some(vec![rollgate::Day::Fri]));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// Days of the week a weekly window opens on (default: every day).
@@ -147,6 +156,38 @@ pub enum Day {
     Sun,
 }
 
+/// The names a reader accepts (short and full) and the short names written.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Day {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        const SHORT: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        const FULL: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        let names: Vec<&str> = if generator.contract().is_deserialize() {
+            SHORT.iter().chain(FULL.iter()).copied().collect()
+        } else {
+            SHORT.to_vec()
+        };
+        schemars::json_schema!({
+            "description": "A day of the week: `mon` … `sun` (full names such as `monday` \
+                accepted on input).",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
 impl Day {
     /// Position in the week, Monday 0 to Sunday 6 (chrono's
     /// `num_days_from_monday`).
@@ -165,6 +206,7 @@ impl Day {
 
 /// The period of a periodic deny window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     /// Every calendar month.

@@ -16,6 +16,8 @@ use crate::error::{pointer_token, Error, ErrorFamily, ErrorKind, InputError, Res
 mod depth;
 mod duration;
 mod sample;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod time;
 pub use depth::{DepthLimited, MAX_DEPTH};
 pub use duration::{DurationSecs, MAX_DURATION_SECS};

@@ -10,6 +10,7 @@
 mod canary;
 mod change;
 mod plan;
+mod schema;
 mod validate;
 
 use std::io::Write;

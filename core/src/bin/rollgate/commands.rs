@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::fail::{Exit, Fail};
 use crate::input::{last_line, one_line, Reader};
-use crate::{text, validate, Command, Done, Level, LogCommand};
+use crate::{catalog, text, validate, Command, Done, Level, LogCommand};
 
 /// Runs `name` (an exported function) on JSON arguments, by the bindings' rules.
 pub fn run_function(name: &str, args: &[Value]) -> Result<Value, Fail> {
@@ -167,6 +167,7 @@ pub fn run(command: &Command, reader: &Reader) -> Result<Done, Fail> {
             kind,
             start,
         } => validate::run(reader, document, *kind, start.as_deref()),
+        Command::Schema { name } => catalog::run(name.as_deref()),
     }
 }
 

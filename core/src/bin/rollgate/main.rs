@@ -8,12 +8,15 @@
 //! results are canonical JSON on stdout (`--pretty` to indent), or a short
 //! summary with the reasons (`--format text`). The exit code says what was
 //! decided (see [`fail::Exit`]); an error is one line on stderr:
-//! `error: <code> at <path>: <message>`.
+//! `error: <code> at <path>: <message>`. `rollgate schema` prints the JSON
+//! Schemas of the documents (embedded from `core/schema/`).
 
+mod catalog;
 mod commands;
 mod fail;
 mod input;
 mod output;
+mod schemas;
 mod text;
 mod validate;
 
@@ -216,6 +219,12 @@ pub enum Command {
         /// windows from (default: now).
         #[arg(long)]
         start: Option<String>,
+    },
+    /// The JSON Schema of a document, or (without NAME) the list of documents.
+    Schema {
+        /// A document's name from the list; `NAME.output` for a document
+        /// written and read back, as rollgate writes it.
+        name: Option<String>,
     },
 }
 

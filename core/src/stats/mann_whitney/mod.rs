@@ -48,6 +48,7 @@ pub const EXACT_LIMIT: usize = 50;
 
 /// Result of [`mann_whitney`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MannWhitney {
     /// U of `x`: the number of pairs with `x > y`, ties counting one half
     /// (R's `W`).
@@ -63,6 +64,7 @@ pub struct MannWhitney {
     pub ci: [Option<f64>; 2],
     /// `"exact"` (exact null distribution, no ties, both samples under 50) or
     /// `"asymptotic"` (normal approximation with tie and continuity correction).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["exact", "asymptotic"])))]
     pub method: &'static str,
     /// The alternative tested.
     pub alternative: Alternative,

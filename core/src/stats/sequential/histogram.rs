@@ -32,6 +32,7 @@ pub(crate) fn upper_edge(bin: u32) -> f64 {
 
 /// Counts of values per bin, bins ascending.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Histogram {
     /// Number of values.

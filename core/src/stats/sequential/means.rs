@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 /// with Welford's recurrence and merged as Chan, Golub & LeVeque: never
 /// the raw samples, and no cancellation in the variance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Moments {
     /// Number of values.

@@ -28,6 +28,7 @@ use counts::CountMixture;
 
 /// One look of a [`sequential_count_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SequentialLook {
     /// Cumulative canary events at this look.
     pub canary_events: u64,
@@ -43,6 +44,7 @@ pub struct SequentialLook {
 
 /// Result of [`sequential_count_test`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SequentialTest {
     /// Anytime-valid p-value after the last look.
     pub p_value: f64,
@@ -54,6 +56,7 @@ pub struct SequentialTest {
     /// Every look.
     pub looks: Vec<SequentialLook>,
     /// `"dirichlet_multinomial"`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["dirichlet_multinomial"])))]
     pub method: &'static str,
 }
 

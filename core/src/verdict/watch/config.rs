@@ -37,6 +37,7 @@ use crate::wire::DurationSecs;
 /// before a promotion, the budget, the canary's traffic share and the
 /// mixing parameters of the tests. Every field has a default.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WatchConfig {
     /// The chance of a false rollback for the whole run, however often it

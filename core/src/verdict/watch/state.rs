@@ -25,6 +25,7 @@ pub const WATCH_STATE_VERSION: u32 = 1;
 /// The stored state of a canary watch: a small versioned JSON value the
 /// caller keeps between [`update_canary_watch`](super::update_canary_watch) calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WatchState {
     /// The state format's version ([`WATCH_STATE_VERSION`]).
@@ -45,6 +46,7 @@ pub struct WatchState {
 
 /// One metric's sufficient statistics and running evidence, by test.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "test", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MetricState {
     /// Event counts per arm.
@@ -79,6 +81,7 @@ pub enum MetricState {
 /// One arm's event counts, with the trials or exposure they came from when
 /// the batches give them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CountArm {
     /// Events (errors, crashes).
@@ -93,6 +96,7 @@ pub struct CountArm {
 /// anytime-valid p-value seen and the intersection of the confidence
 /// sequences (both only ever tighten).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Running {
     /// The anytime-valid p-value of "no harm beyond the allowed effect".
@@ -100,6 +104,7 @@ pub struct Running {
     /// The canary/baseline ratio's confidence sequence; `null` above is
     /// unbounded.
     #[serde(with = "crate::verdict::watch::state::interval")]
+    #[cfg_attr(feature = "schema", schemars(with = "[Option<f64>; 2]"))]
     pub ci: [f64; 2],
 }
 

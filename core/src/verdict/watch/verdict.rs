@@ -13,6 +13,7 @@ use crate::verdict::Decision;
 /// Result of [`update_canary_watch`](super::update_canary_watch): the state
 /// to store for the next update, and the verdict at this look.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WatchUpdate {
     /// The new state; pass it to the next update.
     pub state: WatchState,
@@ -22,6 +23,7 @@ pub struct WatchUpdate {
 
 /// The decision of a canary watch at one look.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WatchVerdict {
     /// `rollback`, `promote`, `continue` or `inconclusive`.
     pub decision: Decision,
@@ -44,6 +46,7 @@ pub struct WatchVerdict {
 
 /// What a metric shows so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MetricVerdict {
     /// Harm beyond the allowed effect is shown.
@@ -58,10 +61,12 @@ pub enum MetricVerdict {
 
 /// One metric's evidence at a look.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WatchMetric {
     /// What the metric shows.
     pub verdict: MetricVerdict,
     /// `dirichlet_multinomial`, `normal_mixture` or `quantile_sequence`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["dirichlet_multinomial", "normal_mixture", "quantile_sequence"])))]
     pub test: &'static str,
     /// Reported with its own verdict but never deciding.
     pub dry_run: bool,
@@ -78,8 +83,10 @@ pub struct WatchMetric {
     /// quantile) at level `alpha`, valid at any stopping time; `null` above
     /// is unbounded.
     #[serde(with = "super::state::interval")]
+    #[cfg_attr(feature = "schema", schemars(with = "[Option<f64>; 2]"))]
     pub ci: [f64; 2],
     /// `rate_ratio`, `mean_ratio` or `quantile_ratio`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["rate_ratio", "mean_ratio", "quantile_ratio"])))]
     pub effect_kind: &'static str,
     /// The ratio's estimate at this look.
     pub effect: Option<f64>,
@@ -104,6 +111,7 @@ pub struct WatchMetric {
 
 /// One arm of a metric so far.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ArmSummary {
     /// Samples seen (for counts: trials or exposure, 0 if not given).
     pub samples: f64,
