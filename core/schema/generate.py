@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import os
 import subprocess
 import sys
 import tempfile
@@ -555,8 +556,11 @@ def stale(files: dict[Path, str]) -> list[Path]:
 
 
 def write_schemas(directory: Path) -> None:
+    # ROLLGATE_FEATURES adds features to the build (tests/run: "cli", so that
+    # the library it has already built for its tests is reused, not rebuilt).
+    features = ",".join(["schema", *os.environ.get("ROLLGATE_FEATURES", "").replace(",", " ").split()])
     subprocess.run(
-        ["cargo", "run", "-q", "-p", "rollgate", "--features", "schema", "--example", "write_schemas",
+        ["cargo", "run", "-q", "-p", "rollgate", "--features", features, "--example", "write_schemas",
          "--", str(directory)],
         cwd=ROOT,
         check=True,
