@@ -467,7 +467,7 @@ functions! {
     ///   (its "analysis" and "escalation" sections drive the watches).
     /// start: RFC 3339 timestamp of the release's start.
     /// options: {"analysis"?: canary config, "escalation"?: {"rules", "notify"},
-    ///   "watch_all_waves"?: bool, "approval_waves"?: [int],
+    ///   "watch_all_waves"?: bool, "approval_waves"?: [wave numbers, from 1],
     ///   "auto_rollback"?: bool}.
     /// returns: the state {"version", "fingerprint", "release", "status",
     ///   "waves", "failed_steps", "watches", "history", ...}: store it as is.
