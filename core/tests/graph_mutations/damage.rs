@@ -180,7 +180,12 @@ fn id_at(doc: &Value, at: &Index) -> Option<Value> {
     if list.is_empty() {
         return None;
     }
-    list[at.index(list.len())].get("id").cloned()
+    // Only an id that is a string: a wrong-typed id (an earlier damage)
+    // copied into a `depends_on` would be a second, unrecorded damage.
+    list[at.index(list.len())]
+        .get("id")
+        .filter(|id| id.is_string())
+        .cloned()
 }
 
 /// Applies `damage` to `doc`, recording the JSON pointer of what it made
