@@ -32,7 +32,7 @@
 //! | rollout | `region_dependency` | region, its dependencies | the region follows the regions it depends on |
 //! | rollout | `contract_phase` | every region | contract migrations run after every region has finished |
 //! | rollout | `step_exceeds_timeout` | services | a planned step is longer than the step timeout (a finding); evidence `timeout_seconds` |
-//! | rollout | `zero_deploy_duration` | services | a service without `deploy_duration` (or 0) takes no time (a finding) |
+//! | graph, rollout | `zero_deploy_duration` | services | a service without `deploy_duration` (or 0) takes no time (a finding of `order_services`, `schedule_services` and `schedule_rollout`) |
 //! | rollout | `irreversible_migration` | service | a migration that cannot be undone: roll forward |
 //! | rollout | `undo_in_reverse_order` | | steps are undone newest first; evidence `steps` |
 //! | rollout | `nothing_started` | | no step had started: nothing to undo |

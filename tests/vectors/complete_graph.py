@@ -5,7 +5,7 @@ The inputs and the expected values already in the file were written by hand.
 This script recomputes every successful case from the documented
 definitions (core/src/graph/: a service sits in the first wave after all of
 its dependencies; rollback waves by height; earliest/latest start and finish
-and slack; the critical path ends at the last-finishing service nothing
+and slack; the `zero_deploy_duration` finding; the critical path ends at the last-finishing service nothing
 depends on and walks back through the last-finishing dependency, ties by
 smallest id; list scheduling by longest remaining path, then id), with a
 naive implementation that shares no code with rollgate. It checks that every
@@ -114,7 +114,20 @@ class Plan:
             "waves": self.grouped(self.layer),
             "rollback_waves": self.grouped(self.height),
             "critical_path": {"makespan_seconds": makespan, "path": path[::-1], "services": services},
+            "findings": self.findings(),
         }
+
+    def findings(self) -> list:
+        """The `zero_deploy_duration` finding of the timing analyses."""
+        instant = sorted(v for v in self.ids if self.dur[v] == 0)
+        if not instant:
+            return []
+        verb, whose = ("has", "its") if len(instant) == 1 else ("have", "their")
+        message = (
+            f"{', '.join(instant)} {verb} no deploy_duration (or 0): "
+            f"{whose} deployments take no time in these timings"
+        )
+        return [{"code": "zero_deploy_duration", "message": message, "subjects": instant}]
 
     def blast(self, requested) -> dict:
         out = []
@@ -171,6 +184,7 @@ class Plan:
             "max_parallel": max_parallel,
             "makespan_seconds": max((s["finish"] for s in services), default=0),
             "services": services,
+            "findings": self.findings(),
         }
 
 

@@ -151,6 +151,7 @@ impl ServiceGraph {
             waves,
             rollback_waves,
             critical_path: self.critical_path_named(raw),
+            findings: self.timing_findings(),
         }
     }
 
@@ -188,7 +189,9 @@ impl ServiceGraph {
 /// A service sits in the first wave after all of its dependencies; rollback
 /// waves put dependents before what they depend on. Ids are sorted within
 /// each wave, and the result is the same whatever the order of the input
-/// lists. Runs in O(n log n + e).
+/// lists. A service without a `deploy_duration` counts as taking no time,
+/// and the result says so (finding `zero_deploy_duration`). Runs in
+/// O(n log n + e).
 ///
 /// ```
 /// let plan = rollgate::Plan::from_json(r#"{"name": "shop", "services": [
@@ -201,6 +204,11 @@ impl ServiceGraph {
 /// assert_eq!(order.rollback_waves, [vec!["web"], vec!["api"], vec!["db", "queue"]]);
 /// assert_eq!(order.critical_path.path, ["db", "api", "web"]);
 /// assert_eq!(order.critical_path.makespan_seconds, 17 * 60);
+/// assert!(order.findings.is_empty());
+///
+/// let untimed = rollgate::Plan::from_json(r#"{"name": "p", "services": [{"id": "a"}, {"id": "b", "deploy_duration": "1m"}]}"#).unwrap();
+/// let finding = &rollgate::order_services(&untimed).unwrap().findings[0];
+/// assert_eq!((finding.code.as_str(), &finding.subjects[..]), ("zero_deploy_duration", &["a".to_string()][..]));
 /// ```
 pub fn order_services(plan: &Plan) -> Result<ServiceOrder> {
     Ok(ServiceGraph::new(plan)?.order())

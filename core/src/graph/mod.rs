@@ -25,6 +25,7 @@
 //! | `critical_path` | timings, slack and the critical path |
 //! | `blast` | transitive dependents; [`blast_radius`] |
 //! | `schedule` | list schedules with bounded parallelism; [`schedule_services`] |
+//! | `findings` | what the timings assume (`zero_deploy_duration`) |
 //!
 //! Plans of 32,768 services or more are built and analysed on two threads
 //! (`crate::parallel::join`); results and errors are the same either way.
@@ -33,6 +34,7 @@ mod blast;
 mod build;
 mod critical_path;
 mod cycle;
+mod findings;
 mod id_index;
 mod layers;
 mod schedule;
@@ -44,6 +46,7 @@ mod types;
 mod tests;
 
 pub use blast::blast_radius;
+pub(crate) use findings::zero_deploy_duration;
 pub use layers::order_services;
 pub use schedule::schedule_services;
 pub use service_graph::ServiceGraph;

@@ -59,6 +59,7 @@ impl ServiceGraph {
             max_parallel,
             makespan_seconds,
             services,
+            findings: self.timing_findings(),
         })
     }
 

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::Reason;
 use crate::wire::DurationSecs;
 
 /// What a [`ServiceGraph`](super::ServiceGraph) needs of one service, borrowed: see
@@ -24,7 +25,7 @@ pub struct ServiceRef<'a> {
 }
 
 /// Deployment order of a plan's services.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceOrder {
     /// Waves that can each be deployed in parallel: a service sits in the
@@ -37,6 +38,10 @@ pub struct ServiceOrder {
     /// Earliest timings with unlimited parallelism and the path that
     /// determines the total duration.
     pub critical_path: CriticalPath,
+    /// What the timings assume: `zero_deploy_duration` names the services
+    /// without a `deploy_duration` (or 0), which count as taking no time.
+    #[serde(default)]
+    pub findings: Vec<Reason>,
 }
 
 /// Critical-path analysis with unlimited parallelism.
@@ -138,7 +143,7 @@ pub struct ServiceBlast {
 }
 
 /// A schedule with a bound on how many deployments run at once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ParallelSchedule {
     /// The bound used.
@@ -147,6 +152,10 @@ pub struct ParallelSchedule {
     pub makespan_seconds: u64,
     /// Every service with its start and finish, ordered by start, then id.
     pub services: Vec<ScheduledService>,
+    /// What the timings assume: `zero_deploy_duration` names the services
+    /// without a `deploy_duration` (or 0), which count as taking no time.
+    #[serde(default)]
+    pub findings: Vec<Reason>,
 }
 
 /// One service's slot in a [`ParallelSchedule`], in seconds from the start.

@@ -78,6 +78,27 @@ fn order_reads_yaml_and_stdin_and_prints_canonical_json() {
     assert!(text
         .stdout
         .contains("critical path: postgres -> payments -> storefront (1020 s)"));
+    assert!(!text.stdout.contains("findings"), "{}", text.stdout);
+}
+
+#[test]
+fn order_text_names_services_without_a_deploy_duration() {
+    let dir = Dir::new("order-untimed");
+    let plan = dir.file(
+        "plan.json",
+        r#"{"name": "p", "services": [{"id": "db", "deploy_duration": "5m"}, {"id": "api", "depends_on": ["db"]}]}"#,
+    );
+    let run = dir.run(&["order", &plan], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["findings"][0]["subjects"], json!(["api"]));
+    let text = dir.run(&["order", &plan, "--format", "text"], None);
+    assert!(
+        text.stdout.contains(
+            "findings:\n  - [zero_deploy_duration] api has no deploy_duration (or 0): its deployments take no time in these timings (api)\n"
+        ),
+        "{}",
+        text.stdout
+    );
 }
 
 /// [`PLAN_YAML`] as JSON, written out by hand.

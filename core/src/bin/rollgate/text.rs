@@ -86,6 +86,7 @@ pub fn order(v: &Value) -> String {
         join(list(path, "path"), " -> "),
         n(path, "makespan_seconds")
     );
+    section(&mut out, "findings", list(v, "findings"));
     out
 }
 
@@ -125,6 +126,7 @@ pub fn schedule(v: &Value) -> String {
             n(service, "finish")
         );
     }
+    section(&mut out, "findings", list(v, "findings"));
     out
 }
 
