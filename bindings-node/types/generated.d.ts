@@ -810,6 +810,30 @@ export interface FlagExposure {
   variants: VariantExposure[]
 }
 
+/** One release stage of a `Schedule`: when a feature flag is turned up, and the gate it must pass before the next stage. */
+export interface FlagStage {
+  /** The feature flag's key. */
+  flag: string
+  /** What must pass before the next stage: the bake, alarms, health and a canary verdict on the units now exposed. */
+  gate: Gate
+  /** 1-based position among the release stages. */
+  number: number
+  /** Share of units that see the feature from this stage on (1–100). */
+  percentage: number
+  /** The share before this stage (0 for the flag's first stage). */
+  previous_percentage: number
+  /** What the stage does: `flag_stage`, subject the flag, evidence `from` and `to` percentages. */
+  reasons: Reason[]
+  /** When the flag is turned up (RFC 3339, offset of the schedule start). */
+  start: string
+  /** `start` in seconds from the schedule start. */
+  start_seconds: number
+  /** Why it waited, with the codes and subjects of `check_window` (subjects are paths into the plan's calendar); empty when it did not. */
+  wait_reasons: Reason[]
+  /** How long the plan's calendar held the stage back after the previous gate (and gap); 0 when it did not. */
+  wait_seconds: number
+}
+
 /** A variant of a flag and its weight. */
 export interface FlagVariant {
   /** The variant's name; unique within the flag. */
@@ -824,11 +848,11 @@ export interface FlagVariant {
  */
 export type FrequencyBucket = "daily" | "weekly" | "monthly" | "yearly"
 
-/** What must pass before the next wave starts. */
+/** What must pass before the next wave (or release stage) starts. */
 export interface Gate {
-  /** Bake time after the wave's last step. */
+  /** Bake time after the wave's last step (or after a release stage turns its flag up). */
   bake_seconds: number
-  /** Checks the caller must see pass: `alarms_clear`, `health`, `smoke`, and `canary_verdict` for a wave with canary-tier regions. */
+  /** Checks the caller must see pass: `alarms_clear`, `health`, `smoke`, and `canary_verdict` for a wave with canary-tier regions; a release stage needs `alarms_clear`, `health` and `canary_verdict`. */
   checks: string[]
   /** Earliest time the gate can pass (RFC 3339, offset of the schedule start). */
   earliest_pass: string
@@ -1453,6 +1477,8 @@ export interface PairParity {
 
 /** A schedule with a bound on how many deployments run at once. */
 export interface ParallelSchedule {
+  /** What the timings assume: `zero_deploy_duration` names the services without a `deploy_duration` (or 0), which count as taking no time. */
+  findings: Reason[]
   /** Time until the last deployment finishes, in seconds. */
   makespan_seconds: number
   /** The bound used. */
@@ -2081,6 +2107,16 @@ export interface ReleaseReadiness {
   strategy: Strategy | null
 }
 
+/** A release stage of a `RolloutPolicy`: a feature flag turned up to a percentage of units once the code is deployed everywhere. */
+export interface ReleaseStage {
+  /** How long the stage bakes before the next (default: the policy's `bake_time`). */
+  bake_time?: Duration | null
+  /** The feature flag's key (as the flag system names it; see `Flag`). */
+  flag: string
+  /** Share of units that see the feature from this stage on: a whole number from 1 to 100, above the flag's previous stage (the Unleash gradual-rollout percentage, or flagd's on weight out of 100). */
+  percentage: number
+}
+
 /** The stored state of a release between `advance_release` calls. */
 export interface ReleaseState {
   /** The canary-watch configuration (`null`: canary verdicts come from `check` events). */
@@ -2303,6 +2339,8 @@ export interface RolloutPolicy {
   min_gap_between_waves?: Duration
   /** Deploy each region to one box first, with its own bake. */
   one_box?: OneBox | null
+  /** Release stages after the last deployment wave: feature flags turned up to a share of units, each stage baked and gated by a canary verdict before the next (e.g. 1 → 5 → 25 → 100). Percentages of one flag must increase from stage to stage. See `schedule_rollout`. */
+  release_stages?: ReleaseStage[]
   /** Longest a single step may run before it counts as failed. */
   timeout?: Duration | null
 }
@@ -2344,6 +2382,8 @@ export interface Schedule {
   halt_rule: HaltRule
   /** The plan's name. */
   plan: string
+  /** The plan's release stages (feature flags turned up after the last wave), in order; absent when the plan has none. */
+  release_stages?: FlagStage[]
   /** When the rollout starts (RFC 3339, as given). */
   start: string
   /** Seconds from `start` until the last wave has baked. */
@@ -2465,6 +2505,8 @@ export interface ServiceDeployment {
 export interface ServiceOrder {
   /** Earliest timings with unlimited parallelism and the path that determines the total duration. */
   critical_path: CriticalPath
+  /** What the timings assume: `zero_deploy_duration` names the services without a `deploy_duration` (or 0), which count as taking no time. */
+  findings: Reason[]
   /** Waves for undoing the deployment: a service sits in the first wave after every service that depends on it, so dependents are rolled back before what they depend on. Ids sorted within a wave. */
   rollback_waves: string[][]
   /** Waves that can each be deployed in parallel: a service sits in the first wave after all of its dependencies. Ids sorted within a wave. */

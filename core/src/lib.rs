@@ -93,7 +93,9 @@ pub use graph::{
     IndexedCriticalPath, IndexedOrder, IndexedTiming, ParallelSchedule, ScheduledService,
     ServiceBlast, ServiceGraph, ServiceOrder, ServiceRef, ServiceTiming,
 };
-pub use plan::{Migration, MigrationPhase, OneBox, Plan, Region, RolloutPolicy, Service, Tier};
+pub use plan::{
+    Migration, MigrationPhase, OneBox, Plan, Region, ReleaseStage, RolloutPolicy, Service, Tier,
+};
 pub use release::{
     advance_release, evaluate_release_readiness, render_notification, start_release,
     ReleaseReadiness, ReleaseState, ReleaseUpdate,
@@ -104,8 +106,8 @@ pub use risk::{
     RiskModelEvaluation, RiskRef, WindowStatus,
 };
 pub use rollout::{
-    rollback_plan, schedule_rollout, to_mermaid_gantt, Gate, HaltRule, HaltedAt, RollbackPlan,
-    Schedule, Step, UndoStep, Wave, WindowWait,
+    rollback_plan, schedule_rollout, to_mermaid_gantt, FlagStage, Gate, HaltRule, HaltedAt,
+    RollbackPlan, Schedule, Step, UndoStep, Wave, WindowWait,
 };
 pub use stats::{
     adjust_p_values, compare_proportions, compare_quantiles, compare_rates, ks_test, mann_whitney,

@@ -160,6 +160,38 @@ pub struct RolloutPolicy {
         schemars(with = "Option<crate::release::EscalationPolicy>")
     )]
     pub escalation: Option<serde_json::Value>,
+    /// Release stages after the last deployment wave: feature flags turned
+    /// up to a share of units, each stage baked and gated by a canary
+    /// verdict before the next (e.g. 1 → 5 → 25 → 100). Percentages of one
+    /// flag must increase from stage to stage. See
+    /// [`schedule_rollout`](crate::schedule_rollout).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release_stages: Vec<ReleaseStage>,
+}
+
+/// A release stage of a [`RolloutPolicy`]: a feature flag turned up to a
+/// percentage of units once the code is deployed everywhere.
+///
+/// ```
+/// let stage: rollgate::ReleaseStage = rollgate::wire::from_json(
+///     r#"{"flag": "new-checkout", "percentage": 5, "bake_time": "2h"}"#).unwrap();
+/// assert_eq!(stage.bake_time, Some(rollgate::DurationSecs(7200)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseStage {
+    /// The feature flag's key (as the flag system names it; see
+    /// [`Flag`](crate::delivery::Flag)).
+    pub flag: String,
+    /// Share of units that see the feature from this stage on: a whole
+    /// number from 1 to 100, above the flag's previous stage (the Unleash
+    /// gradual-rollout percentage, or flagd's on weight out of 100).
+    pub percentage: f64,
+    /// How long the stage bakes before the next (default: the policy's
+    /// `bake_time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake_time: Option<DurationSecs>,
 }
 
 fn default_growth() -> f64 {
@@ -182,6 +214,7 @@ impl Default for RolloutPolicy {
             drain_time: DurationSecs(0),
             analysis: None,
             escalation: None,
+            release_stages: Vec::new(),
         }
     }
 }

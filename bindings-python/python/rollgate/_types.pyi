@@ -85,6 +85,7 @@ __all__ = [
     "FlagAlgorithm",
     "FlagDecision",
     "FlagExposure",
+    "FlagStage",
     "FlagVariant",
     "FrequencyBucket",
     "Gate",
@@ -175,6 +176,7 @@ __all__ = [
     "ReleaseEvents",
     "ReleaseOptions",
     "ReleaseReadiness",
+    "ReleaseStage",
     "ReleaseState",
     "ReleaseStatus",
     "ReleaseUpdate",
@@ -1068,6 +1070,30 @@ class FlagExposure(TypedDict):
     variants: list[VariantExposure]
     """Units per variant served, in the flag's order (empty without variants for Unleash)."""
 
+class FlagStage(TypedDict):
+    """One release stage of a `Schedule`: when a feature flag is turned up, and the gate it must pass before the next stage."""
+
+    flag: str
+    """The feature flag's key."""
+    gate: Gate
+    """What must pass before the next stage: the bake, alarms, health and a canary verdict on the units now exposed."""
+    number: int
+    """1-based position among the release stages."""
+    percentage: int
+    """Share of units that see the feature from this stage on (1–100)."""
+    previous_percentage: int
+    """The share before this stage (0 for the flag's first stage)."""
+    reasons: list[Reason]
+    """What the stage does: `flag_stage`, subject the flag, evidence `from` and `to` percentages."""
+    start: str
+    """When the flag is turned up (RFC 3339, offset of the schedule start)."""
+    start_seconds: int
+    """`start` in seconds from the schedule start."""
+    wait_reasons: list[Reason]
+    """Why it waited, with the codes and subjects of `check_window` (subjects are paths into the plan's calendar); empty when it did not."""
+    wait_seconds: int
+    """How long the plan's calendar held the stage back after the previous gate (and gap); 0 when it did not."""
+
 class FlagVariant(TypedDict):
     """A variant of a flag and its weight."""
 
@@ -1081,12 +1107,12 @@ FrequencyBucket: TypeAlias = Literal["daily", "weekly", "monthly", "yearly"]
 Over the UTC days of the window, grouped into weeks: **daily** when the median week has deployments on at least 3 days; else **weekly** when most weeks (the median week) have a deployment; else **monthly** when the median over weeks of "weeks with a deployment in this week's month" is at least 1; else **yearly**. Only successful deployments count."""
 
 class Gate(TypedDict):
-    """What must pass before the next wave starts."""
+    """What must pass before the next wave (or release stage) starts."""
 
     bake_seconds: int
-    """Bake time after the wave's last step."""
+    """Bake time after the wave's last step (or after a release stage turns its flag up)."""
     checks: list[str]
-    """Checks the caller must see pass: `alarms_clear`, `health`, `smoke`, and `canary_verdict` for a wave with canary-tier regions."""
+    """Checks the caller must see pass: `alarms_clear`, `health`, `smoke`, and `canary_verdict` for a wave with canary-tier regions; a release stage needs `alarms_clear`, `health` and `canary_verdict`."""
     earliest_pass: str
     """Earliest time the gate can pass (RFC 3339, offset of the schedule start)."""
     earliest_pass_seconds: int
@@ -1718,6 +1744,8 @@ PairParity = TypedDict(
 class ParallelSchedule(TypedDict):
     """A schedule with a bound on how many deployments run at once."""
 
+    findings: list[Reason]
+    """What the timings assume: `zero_deploy_duration` names the services without a `deploy_duration` (or 0), which count as taking no time."""
     makespan_seconds: int
     """Time until the last deployment finishes, in seconds."""
     max_parallel: int
@@ -2345,6 +2373,16 @@ class ReleaseReadiness(TypedDict):
     strategy: Strategy | None
     """The recommended strategy (`null`: no service given)."""
 
+class ReleaseStage(TypedDict):
+    """A release stage of a `RolloutPolicy`: a feature flag turned up to a percentage of units once the code is deployed everywhere."""
+
+    bake_time: NotRequired[Duration | None]
+    """How long the stage bakes before the next (default: the policy's `bake_time`)."""
+    flag: str
+    """The feature flag's key (as the flag system names it; see `Flag`)."""
+    percentage: float
+    """Share of units that see the feature from this stage on: a whole number from 1 to 100, above the flag's previous stage (the Unleash gradual-rollout percentage, or flagd's on weight out of 100)."""
+
 class ReleaseState(TypedDict):
     """The stored state of a release between `advance_release` calls."""
 
@@ -2568,6 +2606,8 @@ class RolloutPolicy(TypedDict):
     """Extra gap between a wave's gate and the next wave."""
     one_box: NotRequired[OneBox | None]
     """Deploy each region to one box first, with its own bake."""
+    release_stages: NotRequired[list[ReleaseStage]]
+    """Release stages after the last deployment wave: feature flags turned up to a share of units, each stage baked and gated by a canary verdict before the next (e.g. 1 → 5 → 25 → 100). Percentages of one flag must increase from stage to stage. See `schedule_rollout`."""
     timeout: NotRequired[Duration | None]
     """Longest a single step may run before it counts as failed."""
 
@@ -2607,6 +2647,8 @@ class Schedule(TypedDict):
     """When the rollout halts: failed steps tolerated and the per-step timeout."""
     plan: str
     """The plan's name."""
+    release_stages: NotRequired[list[FlagStage]]
+    """The plan's release stages (feature flags turned up after the last wave), in order; absent when the plan has none."""
     start: str
     """When the rollout starts (RFC 3339, as given)."""
     total_duration_seconds: int
@@ -2728,6 +2770,8 @@ class ServiceOrder(TypedDict):
 
     critical_path: CriticalPath
     """Earliest timings with unlimited parallelism and the path that determines the total duration."""
+    findings: list[Reason]
+    """What the timings assume: `zero_deploy_duration` names the services without a `deploy_duration` (or 0), which count as taking no time."""
     rollback_waves: list[list[str]]
     """Waves for undoing the deployment: a service sits in the first wave after every service that depends on it, so dependents are rolled back before what they depend on. Ids sorted within a wave."""
     waves: list[list[str]]

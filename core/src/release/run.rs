@@ -361,6 +361,7 @@ impl Run {
             },
             findings: Vec::new(),
             waves,
+            release_stages: Vec::new(),
         }
     }
 

@@ -2,14 +2,22 @@
 
 use std::collections::BTreeMap;
 
+use super::flag_stages::FlagStage;
 use super::schedule::{Schedule, Wave};
 use crate::error::Result;
 use crate::wire::time::parse_timestamp;
 
-/// Mermaid task names and ids must not contain `:`, `;` or `#`.
+/// Mermaid task names and ids must not contain `:`, `;`, `#` or `%` (which
+/// starts a comment in Mermaid's Gantt grammar).
 fn mermaid_safe(text: &str) -> String {
     text.chars()
-        .map(|c| if matches!(c, ':' | ';' | '#') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, ':' | ';' | '#' | '%') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -22,7 +30,9 @@ fn mermaid_id(text: &str) -> String {
 /// Renders a schedule as a Mermaid Gantt chart (times in UTC): one section
 /// per wave, one bar per region (from its first step to its last), one bar
 /// per window wait (`crit`) and one for the bake (`active`, omitted when
-/// the bake is zero).
+/// the bake is zero); then a section for the release stages, one bar per
+/// stage from turning its flag up to its gate (`active`), after a `crit`
+/// bar for a calendar wait.
 ///
 /// Errors: `invalid_timestamp` for a schedule start (path `/start`) or a
 /// wait's `from` (path `/waves`) that is not RFC 3339.
@@ -51,15 +61,46 @@ pub fn to_mermaid_gantt(schedule: &Schedule) -> Result<String> {
     for w in &schedule.waves {
         wave_section(w, t0, &mut out)?;
     }
+    if !schedule.release_stages.is_empty() {
+        out.push_str("    section Release stages (feature flags)\n");
+        for stage in &schedule.release_stages {
+            stage_bars(stage, t0, &mut out);
+        }
+    }
     Ok(out)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) of `secs` after `t0`.
+fn utc(t0: i64, secs: u64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp(t0 + secs as i64, 0)
+        .map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+/// One release stage: its calendar wait (if any), then the stage itself
+/// until its gate can pass.
+fn stage_bars(stage: &FlagStage, t0: i64, out: &mut String) {
+    let flag = mermaid_safe(&stage.flag);
+    if stage.wait_seconds > 0 {
+        let from = stage.start_seconds.saturating_sub(stage.wait_seconds);
+        out.push_str(&format!(
+            "    wait {flag} :crit, s{}_wait, {}, {}\n",
+            stage.number,
+            utc(t0, from),
+            utc(t0, stage.start_seconds)
+        ));
+    }
+    out.push_str(&format!(
+        "    {flag} to {} percent :active, s{}, {}, {}\n",
+        stage.percentage,
+        stage.number,
+        utc(t0, stage.start_seconds),
+        utc(t0, stage.gate.earliest_pass_seconds)
+    ));
 }
 
 /// One wave's section: waits, region bars, bake.
 fn wave_section(w: &Wave, t0: i64, out: &mut String) -> Result<()> {
-    let utc = |secs: u64| {
-        chrono::DateTime::<chrono::Utc>::from_timestamp(t0 + secs as i64, 0)
-            .map_or_else(String::new, |d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-    };
+    let utc = |secs: u64| utc(t0, secs);
     let label = if w.kind == "contract" {
         format!("Wave {} (contract migrations)", w.number)
     } else {

@@ -43,7 +43,15 @@
 //! 5. **Contract migrations** run in a final wave in every region after the
 //!    last regular wave has passed its gate. Expand migrations are ordinary
 //!    services: the dependency order puts them before their dependents.
-//! 6. **Findings** that do not stop the schedule: `step_exceeds_timeout` (a
+//! 6. **Release stages** (`rollout.release_stages`) follow the last wave's
+//!    gate (and `min_gap_between_waves`): each turns a feature flag up to a
+//!    percentage of units at the first instant the plan's `calendar` allows
+//!    (a flag change is a release too: freezes and holidays hold it back,
+//!    and the wait is explained), then bakes its own `bake_time` (default
+//!    the policy's) and needs alarms, health and a canary verdict before
+//!    the next stage. The percentages of one flag must increase (reason
+//!    `flag_stage`, evidence `from` and `to`).
+//! 7. **Findings** that do not stop the schedule: `step_exceeds_timeout` (a
 //!    step planned longer than the per-step `timeout`) and
 //!    `zero_deploy_duration` (a service without `deploy_duration` counts as
 //!    0 s: its steps take no time, which the schedule says rather than
@@ -61,10 +69,13 @@
 //!
 //! `regions` (checks) → `waves` (which regions go together) → `steps`
 //! (services inside a region, fitted into its windows) → `schedule` (waves
-//! run one after another with gates) → `rollback` and `gantt` (what a
-//! schedule is used for).
+//! run one after another with gates) → `flag_stages` (feature flags turned
+//! up after the last wave) → `rollback` and `gantt` (what a schedule is
+//! used for).
 
+mod flag_stages;
 mod gantt;
+mod gate;
 mod regions;
 mod rollback;
 mod schedule;
@@ -73,7 +84,9 @@ mod steps;
 mod tests;
 mod waves;
 
+pub use flag_stages::FlagStage;
 pub use gantt::to_mermaid_gantt;
+pub use gate::Gate;
 pub use rollback::{rollback_plan, HaltedAt, RollbackPlan, UndoStep};
-pub use schedule::{schedule_rollout, Gate, HaltRule, Schedule, Wave};
+pub use schedule::{schedule_rollout, HaltRule, Schedule, Wave};
 pub use steps::{Step, WindowWait};

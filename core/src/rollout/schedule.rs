@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use super::flag_stages::{check_stages, FlagStage, StageRunner};
+use super::gate::{format_at, Gate};
 use super::regions::{check_policy, check_regions, RegionInfo};
 use super::steps::{Batch, Runner, Services, Step, WindowWait};
 use super::waves::{form_waves, WavePlan};
@@ -43,6 +45,10 @@ pub struct Schedule {
     pub findings: Vec<Reason>,
     /// The waves, in order.
     pub waves: Vec<Wave>,
+    /// The plan's release stages (feature flags turned up after the last
+    /// wave), in order; absent when the plan has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release_stages: Vec<FlagStage>,
 }
 
 /// When a rollout must halt.
@@ -88,24 +94,6 @@ pub struct Wave {
     pub gate: Gate,
 }
 
-/// What must pass before the next wave starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Gate {
-    /// Bake time after the wave's last step.
-    pub bake_seconds: u64,
-    /// Minimum number of metric samples the bake must collect.
-    pub min_bake_samples: u64,
-    /// Checks the caller must see pass: `alarms_clear`, `health`, `smoke`,
-    /// and `canary_verdict` for a wave with canary-tier regions.
-    pub checks: Vec<String>,
-    /// Earliest time the gate can pass (RFC 3339, offset of the schedule start).
-    pub earliest_pass: String,
-    /// `earliest_pass` in seconds from the schedule start.
-    pub earliest_pass_seconds: u64,
-}
-
 /// Builds the rollout schedule of a plan starting at `start`; see the module
 /// documentation of [`rollout`](crate::rollout) for the rules.
 ///
@@ -143,6 +131,7 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
     let regions = check_regions(plan, &calendars)?;
     let policy = plan.rollout.clone().unwrap_or_default();
     check_policy(&policy, plan)?;
+    check_stages(&policy.release_stages)?;
     let services = Services {
         plan,
         graph: &graph,
@@ -171,9 +160,26 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
         start,
     }
     .run()?;
-    let end = waves
+    let deployed = waves
         .last()
         .map_or(t0, |w| t0 + w.gate.earliest_pass_seconds as i64);
+    let gap = policy.min_gap_between_waves.as_secs() as i64;
+    let release_stages = StageRunner {
+        plan,
+        policy: &policy,
+        calendars: &calendars,
+        start,
+        t0,
+        horizon: DEFAULT_HORIZON.as_secs() as i64,
+    }
+    .run(if waves.is_empty() {
+        deployed
+    } else {
+        deployed + gap
+    })?;
+    let end = release_stages
+        .last()
+        .map_or(deployed, |s| t0 + s.gate.earliest_pass_seconds as i64);
     Ok(Schedule {
         plan: plan.name.clone(),
         start: format_at(start, t0),
@@ -185,15 +191,8 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
             step_timeout_seconds: policy.timeout.map(|t| t.as_secs()),
         },
         waves,
+        release_stages,
     })
-}
-
-/// RFC 3339 at `t` (seconds since the epoch) in the offset of `start`.
-fn format_at(start: DateTime<FixedOffset>, t: i64) -> String {
-    start.offset().timestamp_opt(t, 0).single().map_or_else(
-        || t.to_string(),
-        |d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-    )
 }
 
 /// Checks the plan's calendars, with paths under `/calendars/<id>`.
@@ -265,19 +264,10 @@ fn findings(services: &Services<'_>, policy: &RolloutPolicy) -> Vec<Reason> {
             );
         }
     }
-    let instant = ids(&|v| graph.duration(v) == Some(0));
-    if !instant.is_empty() {
-        let (verb, whose) = if instant.len() == 1 {
-            ("has", "its")
-        } else {
-            ("have", "their")
-        };
-        let message = format!(
-            "{} {verb} no deploy_duration (or 0): {whose} steps take no time in this schedule",
-            instant.join(", ")
-        );
-        findings.push(Reason::new("zero_deploy_duration", message).with_subjects(instant));
-    }
+    findings.extend(crate::graph::zero_deploy_duration(
+        graph,
+        "steps take no time in this schedule",
+    ));
     findings
 }
 

@@ -2,6 +2,7 @@
 //! formation, steps and waits, rollback plans and the Gantt chart.
 
 mod checks;
+mod flag_stages;
 mod rollback;
 mod steps;
 mod waves;
