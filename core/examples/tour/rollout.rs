@@ -1,6 +1,7 @@
 //! Stage 3, the rollout: waves of regions through their release windows, as
 //! a table (per-wave and cumulative traffic), with each wave's reasons,
-//! window waits and gate, then as a Mermaid Gantt chart.
+//! window waits and gate, then the feature-flag release stages after the
+//! last wave, then all of it as a Mermaid Gantt chart.
 
 use std::collections::BTreeSet;
 
@@ -84,7 +85,55 @@ pub fn show(plan: &Plan, start: &str) -> rollgate::Result<Schedule> {
     for finding in &schedule.findings {
         println!("  finding [{}] {}", finding.code, finding.message);
     }
+    stages(&schedule);
     println!("\nMermaid Gantt chart of the rollout (paste into any Mermaid renderer):\n");
     println!("{}", rollgate::to_mermaid_gantt(&schedule)?);
     Ok(schedule)
+}
+
+/// The release stages: the flag turned up stage by stage once the code is
+/// everywhere, each held back by the plan's calendar when it must be.
+fn stages(schedule: &Schedule) {
+    if schedule.release_stages.is_empty() {
+        return;
+    }
+    println!("\nRelease stages after the last wave (feature flag exposure, % of units):");
+    let rows: Vec<Vec<String>> = schedule
+        .release_stages
+        .iter()
+        .map(|s| {
+            vec![
+                s.number.to_string(),
+                s.flag.clone(),
+                format!("{}% -> {}%", s.previous_percentage, s.percentage),
+                s.start.clone(),
+                dur(s.gate.bake_seconds),
+                s.gate.earliest_pass.clone(),
+            ]
+        })
+        .collect();
+    print(
+        &[
+            ("stage", Right),
+            ("flag", Left),
+            ("exposure", Right),
+            ("start", Left),
+            ("bake", Right),
+            ("gate passes", Left),
+        ],
+        &rows,
+    );
+    for s in schedule
+        .release_stages
+        .iter()
+        .filter(|s| s.wait_seconds > 0)
+    {
+        let why: Vec<&str> = s.wait_reasons.iter().map(|r| r.message.as_str()).collect();
+        println!(
+            "  ~ stage {} waits {}: {}",
+            s.number,
+            DurationSecs(s.wait_seconds),
+            why.join("; ")
+        );
+    }
 }
