@@ -30,6 +30,7 @@
 //! | rollout | `pair_separated` | region, its pair | a region waits for its pair's wave and bake |
 //! | rollout | `over_traffic_cap` | region | a region above the traffic cap on its own gets a wave alone; evidence `traffic_share`, `max_traffic_per_wave` |
 //! | rollout | `region_dependency` | region, its dependencies | the region follows the regions it depends on |
+//! | rollout | `flag_stage` | flag | a release stage turns a feature flag up after the previous gate; evidence `from`, `to` (percent of units) |
 //! | rollout | `contract_phase` | every region | contract migrations run after every region has finished |
 //! | rollout | `step_exceeds_timeout` | services | a planned step is longer than the step timeout (a finding); evidence `timeout_seconds` |
 //! | graph, rollout | `zero_deploy_duration` | services | a service without `deploy_duration` (or 0) takes no time (a finding of `order_services`, `schedule_services` and `schedule_rollout`) |
@@ -98,6 +99,7 @@
 //! | release | `wave_deployed` | | every step of the wave succeeded: it bakes from the actual finish |
 //! | release | `gate_passed` | | bake time, samples, checks and canary verdict are all in |
 //! | release | `completed` | | every wave has passed its gate |
+//! | release | `release_stages_left` | flags | the waves are done; the plan's release stages (feature flags) are the caller's to drive, per `schedule_rollout` |
 //! | release | `bake`, `one_box_bake` | region (one box) | (in a `wait`) the bake after a wave or a region's one box; evidence `bake_seconds` |
 //! | release | `min_samples` | | (in a `wait`) the bake has too few metric batches; evidence `samples`, `min_bake_samples` |
 //! | release | `checks_pending` | checks | (in a `wait`) checks not passed yet in every region of the wave |

@@ -58,7 +58,11 @@
 //!    canary-gated wave, a `promote` verdict from every region's watch
 //!    (or, without an analysis configuration, a passed `canary_verdict`
 //!    check). Then the next wave is re-timed from now.
-//! 8. **Escalation** rules are checked after every watch update and at a
+//! 8. **Release stages** of the plan (feature flags turned up after the
+//!    last wave, see [`schedule_rollout`](crate::schedule_rollout)) are not
+//!    driven here: when the last wave passes its gate the release
+//!    completes with a `release_stages_left` reason naming them.
+//! 9. **Escalation** rules are checked after every watch update and at a
 //!    halt; each fires once per region.
 //!
 //! Every decision is a [`Reason`](crate::explain::Reason) in `reasons`; the

@@ -99,6 +99,9 @@ impl Run {
                 self.note(ctx.now, "completed", Vec::new());
                 self.reasons
                     .push(Reason::new("completed", "every wave has passed its gate"));
+                if let Some(stages) = release_stages_left(ctx) {
+                    self.reasons.push(stages);
+                }
                 self.done();
                 return Ok(());
             };
@@ -465,6 +468,27 @@ impl Run {
         self.note(ctx.now, "gate_passed", Vec::new());
         true
     }
+}
+
+/// The `release_stages_left` reason when the plan has release stages: the
+/// controller drives the waves only, the caller turns the flags up.
+fn release_stages_left(ctx: &Ctx) -> Option<Reason> {
+    if ctx.release_stages.is_empty() {
+        return None;
+    }
+    let steps: Vec<String> = ctx
+        .release_stages
+        .iter()
+        .map(|(flag, p)| format!("{flag} {p}%"))
+        .collect();
+    let mut flags: Vec<&str> = ctx.release_stages.iter().map(|(f, _)| f.as_str()).collect();
+    flags.sort_unstable();
+    flags.dedup();
+    let message = format!(
+        "the plan's release stages are not driven by the release controller: turn the flags up ({}) as the release_stages of schedule_rollout plan them, each gated by its own canary verdict",
+        steps.join(" -> ")
+    );
+    Some(Reason::new("release_stages_left", message).with_subjects(flags))
 }
 
 /// Time a batch occupies its region: its longest service (all instance

@@ -26,6 +26,9 @@ pub(crate) struct Ctx {
     pub customer_facing: bool,
     /// Every region id of the plan.
     pub regions: Vec<String>,
+    /// The plan's release stages as `flag percentage%`, in order: the
+    /// controller does not drive them, and says so when the waves are done.
+    pub release_stages: Vec<(String, u32)>,
 }
 
 impl Ctx {
@@ -54,6 +57,12 @@ impl Ctx {
             calendars,
             customer_facing: plan.services.iter().any(|s| s.customer_facing),
             regions: plan.regions.iter().map(|r| r.id.clone()).collect(),
+            release_stages: plan
+                .rollout
+                .iter()
+                .flat_map(|r| &r.release_stages)
+                .map(|s| (s.flag.clone(), s.percentage as u32))
+                .collect(),
         })
     }
 }
