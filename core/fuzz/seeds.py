@@ -6,8 +6,10 @@ express it:
 
 - corpus/json_text/: a selector byte (the function's position in FUNCTIONS
   of src/calls.rs) and the case's arguments as JSON texts joined by NUL;
-- corpus/json_structured/: one byte per case, the case's position (the
-  target reads the vectors itself and mutates them);
+- corpus/json_structured/: per case, the case's position (the target reads
+  the vectors itself and mutates them) in the bytes `arbitrary`'s
+  `choose_index` reads: big-endian, as many bytes as the highest position
+  needs (two from 257 cases on);
 - corpus/stats_kernels/: the statistics cases in the byte encoding of
   src/numbers.rs (a selector byte by KERNELS of fuzz_targets/stats_kernels.rs,
   a flags byte, then every number as tag 0xFF and its 8 little-endian bytes).
@@ -54,6 +56,15 @@ def cases():
             if case.get("function") in FUNCTIONS and isinstance(case.get("input"), list):
                 out.append((case["function"], case["input"]))
     return out
+
+
+def index_width(count):
+    """How many bytes `Unstructured::choose_index(count)` reads (arbitrary
+    1.x `int_in_range`): one per byte of the highest index, big-endian."""
+    width, highest = 0, count - 1
+    while highest >> (8 * width):
+        width += 1
+    return max(width, 1)
 
 
 def raw(value):
@@ -156,13 +167,13 @@ def main(out):
     if len(FUNCTIONS) < 20 or len(KERNELS) < 9 or missing:
         sys.exit(f"seeds.py: cannot read the function lists ({len(FUNCTIONS)}, {len(KERNELS)})")
     counts = {"json_text": 0, "json_structured": 0, "stats_kernels": 0}
+    width = index_width(len(all_cases))
     for position, (function, args) in enumerate(all_cases):
         text = b"\x00".join(json.dumps(a).encode() for a in args)
         write(out / "json_text", bytes([FUNCTIONS.index(function)]) + text)
         counts["json_text"] += 1
-        if position < 256:
-            write(out / "json_structured", bytes([position]))
-            counts["json_structured"] += 1
+        write(out / "json_structured", position.to_bytes(width, "big"))
+        counts["json_structured"] += 1
         seed = kernel_seed(function, args)
         if seed is not None:
             write(out / "stats_kernels", seed)
