@@ -17,7 +17,12 @@ __all__ = [
 def schedule_rollout(plan: Plan, start: str) -> Schedule:
     """The multi-region rollout schedule of a plan starting at ``start`` (RFC 3339).
 
-    Raises InvalidPlanError (duplicate_id, unknown_region, asymmetric_pair,
+    Waves of regions with their steps, window waits and gates, then the
+    plan's ``rollout.release_stages`` (feature flags turned up after the last
+    wave) as ``release_stages``.
+
+    Raises InvalidDeliveryError (invalid_percentage: a release stage's
+    percentage), InvalidPlanError (duplicate_id, unknown_region, asymmetric_pair,
     region_cycle, invalid_traffic_share, unknown_calendar,
     contract_dependency, invalid_input, and the graph errors) or
     InvalidCalendarError (invalid_time_zone, invalid_window,
@@ -32,4 +37,4 @@ def rollback_plan(schedule: Schedule, halted_at: HaltedAt) -> RollbackPlan:
     """
 
 def to_mermaid_gantt(schedule: Schedule) -> str:
-    """Mermaid Gantt text of a schedule (times in UTC)."""
+    """Mermaid Gantt text of a schedule (times in UTC), release stages included."""
