@@ -1,5 +1,6 @@
 //! Property tests of `schedule_rollout`: pair separation, caps, windows,
-//! dependency order and independence from input order, on random plans.
+//! dependency order and independence from input order, on random plans;
+//! release stages after the last gate, held by the plan's calendar.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -188,6 +189,83 @@ proptest! {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
             (Err(a), Err(b)) => prop_assert_eq!(a.code(), b.code()),
             (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+        }
+    }
+
+    #[test]
+    fn release_stages_follow_the_gates_and_the_plan_calendar(
+        plan in plan_strategy(),
+        stages in proptest::collection::vec((0u8..3, 1u32..30, proptest::option::of(0u64..180)), 0..6),
+    ) {
+        // Stages of up to three flags, each flag's percentages increasing;
+        // the plan's calendar (when it has one) holds them.
+        let mut plan = plan;
+        let mut reached = [0u32; 3];
+        let mut listed = Vec::new();
+        for (flag, step, bake) in &stages {
+            let f = *flag as usize;
+            if reached[f] >= 100 {
+                continue;
+            }
+            reached[f] = (reached[f] + step).min(100);
+            let mut stage = json!({"flag": format!("flag-{f}"), "percentage": reached[f]});
+            if let Some(b) = bake {
+                stage["bake_time"] = json!(b * 60);
+            }
+            listed.push(stage);
+        }
+        plan["rollout"]["release_stages"] = json!(listed);
+        if plan.get("calendars").is_some() {
+            plan["calendar"] = json!("ops");
+        }
+        let s = match schedule(&plan) {
+            Ok(s) => s,
+            Err(e) => {
+                prop_assert!(matches!(e.code(), "window_too_short" | "no_window_within_horizon"), "{e}");
+                return Ok(());
+            }
+        };
+        prop_assert_eq!(s.release_stages.len(), listed.len());
+        let gap = plan["rollout"]["min_gap_between_waves"].as_u64().unwrap_or(0);
+        let policy_bake = plan["rollout"]["bake_time"].as_u64().unwrap_or(0);
+        let mut ready = s.waves.last().map_or(0, |w| w.gate.earliest_pass_seconds + gap);
+        let mut before: HashMap<String, u32> = HashMap::new();
+        let calendar: Option<rollgate::CalendarSpec> = plan.get("calendars").map(|c| rollgate::wire::from_value(c["ops"].clone()).unwrap());
+        let t0 = rollgate::window::parse_timestamp("start", &s.start).unwrap();
+        for (k, (stage, given)) in s.release_stages.iter().zip(&listed).enumerate() {
+            prop_assert_eq!(stage.number, k + 1);
+            prop_assert_eq!(stage.flag.as_str(), given["flag"].as_str().unwrap());
+            prop_assert_eq!(u64::from(stage.percentage), given["percentage"].as_u64().unwrap());
+            let previous = before.insert(stage.flag.clone(), stage.percentage).unwrap_or(0);
+            prop_assert_eq!(stage.previous_percentage, previous);
+            prop_assert!(stage.percentage > previous);
+            // It starts when the previous gate (and gap) allow, plus the calendar's wait.
+            prop_assert_eq!(stage.start_seconds, ready + stage.wait_seconds);
+            prop_assert_eq!(stage.wait_seconds == 0, stage.wait_reasons.is_empty());
+            let bake = given["bake_time"].as_u64().unwrap_or(policy_bake);
+            prop_assert_eq!(stage.gate.bake_seconds, bake);
+            prop_assert_eq!(stage.gate.earliest_pass_seconds, stage.start_seconds + bake);
+            match &calendar {
+                Some(c) => {
+                    let at = t0 + chrono::TimeDelta::seconds(stage.start_seconds as i64);
+                    let check = rollgate::check_window(c, at, rollgate::DurationSecs(0)).unwrap();
+                    prop_assert!(check.allowed, "stage {} starts at a closed time {at}", stage.number);
+                    if stage.wait_seconds > 0 {
+                        let was = t0 + chrono::TimeDelta::seconds(ready as i64);
+                        prop_assert!(!rollgate::check_window(c, was, rollgate::DurationSecs(0)).unwrap().allowed);
+                    }
+                }
+                None => prop_assert_eq!(stage.wait_seconds, 0),
+            }
+            ready = stage.gate.earliest_pass_seconds + gap;
+        }
+        let end = s.release_stages.last().map(|x| x.gate.earliest_pass_seconds);
+        let end = end.or(s.waves.last().map(|w| w.gate.earliest_pass_seconds)).unwrap_or(0);
+        prop_assert_eq!(s.total_duration_seconds, end);
+        let gantt = rollgate::to_mermaid_gantt(&s).unwrap();
+        for stage in &s.release_stages {
+            let bar = format!(" :active, s{}, ", stage.number);
+            prop_assert!(gantt.contains(&bar), "{}", bar);
         }
     }
 }
