@@ -193,14 +193,17 @@ impl Calendar {
             }
         } else {
             let fmt = |x: i64| format_in(&self.tz, x);
-            reasons.push(Reason::new(
-                outside,
+            // A zero-length change (a feature flag turned up) is an instant.
+            let message = if end == t {
+                format!("no {noun} window is open at {}", fmt(t))
+            } else {
                 format!(
                     "no {noun} window contains the whole deployment from {} to {}",
                     fmt(t),
                     fmt(end)
-                ),
-            ));
+                )
+            };
+            reasons.push(Reason::new(outside, message));
         }
         ok
     }
@@ -322,6 +325,11 @@ mod tests {
         assert_eq!(
             codes(&check),
             [("outside_allow", vec![]), ("outside_coverage", vec![])]
+        );
+        // A zero-length change is an instant, not an interval.
+        assert_eq!(
+            check.reasons[0].message,
+            "no allow window is open at 2026-11-24T07:30:00-05:00"
         );
     }
 
