@@ -7,8 +7,8 @@
 //! calling [`call`]. Everything between lives here, once: the reading rules
 //! (numbers, strings, holes, caller exceptions: `de.rs`), the [`limits`],
 //! the error paths and families of each argument (`args.rs`), the function
-//! bodies (`api.rs`), the result conversion (`ser.rs`) and the panic guard
-//! (`error.rs`). So the same input gives the same result, or the same error
+//! table and bodies (`api/`), the result conversion (`ser.rs`) and the panic
+//! guard (`error.rs`). So the same input gives the same result, or the same error
 //! code and path, in Python and Node by construction; [`JsonHost`] runs the
 //! same layer on `serde_json::Value` in Rust.
 //!

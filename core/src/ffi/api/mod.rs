@@ -1,14 +1,24 @@
 //! The functions the bindings export: name, parameters and the one body that
 //! both Python and Node run, so the two cannot drift apart.
+//!
+//! This file holds the table of every exported function (its name,
+//! parameters with their defaults, and its doc, which is the help text the
+//! bindings show) and the `functions!` macro that turns the table into
+//! [`Api`], [`FUNCTIONS`] and the dispatch. The bodies live one file per
+//! area, each function under its exported name: `rollout` (plan, calendar
+//! and rollout schedule), `canary` (verdict, watch and statistical kernels),
+//! `change` (risk, strategy, governance, change log), `release`,
+//! `environments` and `delivery`.
 
 use super::args::{Args, Outcome, Param};
 use super::host::Host;
-use crate::stats;
-use crate::{
-    CalendarSpec, CanaryConfig, CanaryData, Change, ChangeOutcome, ChangeRecord, ChangeRecordInput,
-    Checkpoint, DurationSecs, FitOptions, GovernancePolicy, HaltedAt, Plan, RiskContext, RiskModel,
-    Schedule, ServiceProfile,
-};
+
+mod canary;
+mod change;
+mod delivery;
+mod environments;
+mod release;
+mod rollout;
 
 /// One exported function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +66,7 @@ impl Function {
 macro_rules! functions {
     ($(
         $(#[doc = $doc:literal])+
-        $name:ident($($param:ident $(= $default:tt)?),*) |$a:ident| $body:expr;
+        $name:ident($($param:ident $(= $default:tt)?),*) => $area:ident;
     )*) => {
         /// Every exported function.
         #[allow(non_camel_case_types)]
@@ -86,10 +96,7 @@ macro_rules! functions {
 
         fn dispatch<H: Host>(api: Api, args: &Args<'_, H>) -> Outcome<H> {
             match api {
-                $(Api::$name => {
-                    let $a = args;
-                    $body
-                })*
+                $(Api::$name => $area::$name(args),)*
                 Api::_test_panic => test_panic(),
             }
         }
@@ -133,30 +140,19 @@ functions! {
     ///   "earliest_start", "earliest_finish", "latest_start", "latest_finish",
     ///   "slack"}]}}; times in seconds from the start.
     /// Raises InvalidPlanError (dependency_cycle, unknown_dependency, ...).
-    order_services(plan) |a| {
-        let plan: Plan = a.doc(0)?;
-        a.finish(move || crate::order_services(&plan))
-    };
+    order_services(plan) => rollout;
     /// Transitive dependents of the requested services (default: all).
     ///
     /// plan: as for order_services. services: [str] or None for every service.
     /// returns: {"services": [{"id", "dependents": [str], "dependent_count",
     ///   "customer_facing_dependents", "customer_facing"}]}
-    blast_radius(plan, services = null) |a| {
-        let plan: Plan = a.doc(0)?;
-        let services: Option<Vec<String>> = a.opt(1)?;
-        a.finish(move || crate::blast_radius(&plan, services.as_deref()))
-    };
+    blast_radius(plan, services = null) => rollout;
     /// Schedule with at most `max_parallel` deployments at once.
     ///
     /// plan: as for order_services. max_parallel: a whole number >= 1.
     /// returns: {"max_parallel", "makespan_seconds", "services": [{"id", "start",
     ///   "finish"}]} (seconds from the start).
-    schedule_services(plan, max_parallel) |a| {
-        let plan: Plan = a.doc(0)?;
-        let max_parallel = a.count(1, 1)?;
-        a.finish(move || crate::schedule_services(&plan, max_parallel))
-    };
+    schedule_services(plan, max_parallel) => rollout;
     /// Whether a deployment of `duration` may start at `at` under `calendar`.
     ///
     /// calendar: {"time_zone"?: "Europe/Berlin", "allow"?: [window, ...], "deny"?:
@@ -170,25 +166,14 @@ functions! {
     /// returns: {"allowed": bool, "reasons": [reason, ...], "next_allowed_start":
     ///   timestamp | None}; a reason is {"code", "message", "subjects", "evidence"?}.
     /// Raises InvalidCalendarError.
-    check_window(calendar, at, duration) |a| {
-        let calendar: CalendarSpec = a.doc(0)?;
-        let at = a.time(1)?;
-        let duration: DurationSecs = a.arg(2)?;
-        a.finish(move || crate::check_window(&calendar, at, duration))
-    };
+    check_window(calendar, at, duration) => rollout;
     /// Earliest start at or after `after` where a deployment of `duration` fits.
     ///
     /// calendar, after, duration: as for check_window; horizon: a duration
     ///   (default 366 days).
     /// returns: {"start": timestamp, "end": timestamp}.
     /// Raises InvalidCalendarError (window_too_short, no_window_within_horizon, ...).
-    next_window(calendar, after, duration, horizon = null) |a| {
-        let calendar: CalendarSpec = a.doc(0)?;
-        let after = a.time(1)?;
-        let duration: DurationSecs = a.arg(2)?;
-        let horizon = a.opt(3)?.unwrap_or(crate::window::DEFAULT_HORIZON);
-        a.finish(move || crate::next_window(&calendar, after, duration, horizon))
-    };
+    next_window(calendar, after, duration, horizon = null) => rollout;
     /// The multi-region rollout schedule of a plan starting at `start`.
     ///
     /// plan: as for order_services, with "regions": [{"id": str, "traffic_share"?:
@@ -202,11 +187,7 @@ functions! {
     /// returns: {"start", "finish", "waves": [{"number", "regions", "traffic_share"
     ///   (this wave's share), "start", "finish", "steps", "waits", "gate",
     ///   "reasons"}], "findings", "halt_rule", "total_duration_seconds", ...}.
-    schedule_rollout(plan, start) |a| {
-        let plan: Plan = a.doc(0)?;
-        let start = a.time(1)?;
-        a.finish(move || crate::schedule_rollout(&plan, start))
-    };
+    schedule_rollout(plan, start) => rollout;
     /// What to undo when a rollout halts at a step or a time.
     ///
     /// schedule: a result of schedule_rollout.
@@ -215,18 +196,11 @@ functions! {
     /// returns: {"halted_at", "recommendation": "roll_back" | "roll_forward",
     ///   "undo": [{"service", "region", "stage", "wave", "state"}], "cannot_undo",
     ///   "not_started", "reasons"}.
-    rollback_plan(schedule, halted_at) |a| {
-        let schedule: Schedule = a.doc(0)?;
-        let halted_at: HaltedAt = a.arg(1)?;
-        a.finish(move || crate::rollback_plan(&schedule, &halted_at))
-    };
+    rollback_plan(schedule, halted_at) => rollout;
     /// Mermaid Gantt text of a schedule.
     ///
     /// schedule: a result of schedule_rollout. returns: the chart's text (str).
-    to_mermaid_gantt(schedule) |a| {
-        let schedule: Schedule = a.doc(0)?;
-        a.finish(move || crate::to_mermaid_gantt(&schedule))
-    };
+    to_mermaid_gantt(schedule) => rollout;
     /// Judges a canary against its baseline: per-metric evidence, score and decision.
     ///
     /// config: {"metrics": [{"name": str, "kind"?: "continuous" | "count" |
@@ -241,20 +215,13 @@ functions! {
     ///   "score", "reasons", "metrics": {name: {"classification", "test",
     ///   "p_value", "effect", "ci", ...}}, "groups", "thresholds", ...}.
     /// Raises InvalidCanaryError (invalid_sample, invalid_count, ...).
-    judge_canary(config, data) |a| {
-        let config: CanaryConfig = a.canary(0, "")?;
-        let data: CanaryData = a.canary(1, "data")?;
-        a.finish(move || crate::judge_canary(&config, &data))
-    };
+    judge_canary(config, data) => canary;
     /// Starts watching a canary: the empty state to store and pass to `update_canary_watch`.
     ///
     /// config: the canary config of `judge_canary` ({"metrics": [...], "watch"?: {...}}).
     /// returns: the watch state {"version", "fingerprint", "looks", "metrics": {...}} to store.
     /// Raises InvalidCanaryError (invalid_config).
-    start_canary_watch(config) |a| {
-        let config: CanaryConfig = a.canary(0, "")?;
-        a.finish(move || crate::start_canary_watch(&config))
-    };
+    start_canary_watch(config) => canary;
     /// Adds one batch of samples or counts per metric at time `at` and decides: `{state, verdict}`.
     ///
     /// config: the canary config the watch was started with; state: the stored watch state;
@@ -262,99 +229,56 @@ functions! {
     ///   at: RFC 3339 timestamp of the batch.
     /// returns: {"state": the new state to store, "verdict": {"decision", "metrics", "reasons", ...}}.
     /// Raises InvalidCanaryError (incompatible_state, invalid_config, invalid_sample).
-    update_canary_watch(config, state, batch, at) |a| {
-        let config: CanaryConfig = a.canary(0, "")?;
-        let state: crate::WatchState = a.watch_state(1)?;
-        let batch: CanaryData = a.canary(2, "batch")?;
-        let at = a.time(3)?;
-        a.finish(move || crate::update_canary_watch(&config, &state, &batch, at))
-    };
+    update_canary_watch(config, state, batch, at) => canary;
     /// Mann-Whitney U test with the Hodges-Lehmann shift `x - y` and its interval.
     ///
     /// x, y: samples (lists or numpy arrays of numbers; None is missing).
     /// alternative: "two-sided" | "greater" | "less"; confidence in (0, 1).
     /// returns: {"statistic", "z", "p_value", "estimate", "ci", "n_x", "n_y", ...}.
-    mann_whitney(x, y, alternative = "two-sided", confidence = 0.95) |a| {
-        let (x, y) = (a.samples(0)?, a.samples(1)?);
-        let (alternative, confidence) = a.test_options(2)?;
-        a.finish(move || stats::mann_whitney_owned(x, y, alternative, confidence))
-    };
+    mann_whitney(x, y, alternative = "two-sided", confidence = 0.95) => canary;
     /// Welch's t-test of `mean(x) - mean(y)`.
     ///
     /// x, y: samples; alternative and confidence as for mann_whitney.
     /// returns: {"statistic", "df", "p_value", "estimate", "ci", ...}.
-    welch_t_test(x, y, alternative = "two-sided", confidence = 0.95) |a| {
-        let (x, y) = (a.samples(0)?, a.samples(1)?);
-        let (alternative, confidence) = a.test_options(2)?;
-        a.finish(move || stats::welch_t_test(&x, &y, alternative, confidence))
-    };
+    welch_t_test(x, y, alternative = "two-sided", confidence = 0.95) => canary;
     /// Two-sample two-sided Kolmogorov-Smirnov test.
     ///
     /// x, y: samples. returns: {"statistic", "p_value", ...}.
-    ks_test(x, y) |a| {
-        let (x, y) = (a.samples(0)?, a.samples(1)?);
-        a.finish(move || stats::ks_test(&x, &y))
-    };
+    ks_test(x, y) => canary;
     /// Compares two proportions (Fisher's exact test or the score test).
     ///
     /// events_x, trials_x, events_y, trials_y: whole numbers, events <= trials.
     /// alternative and confidence as for mann_whitney.
     /// returns: {"method", "p_value", "difference", "ratio", "ci", ...}.
-    compare_proportions(events_x, trials_x, events_y, trials_y, alternative = "two-sided", confidence = 0.95) |a| {
-        let (ex, tx, ey, ty) = (a.number(0)?, a.number(1)?, a.number(2)?, a.number(3)?);
-        let (alternative, confidence) = a.test_options(4)?;
-        a.finish(move || stats::compare_proportions(ex, tx, ey, ty, alternative, confidence))
-    };
+    compare_proportions(events_x, trials_x, events_y, trials_y, alternative = "two-sided", confidence = 0.95) => canary;
     /// Compares two Poisson rates (exact conditional binomial test).
     ///
     /// events_x, exposure_x, events_y, exposure_y: event counts and exposures.
     /// alternative and confidence as for mann_whitney.
     /// returns: {"method", "p_value", "rate_x", "rate_y", "ratio", "ci", ...}.
-    compare_rates(events_x, exposure_x, events_y, exposure_y, alternative = "two-sided", confidence = 0.95) |a| {
-        let (ex, ux, ey, uy) = (a.number(0)?, a.number(1)?, a.number(2)?, a.number(3)?);
-        let (alternative, confidence) = a.test_options(4)?;
-        a.finish(move || stats::compare_rates(ex, ux, ey, uy, alternative, confidence))
-    };
+    compare_rates(events_x, exposure_x, events_y, exposure_y, alternative = "two-sided", confidence = 0.95) => canary;
     /// Distribution-free confidence interval for a quantile.
     ///
     /// x: a sample; quantile in (0, 1), e.g. 0.99; confidence in (0, 1).
     /// returns: {"estimate", "ci", "ranks", "achieved_confidence", ...}.
-    quantile_ci(x, quantile, confidence = 0.95) |a| {
-        let x = a.samples(0)?;
-        let (quantile, confidence) = (a.number(1)?, a.number_or(2, 0.95)?);
-        a.finish(move || stats::quantile_ci(&x, quantile, confidence))
-    };
+    quantile_ci(x, quantile, confidence = 0.95) => canary;
     /// Compares one quantile (e.g. p99) of `x` and `y`.
     ///
     /// x, y: samples; quantile in (0, 1); alternative and confidence as for
     ///   mann_whitney. returns: {"p_value", "quantile_x", "quantile_y", "ci", ...}.
-    compare_quantiles(x, y, quantile, alternative = "two-sided", confidence = 0.95) |a| {
-        let (x, y) = (a.samples(0)?, a.samples(1)?);
-        let quantile = a.number(2)?;
-        let (alternative, confidence) = a.test_options(3)?;
-        a.finish(move || stats::compare_quantiles(&x, &y, quantile, alternative, confidence))
-    };
+    compare_quantiles(x, y, quantile, alternative = "two-sided", confidence = 0.95) => canary;
     /// Holm or Benjamini-Hochberg adjusted p-values, in input order.
     ///
     /// p_values: a list of numbers in [0, 1]; method: "holm" | "bh" | "none".
     /// returns: the adjusted p-values, in input order.
-    adjust_p_values(p_values, method = "holm") |a| {
-        let p = a.samples(0)?;
-        let method = a.correction(1)?;
-        a.finish(move || stats::adjust_p_values(&p, method))
-    };
+    adjust_p_values(p_values, method = "holm") => canary;
     /// Anytime-valid sequential test of canary vs baseline event counts.
     ///
     /// looks: [[canary_events, baseline_events], ...], cumulative per look.
     /// allocation: the canary's share of traffic, in (0, 1); concentration: the
     ///   prior's strength (default 100); alpha: the false-alarm bound.
     /// returns: {"reject", "first_rejection", "p_value", "looks", ...}.
-    sequential_count_test(looks, allocation, concentration = 100, alpha = 0.05) |a| {
-        let looks: Vec<[f64; 2]> = a.canary(0, "looks")?;
-        let allocation = a.number(1)?;
-        let (concentration, alpha) = (a.number_or(2, 100.0)?, a.number_or(3, 0.05)?);
-        a.finish(move || stats::sequential_count_test(&looks, allocation, concentration, alpha))
-    };
+    sequential_count_test(looks, allocation, concentration = 100, alpha = 0.05) => canary;
     /// Risk of a change: probability, score, level and each factor's contribution.
     ///
     /// change: {"id": str, "author": str, "services": [str], "lines_added"?,
@@ -368,56 +292,29 @@ functions! {
     /// returns: {"probability", "score" (0-100), "level": "low" | "medium" |
     ///   "high" | "critical", "factors": [reason with "value", "feature",
     ///   "weight", "contribution"], "not_assessed", ...}.
-    assess_risk(change, plan = null, model = null, history = null, context = null) |a| {
-        let change: Change = a.doc(0)?;
-        let plan: Option<Plan> = a.opt(1)?;
-        let model: Option<RiskModel> = a.opt(2)?;
-        let history: Option<Vec<ChangeOutcome>> = a.opt(3)?;
-        let context: Option<RiskContext> = a.opt(4)?;
-        a.finish(move || {
-            crate::assess_risk(
-                &change,
-                plan.as_ref(),
-                model.as_ref(),
-                history.as_deref(),
-                context.as_ref(),
-            )
-        })
-    };
+    assess_risk(change, plan = null, model = null, history = null, context = null) => change;
     /// The shipped default risk model.
     ///
     /// returns: {"baseline", "weights": [{"code", "weight", "center"?, ...}],
     ///   "levels", "training", ...}: pass it as `model` or to update_risk_model.
-    default_risk_model() |a| a.finish(|| Ok(crate::default_risk_model()));
+    default_risk_model() => change;
     /// Learns a risk model from `{change, failed}` outcomes.
     ///
     /// history: [{"change": change (see assess_risk), "failed": bool}].
     /// options: {"l2"?, "prior"?: "defaults" | "zero", "factors"?: [str],
     ///   "max_iterations"?, "history_prior_strength"?, "source"?}.
     /// returns: a risk model (as default_risk_model()).
-    fit_risk_model(history, options = null) |a| {
-        let history: Vec<ChangeOutcome> = a.doc(0)?;
-        let options: Option<FitOptions> = a.opt(1)?;
-        a.finish(move || crate::fit_risk_model(&history, options.as_ref()))
-    };
+    fit_risk_model(history, options = null) => change;
     /// Updates a risk model with new outcomes.
     ///
     /// model: a risk model; outcomes: [{"change": change, "failed": bool}].
     /// returns: the updated risk model.
-    update_risk_model(model, outcomes) |a| {
-        let model: RiskModel = a.doc(0)?;
-        let outcomes: Vec<ChangeOutcome> = a.arg(1)?;
-        a.finish(move || crate::update_risk_model(&model, &outcomes))
-    };
+    update_risk_model(model, outcomes) => change;
     /// Brier score, AUC and failures caught vs changes gated of a model on outcomes.
     ///
     /// model: a risk model; history: [{"change": change, "failed": bool}].
     /// returns: {"brier", "brier_skill", "log_loss", "auc", "caught_vs_gated", ...}.
-    evaluate_risk_model(model, history) |a| {
-        let model: RiskModel = a.doc(0)?;
-        let history: Vec<ChangeOutcome> = a.arg(1)?;
-        a.finish(move || crate::evaluate_risk_model(&model, &history))
-    };
+    evaluate_risk_model(model, history) => change;
     /// Canary, blue-green or rolling for a change to a service, with reasons.
     ///
     /// service: {"id": str, "stateful"?, "schema_coupled"?, "spare_capacity"?,
@@ -428,12 +325,7 @@ functions! {
     /// returns: {"strategy": "canary" | "blue_green" | "rolling", "feature_flag",
     ///   "options": [{"strategy", "feasible", "score", "reasons_for",
     ///   "reasons_against"}], ...}.
-    recommend_strategy(service, change, risk = null) |a| {
-        let service: ServiceProfile = a.doc(0)?;
-        let change: Change = a.arg(1)?;
-        let risk: Option<crate::strategy::RiskRef> = a.opt(2)?;
-        a.finish(move || crate::recommend_strategy(&service, &change, risk.as_ref()))
-    };
+    recommend_strategy(service, change, risk = null) => change;
     /// Approvals, segregation of duties, CAB, test depth and compliance evidence.
     ///
     /// change: as for assess_risk (with "approvals": [{"by", "role", "at"}],
@@ -443,12 +335,7 @@ functions! {
     ///   object with a "level".
     /// returns: {"allowed": bool, "required", "missing", "violations", "notes",
     ///   "approvers", ...}, each finding a reason.
-    evaluate_governance(change, policy, risk) |a| {
-        let change: Change = a.doc(0)?;
-        let policy: GovernancePolicy = a.arg(1)?;
-        let risk: crate::strategy::RiskRef = a.arg(2)?;
-        a.finish(move || crate::evaluate_governance(&change, &policy, &risk))
-    };
+    evaluate_governance(change, policy, risk) => change;
     /// Appends a decision to a hash-chained change log.
     ///
     /// log_tail: the last record of the log, or None for a new log.
@@ -456,11 +343,7 @@ functions! {
     ///   timestamp}.
     /// returns: the new record {"sequence", "previous_hash", "kind", "inputs",
     ///   "outputs", "hash", "at"?}: append it to your log.
-    append_change_record(log_tail, record) |a| {
-        let tail: Option<ChangeRecord> = a.opt(0)?;
-        let record: ChangeRecordInput = a.arg(1)?;
-        a.finish(move || crate::append_change_record(tail.as_ref(), &record))
-    };
+    append_change_record(log_tail, record) => change;
     /// Starts a release: the stored state to pass to advance_release.
     ///
     /// plan: the plan (see order_services), with "regions" and "rollout"
@@ -471,12 +354,7 @@ functions! {
     ///   "auto_rollback"?: bool}.
     /// returns: the state {"version", "fingerprint", "release", "status",
     ///   "waves", "failed_steps", "watches", "history", ...}: store it as is.
-    start_release(plan, start, options = null) |a| {
-        let plan: Plan = a.doc(0)?;
-        let start = a.time(1)?;
-        let options: Option<crate::release::ReleaseOptions> = a.opt(2)?;
-        a.finish(move || crate::start_release(&plan, start, options.as_ref()))
-    };
+    start_release(plan, start, options = null) => release;
     /// Applies the events since the last call and decides what to do now.
     ///
     /// plan: the plan the state was started with.
@@ -488,27 +366,13 @@ functions! {
     /// returns: {"state", "status", "actions": [{"type": "deploy" |
     ///   "run_checks" | "wait" | "roll_back" | "escalate" | "done", ...}],
     ///   "reasons", "record"}: "record" is for append_change_record.
-    advance_release(plan, state, events, now) |a| {
-        let plan: Plan = a.doc(0)?;
-        let state: serde_json::Value = a.arg(1)?;
-        let events: serde_json::Value = a.arg(2)?;
-        let now = a.time(3)?;
-        a.finish(move || {
-            let state = crate::release::parse_state(state)?;
-            let events = crate::release::parse_events(events)?;
-            crate::advance_release(&plan, &state, &events, now)
-        })
-    };
+    advance_release(plan, state, events, now) => release;
     /// Fills a notification template's {placeholder}s from a context.
     ///
     /// template: "incident", "downtime" or a template text.
     /// context: an object (an escalate action, or your own fields).
     /// returns: the text; a placeholder with no value is unknown_placeholder.
-    render_notification(template, context) |a| {
-        let template: String = a.arg(0)?;
-        let context: serde_json::Value = a.arg(1)?;
-        a.finish(move || crate::render_notification(&template, &context))
-    };
+    render_notification(template, context) => release;
     /// Go, go with conditions or no go before a release starts.
     ///
     /// plan: the plan to release; change: the change (see assess_risk).
@@ -516,97 +380,54 @@ functions! {
     ///   "service"?, "block_at"?, "conditions_at"?}.
     /// returns: {"decision": "go" | "go_with_conditions" | "no_go",
     ///   "blocking", "conditions", "reasons", "risk_level", "risk_score", ...}.
-    evaluate_release_readiness(plan, change, context = null) |a| {
-        let plan: Plan = a.doc(0)?;
-        let change: Change = a.arg(1)?;
-        let context: Option<crate::release::ReadinessContext> = a.opt(2)?;
-        a.finish(move || {
-            crate::evaluate_release_readiness(&plan, &change, &context.unwrap_or_default())
-        })
-    };
+    evaluate_release_readiness(plan, change, context = null) => release;
     /// Verifies a change log (against a trusted checkpoint when given) and names the first record whose chain breaks.
     ///
     /// records: the log's records in order; checkpoint: {"length", "head_hash"}
     ///   from an earlier verification, or None.
     /// returns: {"valid": bool, "records", "first_broken", "problem",
     ///   "explanation", "head_hash", "checkpoint"}.
-    verify_change_log(records, checkpoint = null) |a| {
-        // A list is verified one record at a time: memory stays flat for any length.
-        let checkpoint: Option<Checkpoint> = a.opt(1)?;
-        let mut verifier = crate::changelog::ChangeLogVerifier::new(checkpoint.as_ref())?;
-        a.each_doc(0, |record: ChangeRecord| verifier.push(&record))?;
-        a.finish(move || Ok(verifier.finish()))
-    };
+    verify_change_log(records, checkpoint = null) => change;
     /// Parity of environments along a promotion path: drift, allowed differences, ahead, per pair.
     ///
     /// environments: [{"id", "tier", "services"?: {id: {"version", ...}}, "infrastructure"?, ...}];
     ///   promotion_path: [environment id]; rules: {"allow"?: [{"path"}], "blocking"?: [...]}.
     /// returns: {"pairs": [{"from", "to", "parity_score", "findings": [...], "blocking"}], ...}.
     /// Raises InvalidEnvironmentError (unknown_environment), InvalidPlanError (duplicate_id).
-    check_parity(environments, promotion_path, rules = null) |a| {
-        let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
-        let path: Vec<String> = a.arg(1)?;
-        let rules: crate::ParityRules = a.opt(2)?.unwrap_or_default();
-        a.finish(move || crate::check_parity(&environments, &path, &rules))
-    };
+    check_parity(environments, promotion_path, rules = null) => environments;
     /// Whether an artifact may be promoted along the path, given where it has been deployed.
     ///
     /// promotion_path: [environment id]; deployments: [{"environment", "version", "artifact_digest", ...}];
     ///   artifact: {"version", "digest"}; rules: per-stage gates and minimum soak.
     /// returns: {"allowed", "stages": [...], "reasons": [...]}.
     /// Raises InvalidEnvironmentError (unknown_environment).
-    check_promotion(promotion_path, deployments, artifact, rules = null) |a| {
-        let path: Vec<String> = a.doc(0)?;
-        let deployments: Vec<crate::PromotionDeployment> = a.arg(1)?;
-        let artifact: crate::Artifact = a.arg(2)?;
-        let rules: crate::PromotionRules = a.opt(3)?.unwrap_or_default();
-        a.finish(move || crate::check_promotion(&path, &deployments, &artifact, &rules))
-    };
+    check_promotion(promotion_path, deployments, artifact, rules = null) => environments;
     /// Migration state per environment (applied, pending, problems) and the order to apply them.
     ///
     /// migrations: [{"version", "checksum", "phase"?: "expand" | "contract"}];
     ///   environments: [{"environment", "applied"?: [{"version", "checksum"}]}] along the path.
     /// returns: {"environments": [...], "steps": [{"round", "environment", "version", "phase"}]}.
     /// Raises InvalidPlanError (duplicate_id), invalid_input for a malformed version.
-    plan_migrations(migrations, environments) |a| {
-        let migrations: Vec<crate::MigrationScript> = a.doc(0)?;
-        let environments: Vec<crate::MigrationHistory> = a.arg(1)?;
-        a.finish(move || crate::plan_migrations(&migrations, &environments))
-    };
+    plan_migrations(migrations, environments) => environments;
     /// Grant, needs approval or deny an access request to an environment, with a record to log.
     ///
     /// request: {"requester", "environment", "duration", "ticket"?, "approver"?, "break_glass"?};
     ///   policy: {"on_call"?: [str], "environments": {id: {...}}}; now: RFC 3339 timestamp.
     /// returns: {"decision", "approvers", "expires_at"?, "reasons", "record"}.
     /// Raises InvalidEnvironmentError (unknown_environment), InvalidCalendarError (invalid_timestamp).
-    evaluate_access(request, policy, now) |a| {
-        let request: crate::AccessRequest = a.doc(0)?;
-        let policy: crate::AccessPolicy = a.arg(1)?;
-        let now = a.time(2)?;
-        a.finish(move || crate::evaluate_access(&request, &policy, now.into()))
-    };
+    evaluate_access(request, policy, now) => environments;
     /// Environments to tear down (never production or protected), with the cost saved.
     ///
     /// environments: environment specs; policy: {"max_idle"?, "budget"?, ...} or None; now: RFC 3339.
     /// returns: {"candidates": [...], "kept": [...], "monthly_cost_saved"}.
     /// Raises InvalidCalendarError (invalid_timestamp).
-    teardown_candidates(environments, policy, now) |a| {
-        let environments: Vec<crate::EnvironmentSpec> = a.doc(0)?;
-        let policy: crate::TeardownPolicy = a.opt(1)?.unwrap_or_default();
-        let now = a.time(2)?;
-        a.finish(move || crate::teardown_candidates(&environments, &policy, now.into()))
-    };
+    teardown_candidates(environments, policy, now) => environments;
     /// What to deploy, stub or share to test services in isolation, from the dependency graph.
     ///
     /// plan: a release plan; services: [service id] under test; options: {"shared"?: [str], ...}.
     /// returns: {"deploy_order": [[str]], "dependencies": [...], "reasons": [...]}.
     /// Raises InvalidPlanError (unknown_service, dependency_cycle, ...).
-    isolation_plan(plan, services, options = null) |a| {
-        let plan: Plan = a.doc(0)?;
-        let services: Vec<String> = a.arg(1)?;
-        let options: crate::IsolationOptions = a.opt(2)?.unwrap_or_default();
-        a.finish(move || crate::isolation_plan(&plan, &services, &options))
-    };
+    isolation_plan(plan, services, options = null) => environments;
     /// DORA delivery metrics (deployment frequency, lead time, change failure rate, time to restore) with tiers.
     ///
     /// deployments: [{"id", "service", "started_at", "finished_at", "status", "commits"?: [...]}];
@@ -614,55 +435,29 @@ functions! {
     ///   options: {"from"?, "to"?, "group_by"?, "series"?, "report_year"?}; plan: for team owners.
     /// returns: {"totals": {...}, "groups"?: [...], "series"?: [...]}.
     /// Raises InvalidDeliveryError (duplicate_record, unknown_deployment, unknown_report_year).
-    dora_metrics(deployments, incidents, options = null, plan = null) |a| {
-        let deployments: Vec<crate::Deployment> = a.doc(0)?;
-        let incidents: Vec<crate::Incident> = a.arg(1)?;
-        let options: Option<crate::DoraOptions> = a.opt(2)?;
-        let plan: Option<Plan> = a.opt(3)?;
-        a.finish(move || crate::dora_metrics(&deployments, &incidents, options.as_ref(), plan.as_ref()))
-    };
+    dora_metrics(deployments, incidents, options = null, plan = null) => delivery;
     /// Maturity level 1-5 per practice area, with evidence and next practices.
     ///
     /// metrics: the `totals` of `dora_metrics` or None; practices: {practice id: bool}.
     /// returns: {"areas": [{"area", "level", "evidence", "next_practices"}], ...}.
     /// Raises InvalidDeliveryError (unknown_field for an unknown practice).
-    assess_maturity(metrics, practices) |a| {
-        let metrics: Option<crate::DeliveryMetrics> = a.doc(0)?;
-        let practices: std::collections::BTreeMap<String, bool> = a.arg(1)?;
-        a.finish(move || crate::assess_maturity(metrics.as_ref(), &practices))
-    };
+    assess_maturity(metrics, practices) => delivery;
     /// A unit's bucket for a flag: Unleash 1-100, flagd 0-99.
     ///
     /// flag_key: str; unit_id: str; algorithm: "unleash" (default) or "flagd".
     /// returns: int, the bucket.
     /// Raises an error at `algorithm` for an unknown algorithm.
-    flag_bucket(flag_key, unit_id, algorithm = null) |a| {
-        let flag_key: String = a.arg(0)?;
-        let unit_id: String = a.arg(1)?;
-        let algorithm = match a.opt::<String>(2)? {
-            Some(text) => crate::FlagAlgorithm::parse(&text, "algorithm")?,
-            None => crate::FlagAlgorithm::default(),
-        };
-        a.finish(move || Ok(crate::flag_bucket(&flag_key, &unit_id, algorithm)))
-    };
+    flag_bucket(flag_key, unit_id, algorithm = null) => delivery;
     /// Whether a unit gets a flag and which variant, as Unleash or flagd decides.
     ///
     /// flag: {"key", "percentage"?, "algorithm"?, "variants"?: [{"name", "weight"}]}; unit_id: str.
     /// returns: {"enabled", "variant"?, "bucket", "reasons"}.
     /// Raises InvalidDeliveryError (invalid_percentage).
-    flag_enabled(flag, unit_id) |a| {
-        let flag: crate::Flag = a.doc(0)?;
-        let unit_id: String = a.arg(1)?;
-        a.finish(move || crate::flag_enabled(&flag, &unit_id))
-    };
+    flag_enabled(flag, unit_id) => delivery;
     /// Who a flag exposes in a population: counts and shares per variant against the rollout.
     ///
     /// flag: as for `flag_enabled`; population: [unit id] or {"count", "sample"?, "seed"?}.
     /// returns: {"enabled": {"units", "share", ...}, "variants": [...]}.
     /// Raises InvalidDeliveryError (invalid_percentage).
-    flag_exposure(flag, population) |a| {
-        let flag: crate::Flag = a.doc(0)?;
-        let population: crate::Population = a.arg(1)?;
-        a.finish(move || crate::flag_exposure(&flag, &population))
-    };
+    flag_exposure(flag, population) => delivery;
 }
