@@ -138,7 +138,8 @@ functions! {
     /// returns: {"waves": [[str]], "rollback_waves": [[str]], "critical_path":
     ///   {"makespan_seconds": int, "path": [str], "services": [{"id",
     ///   "earliest_start", "earliest_finish", "latest_start", "latest_finish",
-    ///   "slack"}]}}; times in seconds from the start.
+    ///   "slack"}]}, "findings": [reason]}; times in seconds from the start;
+    ///   "findings" names services without a deploy_duration (zero_deploy_duration).
     /// Raises InvalidPlanError (dependency_cycle, unknown_dependency, ...).
     order_services(plan) => rollout;
     /// Transitive dependents of the requested services (default: all).
@@ -182,11 +183,14 @@ functions! {
     ///   policy {"first_wave"?, "growth_factor"?, "max_concurrent_regions"?,
     ///   "max_traffic_per_wave"?, "bake_time"?, "min_bake_samples"?,
     ///   "min_gap_between_waves"?, "timeout"?, "max_failed_steps"?, "one_box"?,
-    ///   "drain_time"?} and "calendars": {name: calendar (see check_window)}.
+    ///   "drain_time"?, "release_stages"?: [{"flag", "percentage": 1-100,
+    ///   "bake_time"?}]} and "calendars": {name: calendar (see check_window)}.
     /// start: RFC 3339 timestamp with offset.
     /// returns: {"start", "finish", "waves": [{"number", "regions", "traffic_share"
     ///   (this wave's share), "start", "finish", "steps", "waits", "gate",
-    ///   "reasons"}], "findings", "halt_rule", "total_duration_seconds", ...}.
+    ///   "reasons"}], "release_stages"?: [{"number", "flag", "percentage",
+    ///   "previous_percentage", "start", "wait_seconds", "wait_reasons",
+    ///   "gate", "reasons"}], "findings", "halt_rule", "total_duration_seconds", ...}.
     schedule_rollout(plan, start) => rollout;
     /// What to undo when a rollout halts at a step or a time.
     ///
