@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 use rollgate::stats::{self, Alternative, Correction};
 use rollgate_fuzz::calls::{function, Args};
 use rollgate_fuzz::numbers::Bytes;
-use rollgate_fuzz::{check, known};
+use rollgate_fuzz::{check, errors, known};
 use serde_json::Value;
 
 /// The kernels, in selector order (`core/fuzz/seeds.py` reads this list).
@@ -45,7 +45,7 @@ fn list(values: &[f64]) -> Value {
 /// Checks an error against the kernel's parameters (`args` in their order).
 fn check_error<T>(name: &str, args: Vec<Value>, result: &rollgate::Result<T>) {
     if let (Err(err), Some(f)) = (result, function(name)) {
-        check::error(f, &Args::Values(&args), err);
+        errors::error(f, &Args::Values(&args), err);
     }
 }
 

@@ -188,7 +188,7 @@ fn out<T: Serialize>(result: Result<T>) -> Result<Value> {
 
 /// Calls `function` with `args`, checks the invariants of its result (panics
 /// on a violation) and returns the result as JSON, or its error. Errors are
-/// checked by the caller ([`check::error`]), which knows the arguments.
+/// checked by the caller ([`errors::error`](crate::errors::error)), which knows the arguments.
 pub fn call(function: &Function, args: &Args) -> Result<Value> {
     match function.name {
         "order_services" => {
@@ -448,7 +448,7 @@ fn via_ffi(function: &Function, args: &Args) -> Option<Result<Value>> {
 pub fn call_checked(function: &Function, args: &Args) -> Result<Value> {
     let result = call(function, args);
     if let Err(err) = &result {
-        check::error(function, args, err);
+        crate::errors::error(function, args, err);
     }
     result
 }

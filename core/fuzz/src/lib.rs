@@ -4,7 +4,8 @@
 //!   input (installed as the global allocator of every target);
 //! - [`calls`]: every public entry point that takes documents, by name,
 //!   with positional JSON arguments;
-//! - [`check`]: the invariants asserted on every result and error;
+//! - [`check`]: the invariants asserted on every result;
+//! - [`errors`]: the invariants asserted on every error (code, path);
 //! - [`finite`]: a serializer that finds non-finite numbers and
 //!   probabilities outside [0, 1] in any result;
 //! - [`known`]: the one known panic tolerated while its fix is under way;
@@ -17,6 +18,7 @@
 pub mod alloc_guard;
 pub mod calls;
 pub mod check;
+pub mod errors;
 pub mod finite;
 pub mod known;
 pub mod mutate;
