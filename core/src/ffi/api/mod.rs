@@ -138,7 +138,7 @@ functions! {
     /// returns: {"waves": [[str]], "rollback_waves": [[str]], "critical_path":
     ///   {"makespan_seconds": int, "path": [str], "services": [{"id",
     ///   "earliest_start", "earliest_finish", "latest_start", "latest_finish",
-    ///   "slack"}]}, "findings": [reason]}; times in seconds from the start;
+    ///   "slack"}]}, "findings": [{"code", "message", "subjects"}]}; times in seconds from the start;
     ///   "findings" names services without a deploy_duration (zero_deploy_duration).
     /// Raises InvalidPlanError (dependency_cycle, unknown_dependency, ...).
     order_services(plan) => rollout;
