@@ -47,14 +47,12 @@ pub struct FlagStage {
 }
 
 /// Checks the stages: a non-empty flag key and a whole percentage from 1
-/// to 100 above the same flag's previous stage. Returns each stage's
-/// `(previous, new)` percentage (previous 0 for a flag's first stage).
+/// to 100 above the same flag's previous stage.
 ///
 /// Errors: `invalid_input` at `/rollout/release_stages/<i>/flag`;
 /// `invalid_percentage` at `/rollout/release_stages/<i>/percentage`.
-pub(super) fn check_stages(stages: &[ReleaseStage]) -> Result<Vec<(u32, u32)>> {
+pub(super) fn check_stages(stages: &[ReleaseStage]) -> Result<()> {
     let mut reached: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
-    let mut levels = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
         let at = |field: &str| format!("/rollout/release_stages/{i}/{field}");
         if stage.flag.trim().is_empty() {
@@ -74,8 +72,7 @@ pub(super) fn check_stages(stages: &[ReleaseStage]) -> Result<Vec<(u32, u32)>> {
             ));
         }
         let p = p as u32;
-        let before = reached.get(stage.flag.as_str()).copied();
-        if let Some((before, j)) = before {
+        if let Some(&(before, j)) = reached.get(stage.flag.as_str()) {
             if p <= before {
                 return Err(Error::new(
                     at("percentage"),
@@ -89,18 +86,15 @@ pub(super) fn check_stages(stages: &[ReleaseStage]) -> Result<Vec<(u32, u32)>> {
                 ));
             }
         }
-        levels.push((before.map_or(0, |(b, _)| b), p));
         reached.insert(&stage.flag, (p, i));
     }
-    Ok(levels)
+    Ok(())
 }
 
 /// Everything the release stages of one schedule share.
 pub(super) struct StageRunner<'a> {
     pub(super) plan: &'a Plan,
     pub(super) policy: &'a RolloutPolicy,
-    /// Each stage's `(previous, new)` percentage, from [`check_stages`].
-    pub(super) levels: &'a [(u32, u32)],
     pub(super) calendars: &'a BTreeMap<String, Calendar>,
     pub(super) start: DateTime<FixedOffset>,
     pub(super) t0: i64,
@@ -122,9 +116,9 @@ impl StageRunner<'_> {
             .and_then(|id| self.calendars.get(id));
         let mut cache = calendar.map(Calendar::fit_cache);
         let gap = self.policy.min_gap_between_waves.as_secs() as i64;
+        let mut reached: BTreeMap<&str, u32> = BTreeMap::new();
         let mut out = Vec::with_capacity(self.policy.release_stages.len());
-        let stages = self.policy.release_stages.iter().zip(self.levels);
-        for (i, (stage, &(before, percentage))) in stages.enumerate() {
+        for (i, stage) in self.policy.release_stages.iter().enumerate() {
             let mut t = ready;
             let mut wait_reasons = Vec::new();
             if let (Some(cal), Some(cache)) = (calendar, cache.as_mut()) {
@@ -136,6 +130,8 @@ impl StageRunner<'_> {
                     t = x;
                 }
             }
+            let percentage = stage.percentage as u32;
+            let before = reached.insert(&stage.flag, percentage).unwrap_or(0);
             let bake = stage.bake_time.unwrap_or(self.policy.bake_time).as_secs() as i64;
             let pass = t + bake;
             let reason = Reason::new(

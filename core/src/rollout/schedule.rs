@@ -131,7 +131,7 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
     let regions = check_regions(plan, &calendars)?;
     let policy = plan.rollout.clone().unwrap_or_default();
     check_policy(&policy, plan)?;
-    let levels = check_stages(&policy.release_stages)?;
+    check_stages(&policy.release_stages)?;
     let services = Services {
         plan,
         graph: &graph,
@@ -167,7 +167,6 @@ pub fn schedule_rollout(plan: &Plan, start: DateTime<FixedOffset>) -> Result<Sch
     let release_stages = StageRunner {
         plan,
         policy: &policy,
-        levels: &levels,
         calendars: &calendars,
         start,
         t0,
