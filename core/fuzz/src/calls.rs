@@ -83,25 +83,6 @@ pub const FUNCTIONS: &[Function] = &[
         "sequential_count_test",
         &["looks", "allocation", "concentration", "alpha"],
     ),
-    // Called through the bindings' layer (`via_ffi`): no result invariants
-    // of their own beyond finite numbers, but every error is checked.
-    f("start_canary_watch", &[""]),
-    f("update_canary_watch", &["", "state", "batch", "at"]),
-    f("start_release", &["", "start", "options"]),
-    f("advance_release", &["", "state", "events", "now"]),
-    f("render_notification", &["template", "context"]),
-    f("evaluate_release_readiness", &["", "change", "context"]),
-    f("check_parity", &["", "promotion_path", "rules"]),
-    f("check_promotion", &["", "deployments", "artifact", "rules"]),
-    f("plan_migrations", &["", "environments"]),
-    f("evaluate_access", &["", "policy", "now"]),
-    f("teardown_candidates", &["", "policy", "now"]),
-    f("isolation_plan", &["", "services", "options"]),
-    f("dora_metrics", &["", "incidents", "options", "plan"]),
-    f("assess_maturity", &["", "practices"]),
-    f("flag_bucket", &["flag_key", "unit_id", "algorithm"]),
-    f("flag_enabled", &["", "unit_id"]),
-    f("flag_exposure", &["", "population"]),
 ];
 
 /// The function called `name`.
@@ -399,48 +380,11 @@ pub fn call(function: &Function, args: &Args) -> Result<Value> {
             check::sequential(&looks, alpha, &r);
             out(Ok(r))
         }
-        other => via_ffi(function, args).unwrap_or_else(|| {
-            Err(Error::invalid_input(
-                "",
-                format!("the fuzz dispatcher does not know {other}"),
-            ))
-        }),
+        other => Err(Error::invalid_input(
+            "",
+            format!("the fuzz dispatcher does not know {other}"),
+        )),
     }
-}
-
-/// Calls `function` the way the Python and Node bindings do
-/// (`rollgate::ffi::call` on JSON values, with its panic guard): each
-/// argument read as a JSON value first (text that is not JSON fails there,
-/// with the parameter's path). An `internal_error` — a panic the guard
-/// caught — is a finding; a result must hold finite numbers only. `None`
-/// when the bindings export no such function.
-fn via_ffi(function: &Function, args: &Args) -> Option<Result<Value>> {
-    let exported = rollgate::ffi::function(function.name)?;
-    let mut values = Vec::with_capacity(function.params.len());
-    for (i, name) in function.params.iter().enumerate() {
-        match args.get::<Value>(i, name) {
-            Ok(value) => values.push(value),
-            Err(err) => return Some(Err(err)),
-        }
-    }
-    let refs: Vec<&Value> = values.iter().collect();
-    let host = rollgate::ffi::JsonHost::new();
-    Some(match rollgate::ffi::call(&host, exported, &refs) {
-        Ok(value) => {
-            check::numbers(&value);
-            Ok(value)
-        }
-        Err(rollgate::ffi::Failure::Error(err, _)) => {
-            assert_ne!(
-                err.code(),
-                "internal_error",
-                "{}: the engine failed inside (a caught panic): {err}",
-                function.name
-            );
-            Err(err)
-        }
-        Err(rollgate::ffi::Failure::Host(never)) => match never {},
-    })
 }
 
 /// Calls `function` and checks whatever comes back: the result's invariants
